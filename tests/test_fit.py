@@ -1,0 +1,225 @@
+"""verify.fit: power-law fits recover known exponents; bad data raise; intervals cover."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from verify.fit import PowerLawFit, fit_power_law, local_slopes
+
+X = np.geomspace(10, 1e4, 12)
+
+
+class TestExactPowerLaw:
+    @given(a=st.floats(1e-3, 1e3), alpha=st.floats(0.1, 3.0))
+    def test_recovers_exponent_and_prefactor(self, a, alpha):
+        fit = fit_power_law(X, a * X ** (-alpha))
+        # exact data: log-log least squares is exact up to rounding in log(y) (~1e-16 * |log y|)
+        assert abs(fit.alpha - alpha) < 1e-10
+        assert fit.prefactor == pytest.approx(a, rel=1e-9)
+        assert fit.alpha_ci[0] <= fit.alpha <= fit.alpha_ci[1]
+        assert fit.alpha_ci[1] - fit.alpha_ci[0] < 1e-10
+
+    def test_window_selects_points(self):
+        # a curve that is a pure power law only on [100, 1e4]: the window isolates it
+        y = np.where(X < 100, 1.0, 5 * X ** -0.5)
+        fit = fit_power_law(X, y, window=(100, math.inf))
+        assert abs(fit.alpha - 0.5) < 1e-10
+        assert fit.n_points == int((X >= 100).sum())
+        assert fit.window == (100.0, math.inf)
+        assert all(v >= 100 for v in fit.x)
+
+    def test_predict_reproduces_the_data(self):
+        fit = fit_power_law(X, 2 * X ** -0.3)
+        np.testing.assert_allclose(fit.predict(X), 2 * X ** -0.3, rtol=1e-12)
+
+
+class TestOffsetFit:
+    @pytest.mark.parametrize("initial", [None, (1e3, 5.0, -1.0), (1e-3, 0.01, 10.0),
+                                         (1.0, 3.0, 0.5), (1e6, -2.0, 1e3)])
+    def test_recovers_all_three_parameters_from_bad_starts(self, initial):
+        y = 2.0 * X ** -0.7 + 0.1
+        fit = fit_power_law(X, y, offset=True, initial=initial)
+        # zero-residual problem: Levenberg-Marquardt converges to rounding (~1e-15)
+        assert abs(fit.alpha - 0.7) < 1e-9
+        assert fit.prefactor == pytest.approx(2.0, rel=1e-9)
+        assert fit.offset == pytest.approx(0.1, rel=1e-9)
+        assert fit.n_starts >= 3 + (initial is not None)
+        assert fit.method == "multistart-least-squares" and fit.offset_fitted
+
+    @given(a=st.floats(0.1, 10), alpha=st.floats(0.2, 2.0), frac=st.floats(0.01, 0.9))
+    def test_recovers_offset_over_a_range(self, a, alpha, frac):
+        # L_inf is a fraction `frac` of the smallest loss, so both terms are visible
+        c = frac * a * X[-1] ** (-alpha) / (1 - frac)
+        fit = fit_power_law(X, a * X ** (-alpha) + c, offset=True)
+        assert abs(fit.alpha - alpha) < 1e-7
+        assert fit.offset == pytest.approx(c, rel=1e-6)
+
+    def test_pure_power_law_has_zero_offset(self):
+        fit = fit_power_law(X, 3 * X ** -1.0, offset=True)
+        assert abs(fit.alpha - 1.0) < 1e-9
+        assert abs(fit.offset) < 1e-12
+
+
+class TestNoisyFits:
+    def test_interval_contains_truth_and_agrees_with_loop(self):
+        rng = np.random.default_rng(25982435982346983)
+        sigma = 0.02
+        y = 3 * X ** -0.5 * np.exp(sigma * rng.standard_normal(X.size))
+        fit = fit_power_law(X, y)
+        assert fit.alpha_ci[0] < 0.5 < fit.alpha_ci[1]
+        # independent route: the closed-form simple-regression slope and its standard error
+        u, v = np.log(X), np.log(y)
+        sxx = ((u - u.mean()) ** 2).sum()
+        slope = ((u - u.mean()) * (v - v.mean())).sum() / sxx
+        resid = v - v.mean() - slope * (u - u.mean())
+        se = math.sqrt((resid ** 2).sum() / (X.size - 2) / sxx)
+        assert fit.alpha == pytest.approx(-slope, rel=1e-12)
+        assert fit.analytic_stderr == pytest.approx(se, rel=1e-10)
+        assert fit.ci_method == "t"
+
+    def test_weighted_fit_uses_errors(self):
+        rng = np.random.default_rng(7)
+        y = 3 * X ** -0.5 * (1 + 0.01 * rng.standard_normal(X.size))
+        fit = fit_power_law(X, y, y_err=0.01 * y)
+        assert fit.ci_method == "normal-scaled"
+        # chi2 with correct errors is ~ dof; the reported stderr is never below the
+        # absolute-sigma one (scale factor max(1, chi2/dof), FIT.3)
+        absolute = 0.01 / math.sqrt(((np.log(X) - np.log(X).mean()) ** 2).sum())
+        assert fit.analytic_stderr >= absolute * (1 - 1e-12)
+
+    def test_bootstrap_over_seeds(self):
+        rng = np.random.default_rng(11)
+        seeds = 2 * X ** -0.7 * (1 + 0.05 * rng.standard_normal((20, X.size)))
+        fit = fit_power_law(X, seeds_losses=seeds, rng=3)
+        assert fit.ci_method == "bootstrap-seeds" and fit.rng_seed == 3
+        assert fit.n_seeds == 20 and fit.n_resamples == 999
+        assert fit.alpha_ci[0] < 0.7 < fit.alpha_ci[1]
+        # same seed, same interval; the point estimate is the fit of the mean curve
+        again = fit_power_law(X, seeds.mean(axis=0), seeds_losses=seeds, rng=3)
+        assert again.alpha_ci == fit.alpha_ci
+        assert fit.alpha == fit_power_law(X, seeds.mean(axis=0)).alpha
+        # bootstrap and analytic standard errors agree in size (same data, two routes)
+        assert 0.5 < fit.alpha_stderr / fit.analytic_stderr < 2
+
+    def test_bootstrap_with_offset(self):
+        rng = np.random.default_rng(12)
+        seeds = (2 * X ** -0.7 + 0.1) * (1 + 0.01 * rng.standard_normal((8, X.size)))
+        fit = fit_power_law(X, seeds_losses=seeds, offset=True, rng=np.random.default_rng(1),
+                            n_resamples=199)
+        assert fit.rng_seed is None and fit.ci_method == "bootstrap-seeds"
+        assert fit.alpha_ci[0] < fit.alpha < fit.alpha_ci[1]
+
+    def test_bootstrap_of_identical_seeds_is_degenerate(self):
+        seeds = np.tile(3 * X ** -0.5, (5, 1))
+        fit = fit_power_law(X, seeds_losses=seeds, rng=0)
+        assert fit.alpha_ci[0] == pytest.approx(0.5, abs=1e-12)
+        assert fit.alpha_ci[1] == pytest.approx(0.5, abs=1e-12)
+
+    def test_unseeded_bootstrap_records_its_seed(self):
+        seeds = 2 * X ** -0.7 * (1 + 0.05 * np.random.default_rng(2).standard_normal((5, 12)))
+        fit = fit_power_law(X, seeds_losses=seeds, n_resamples=99)
+        assert isinstance(fit.rng_seed, int)
+        again = fit_power_law(X, seeds_losses=seeds, n_resamples=99, rng=fit.rng_seed)
+        assert again.alpha_ci == fit.alpha_ci
+
+
+class TestBadData:
+    @pytest.mark.parametrize("bad, match", [
+        (0.0, r"`y` must be positive; entry \(3,\) is (np.float64\()?0.0"),
+        (-1.0, r"`y` must be positive; entry \(3,\) is (np.float64\()?-1.0"),
+        (math.nan, r"`y` must contain only finite numbers; entry \(3,\) is (np.float64\()?nan"),
+        (math.inf, r"`y` must contain only finite numbers; entry \(3,\) is (np.float64\()?inf"),
+    ])
+    def test_bad_losses(self, bad, match):
+        y = X ** -0.5
+        y[3] = bad
+        with pytest.raises(ValueError, match=match):
+            fit_power_law(X, y)
+
+    def test_bad_sizes(self):
+        with pytest.raises(ValueError, match=r"`x` must be positive; entry \(0,\) is (np.float64\()?0.0"):
+            fit_power_law([0.0, 1, 2, 3], [1, 1, 1, 1])
+        with pytest.raises(ValueError, match=r"`x` must be strictly increasing .*entry 2 is 1.5"):
+            fit_power_law([1.0, 2, 1.5, 3], [4, 3, 2, 1])
+        with pytest.raises(ValueError, match=r"`x` must not repeat a size .*repeats 2.0"):
+            fit_power_law([1.0, 2, 2, 3], [4, 3, 2, 1])
+
+    def test_too_few_points(self):
+        with pytest.raises(ValueError, match=r"too few points: .*at least 3 .*got 2"):
+            fit_power_law([1.0, 2.0], [1.0, 0.5])
+        with pytest.raises(ValueError, match=r"at least 4 .*got 3"):
+            fit_power_law([1.0, 2, 4], [1, 0.5, 0.25], offset=True)
+        with pytest.raises(ValueError, match=r"inside `window` \(100.0, 300.0\); got 2"):
+            fit_power_law(X, X ** -1.0, window=(100, 300))
+
+    def test_shapes_and_options(self):
+        with pytest.raises(ValueError, match=r"`y` must have the shape of `x` \(12,\)"):
+            fit_power_law(X, X[:-1])
+        with pytest.raises(ValueError, match=r"`window` must have lo < hi; got \(5.0, 2.0\)"):
+            fit_power_law(X, X ** -1.0, window=(5, 2))
+        with pytest.raises(ValueError, match=r"`confidence` must be < 1; got 1.5"):
+            fit_power_law(X, X ** -1.0, confidence=1.5)
+        with pytest.raises(TypeError, match=r"`offset` must be a bool; got 1 \(int\)"):
+            fit_power_law(X, X ** -1.0, offset=1)
+        with pytest.raises(ValueError, match=r"`seeds_losses` must have shape \(n_seeds >= 2, 12\)"):
+            fit_power_law(X, seeds_losses=np.ones((1, 12)))
+        with pytest.raises(ValueError, match=r"`y` must equal the mean over seeds"):
+            fit_power_law(X, X ** -1.0, seeds_losses=np.ones((3, 12)))
+        with pytest.raises(ValueError, match=r"`y_err` must be positive; entry \(0,\) is (np.float64\()?0.0"):
+            fit_power_law(X, X ** -1.0, y_err=np.zeros(12))
+        with pytest.raises(ValueError, match=r"`seeds_losses` must be positive"):
+            fit_power_law(X, seeds_losses=-np.ones((3, 12)))
+
+
+class TestLocalSlopes:
+    def test_pure_power_law_has_constant_slope(self):
+        np.testing.assert_allclose(local_slopes(X, 4 * X ** -0.8), -0.8, atol=1e-12)
+
+    def test_offset_curve_matches_analytic_derivative(self):
+        x = np.geomspace(10, 1e4, 200)
+        y = 2 * x ** -0.7 + 0.1
+        exact = -0.7 * 2 * x ** -0.7 / y  # d log L / d log x of A x^-a + c, by hand
+        # second-order differences, step h = log(1e3)/199 ~ 0.035: error ~ h^2 ~ 1e-3
+        np.testing.assert_allclose(local_slopes(x, y), exact, atol=2e-3)
+        assert np.abs(local_slopes(x, y) - exact)[1:-1].max() < 5e-4
+
+    def test_bad_input(self):
+        with pytest.raises(ValueError, match=r"`x` must have at least 3 entries; got 2"):
+            local_slopes([1.0, 2.0], [1.0, 2.0])
+        with pytest.raises(ValueError, match=r"`y` must be positive; entry \(1,\) is (np.float64\()?-1.0"):
+            local_slopes([1.0, 2.0, 3.0], [1.0, -1.0, 2.0])
+
+
+def test_result_is_frozen():
+    fit = fit_power_law(X, X ** -1.0)
+    assert isinstance(fit, PowerLawFit)
+    with pytest.raises(AttributeError):
+        fit.alpha = 2.0  # type: ignore[misc]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("route", ["analytic", "bootstrap"])
+def test_interval_coverage(route):
+    """The 95% interval covers the true exponent 90-99% of the time over 300 replicates.
+
+    With 300 replicates of a correct 95% interval the count is Binomial(300, 0.95):
+    mean 285, sd 3.8, so [270, 297] is a > 3-sigma acceptance window.
+    """
+    rng = np.random.default_rng(20260224)
+    n_rep, n_seeds, sigma, alpha = 300, 16, 0.05, 0.6
+    covered = 0
+    for _ in range(n_rep):
+        seeds = 2 * X ** -alpha * (1 + sigma * rng.standard_normal((n_seeds, X.size)))
+        mean = seeds.mean(axis=0)
+        if route == "analytic":
+            se = seeds.std(axis=0, ddof=1) / math.sqrt(n_seeds)
+            fit = fit_power_law(X, mean, y_err=se)
+        else:
+            fit = fit_power_law(X, seeds_losses=seeds, rng=rng, n_resamples=499)
+        covered += fit.alpha_ci[0] <= alpha <= fit.alpha_ci[1]
+    assert 0.90 * n_rep <= covered <= 0.99 * n_rep, covered

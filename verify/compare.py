@@ -1,0 +1,243 @@
+"""Prediction versus measurement, with a stated tolerance policy and a verdict.
+
+Two comparisons, both described in docs/fitting.md:
+
+* an exponent (exact, from :mod:`asymptotics`) against a fitted exponent with its
+  confidence interval, widened by a finite-size band that must come with its reason
+  (CMP.1);
+* a predicted curve against simulated mean losses with standard errors, point by point,
+  with the policy :math:`|\\delta_i| \\le \\max(k\\,\\sigma_{\\delta,i},\\ \\text{rel\\_tol})`
+  (CMP.2-CMP.3).
+
+:func:`summarize_verdicts` turns named verdicts into the exit-status policy of the
+command line (0: all agree, 1: some disagree, naming them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from asymptotics._validation import check_real, check_real_array
+
+__all__ = ["ExponentComparison", "ValueComparison", "VerdictSummary", "compare_exponent",
+           "compare_values", "summarize_verdicts"]
+
+
+@dataclass(frozen=True)
+class ExponentComparison:
+    """A predicted exponent against a measured one (docs/fitting.md (CMP.1)).
+
+    Attributes
+    ----------
+    predicted : float
+        The theory's exponent.
+    measured : float
+        The fitted exponent.
+    ci : tuple of float
+        The fit's confidence interval.
+    confidence : float
+        Its level.
+    band : float
+        The finite-size band added on both sides of ``ci``.
+    band_reason : str
+        Why the band has its size (printed with every verdict).
+    deviation : float
+        ``measured - predicted``.
+    distance : float
+        How far ``predicted`` lies outside ``[ci_lo - band, ci_hi + band]`` (0 inside).
+    agrees : bool
+        ``distance == 0``.
+    message : str
+        One line stating the numbers, the band and the verdict.
+    """
+
+    predicted: float
+    measured: float
+    ci: tuple[float, float]
+    confidence: float
+    band: float
+    band_reason: str
+    deviation: float
+    distance: float
+    agrees: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ValueComparison:
+    """A predicted curve against measured means (docs/fitting.md (CMP.2)-(CMP.3)).
+
+    Attributes
+    ----------
+    rel_dev, rel_dev_stderr : tuple of float
+        Per point :math:`\\delta_i = \\bar L_i/L^{\\rm pred}_i - 1` and
+        :math:`\\sigma_{\\delta,i} = \\mathrm{se}_i/L^{\\rm pred}_i`.
+    thresholds : tuple of float
+        Per point :math:`\\max(k\\sigma_{\\delta,i}, \\text{rel\\_tol})`.
+    point_agrees : tuple of bool
+        Per point :math:`|\\delta_i| \\le` threshold.
+    worst_index : int
+        The point with the largest ratio :math:`|\\delta_i|/\\text{threshold}_i`.
+    max_rel_dev, max_rel_dev_stderr : float
+        :math:`\\delta` and :math:`\\sigma_\\delta` at ``worst_index``.
+    rel_tol, k_sigma : float
+        The policy's two parameters.
+    agrees : bool
+        All points agree.
+    message : str
+        One line with the worst point, the policy and the verdict.
+    """
+
+    rel_dev: tuple[float, ...]
+    rel_dev_stderr: tuple[float, ...]
+    thresholds: tuple[float, ...]
+    point_agrees: tuple[bool, ...]
+    worst_index: int
+    max_rel_dev: float
+    max_rel_dev_stderr: float
+    rel_tol: float
+    k_sigma: float
+    agrees: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class VerdictSummary:
+    """Named verdicts folded into an exit status (0 all agree, 1 any disagrees)."""
+
+    exit_code: int
+    disagreeing: tuple[str, ...]
+    message: str
+
+
+def compare_exponent(predicted: object, fit: object, *, band: float,
+                     band_reason: str) -> ExponentComparison:
+    """Does the predicted exponent lie in the fit's interval widened by ``band``?
+
+    The rule (docs/fitting.md (CMP.1)):
+
+    .. math:: \\alpha_{\\rm lo} - b \\le \\alpha_{\\rm pred} \\le \\alpha_{\\rm hi} + b .
+
+    Parameters
+    ----------
+    predicted : float, sympy number or mpmath.mpf
+        The exact exponent.
+    fit : PowerLawFit
+        Anything with ``alpha``, ``alpha_ci`` and ``confidence`` attributes.
+    band : float
+        Non-negative finite-size band (corrections to scaling that the fit window does
+        not remove); keyword-only so it is never implicit.
+    band_reason : str
+        A non-empty justification, printed in ``message``.
+
+    Returns
+    -------
+    ExponentComparison
+    """
+    predicted = check_real("predicted", predicted)
+    band = check_real("band", band, ge=0)
+    if not isinstance(band_reason, str) or not band_reason.strip():
+        raise ValueError(f"`band_reason` must be a non-empty string saying why the band has its "
+                         f"size; got {band_reason!r}")
+    try:
+        measured = check_real("fit.alpha", fit.alpha)
+        lo = check_real("fit.alpha_ci[0]", fit.alpha_ci[0])
+        hi = check_real("fit.alpha_ci[1]", fit.alpha_ci[1])
+        confidence = check_real("fit.confidence", getattr(fit, "confidence", math.nan), gt=0,
+                                lt=1)
+    except (AttributeError, IndexError, TypeError):
+        raise TypeError("`fit` must be a PowerLawFit (alpha, alpha_ci, confidence); got "
+                        f"{type(fit).__name__}") from None
+    if lo > hi:
+        raise ValueError(f"`fit.alpha_ci` must have lo <= hi; got ({lo!r}, {hi!r})")
+    distance = max(0.0, (lo - band) - predicted, predicted - (hi + band))  # (CMP.1)
+    agrees = distance == 0.0
+    message = (f"predicted {predicted:.6g}, measured {measured:.6g} with {confidence:.0%} CI "
+               f"[{lo:.6g}, {hi:.6g}], band ±{band:.3g} ({band_reason.strip()}): "
+               + ("agree" if agrees else f"DISAGREE (outside by {distance:.3g})"))
+    return ExponentComparison(predicted=predicted, measured=measured, ci=(lo, hi),
+                              confidence=confidence, band=band, band_reason=band_reason.strip(),
+                              deviation=measured - predicted, distance=distance, agrees=agrees,
+                              message=message)
+
+
+def compare_values(predicted: object, mean: object, stderr: object, *, rel_tol: float,
+                   k_sigma: float) -> ValueComparison:
+    """Compare a predicted curve with measured means at every grid point.
+
+    Policy (docs/fitting.md (CMP.2)-(CMP.3)): with
+    :math:`\\delta_i = \\bar L_i / L^{\\rm pred}_i - 1` and
+    :math:`\\sigma_{\\delta,i} = \\mathrm{se}_i / L^{\\rm pred}_i`, point :math:`i` agrees when
+
+    .. math:: |\\delta_i| \\le \\max(k\\,\\sigma_{\\delta,i},\\ \\text{rel\\_tol}),
+
+    and the curve agrees when every point does. ``k_sigma`` covers the sampling noise,
+    ``rel_tol`` the systematic error the prediction is allowed (finite-size corrections of
+    a deterministic equivalent, say); both are printed in ``message``.
+
+    Parameters
+    ----------
+    predicted : array_like, shape (n,)
+        Predicted losses, positive.
+    mean, stderr : array_like, shape (n,)
+        Measured mean losses (positive) and their standard errors (non-negative).
+    rel_tol : float
+        Non-negative relative tolerance.
+    k_sigma : float
+        Positive number of standard errors.
+
+    Returns
+    -------
+    ValueComparison
+    """
+    pred = check_real_array("predicted", predicted, positive=True)
+    mean = check_real_array("mean", mean, positive=True)
+    se = check_real_array("stderr", stderr, nonnegative=True)
+    for name, arr in (("mean", mean), ("stderr", se)):
+        if arr.shape != pred.shape:
+            raise ValueError(f"`{name}` must have the shape of `predicted` {pred.shape}; got "
+                             f"shape {arr.shape}")
+    rel_tol = check_real("rel_tol", rel_tol, ge=0)
+    k_sigma = check_real("k_sigma", k_sigma, gt=0)
+    dev = mean / pred - 1  # (CMP.2)
+    dev_se = se / pred
+    thresholds = np.maximum(k_sigma * dev_se, rel_tol)  # (CMP.3)
+    ok = np.abs(dev) <= thresholds
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(thresholds > 0, np.abs(dev) / thresholds,
+                         np.where(dev == 0, 0.0, math.inf))
+    worst = int(np.argmax(ratio))
+    agrees = bool(ok.all())
+    message = (f"max relative deviation {dev[worst]:+.3e} ± {dev_se[worst]:.1e} at point "
+               f"{worst}; policy |dev| <= max({k_sigma:g}*stderr, {rel_tol:g}): "
+               + ("agree" if agrees else f"DISAGREE at {int((~ok).sum())} of {ok.size} points"))
+    return ValueComparison(
+        rel_dev=tuple(map(float, dev)), rel_dev_stderr=tuple(map(float, dev_se)),
+        thresholds=tuple(map(float, thresholds)), point_agrees=tuple(map(bool, ok)),
+        worst_index=worst, max_rel_dev=float(dev[worst]), max_rel_dev_stderr=float(dev_se[worst]),
+        rel_tol=rel_tol, k_sigma=k_sigma, agrees=agrees, message=message)
+
+
+def summarize_verdicts(verdicts: Mapping[str, bool]) -> VerdictSummary:
+    """Fold ``{name: agrees}`` into the exit-status policy of the command line.
+
+    Returns exit code 0 when every entry agrees, 1 when any disagrees (naming them, in
+    the mapping's order). An empty mapping is an error: nothing was checked.
+    """
+    if not isinstance(verdicts, Mapping):
+        raise TypeError(f"`verdicts` must be a mapping name -> bool; got "
+                        f"{type(verdicts).__name__}")
+    if not verdicts:
+        raise ValueError("`verdicts` must contain at least one entry; got an empty mapping")
+    for name, value in verdicts.items():
+        if not isinstance(value, bool | np.bool_):
+            raise TypeError(f"`verdicts[{name!r}]` must be a bool; got {value!r}")
+    bad = tuple(str(n) for n, v in verdicts.items() if not v)
+    if bad:
+        return VerdictSummary(1, bad, f"{len(bad)} of {len(verdicts)} disagree: "
+                                      + ", ".join(bad))
+    return VerdictSummary(0, (), f"all {len(verdicts)} agree")

@@ -1,0 +1,408 @@
+"""Power-law fits of measured learning curves, with confidence intervals.
+
+Implements docs/fitting.md: the pure power law :math:`L = A x^{-\\alpha}` fitted by
+weighted least squares in log-log space (FIT.1-FIT.3), the power law with an offset
+:math:`L = A x^{-\\alpha} + L_\\infty` fitted by multi-start nonlinear least squares seeded
+from a profile over :math:`L_\\infty` (FIT.4-FIT.5), a bootstrap over seeds (FIT.6) and
+local slopes :math:`d\\log L/d\\log x` (FIT.7).
+
+Data must be positive and finite: nothing is shifted by an epsilon to make a logarithm
+work, and unsorted or repeated sizes are refused rather than silently reordered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, stats
+
+from asymptotics._validation import check_int, check_real, check_real_array
+
+__all__ = ["PowerLawFit", "fit_power_law", "local_slopes"]
+
+_TOL = 1e-15  # least_squares ftol/xtol/gtol: above machine epsilon, so exact data converge fully
+
+
+@dataclass(frozen=True)
+class PowerLawFit:
+    """The result of :func:`fit_power_law`.
+
+    Attributes
+    ----------
+    alpha : float
+        The fitted exponent :math:`\\alpha` in :math:`L = A x^{-\\alpha} (+ L_\\infty)`.
+    alpha_ci : tuple of float
+        The ``confidence`` interval for ``alpha`` (FIT.3 analytic, or FIT.6 bootstrap).
+    alpha_stderr : float
+        Standard error of ``alpha`` from the same route as ``alpha_ci``.
+    analytic_stderr : float
+        Standard error from the (weighted) least-squares covariance (FIT.3 / FIT.5),
+        always computed, also when the interval comes from the bootstrap.
+    prefactor : float
+        :math:`A`.
+    offset : float
+        :math:`L_\\infty` (``0.0`` when ``offset_fitted`` is false).
+    offset_fitted : bool
+        Whether :math:`L_\\infty` was a free parameter.
+    offset_stderr : float
+        Standard error of :math:`L_\\infty` (``0.0`` when not fitted).
+    window : tuple of float
+        The inclusive range of ``x`` used.
+    method : str
+        ``"wls-loglog"`` (FIT.1) or ``"multistart-least-squares"`` (FIT.4).
+    ci_method : str
+        ``"t"`` (unit weights, Student-t), ``"normal-scaled"`` (given errors, FIT.3) or
+        ``"bootstrap-seeds"`` (FIT.6).
+    confidence : float
+        The confidence level of ``alpha_ci``.
+    n_points, dof : int
+        Points inside the window; degrees of freedom (points minus parameters).
+    chi2 : float
+        :math:`\\chi^2` of the fit in its residual metric (FIT.2 / FIT.4).
+    residual_rms : float
+        Root-mean-square relative residual :math:`\\sqrt{\\overline{(\\hat L/L - 1)^2}}`.
+    n_starts : int
+        Starting points tried (1 for the linear fit).
+    n_seeds, n_resamples : int
+        Seeds and bootstrap resamples behind ``alpha_ci`` (0 when analytic).
+    rng_seed : int or None
+        The integer seed of the bootstrap generator (``None`` when a ``Generator`` was
+        passed in, or no bootstrap ran).
+    x, y : tuple of float
+        The data inside the window that the fit used.
+    """
+
+    alpha: float
+    alpha_ci: tuple[float, float]
+    alpha_stderr: float
+    analytic_stderr: float
+    prefactor: float
+    offset: float
+    offset_fitted: bool
+    offset_stderr: float
+    window: tuple[float, float]
+    method: str
+    ci_method: str
+    confidence: float
+    n_points: int
+    dof: int
+    chi2: float
+    residual_rms: float
+    n_starts: int
+    n_seeds: int
+    n_resamples: int
+    rng_seed: int | None
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+
+    def predict(self, x: object) -> np.ndarray:
+        """The fitted curve :math:`A x^{-\\alpha} + L_\\infty` at ``x`` (positive)."""
+        xs = check_real_array("x", np.atleast_1d(np.asarray(x, dtype=float)), positive=True)
+        return self.prefactor * xs ** (-self.alpha) + self.offset
+
+
+# ----------------------------------------------------------------------------- validation
+
+def _strictly_increasing(name: str, x: np.ndarray) -> None:
+    steps = np.diff(x)
+    if (steps == 0).any():
+        i = int(np.argwhere(steps == 0)[0][0])
+        raise ValueError(f"`{name}` must not repeat a size (average repeated measurements "
+                         f"first); entry {i + 1} repeats {float(x[i])!r}")
+    if (steps < 0).any():
+        i = int(np.argwhere(steps < 0)[0][0])
+        raise ValueError(f"`{name}` must be strictly increasing (sort the data first); entry "
+                         f"{i + 1} is {float(x[i + 1])!r} after {float(x[i])!r}")
+
+
+def _window_iv(window: object, x: np.ndarray) -> tuple[float, float]:
+    if window is None:
+        return float(x[0]), float(x[-1])
+    if isinstance(window, str) or not isinstance(window, Sequence) or len(window) != 2:
+        raise TypeError(f"`window` must be a pair (lo, hi); got {window!r}")
+    lo = check_real("window[0]", window[0], gt=0)
+    hi = check_real("window[1]", window[1], gt=0, allow_inf=True)
+    if not hi > lo:
+        raise ValueError(f"`window` must have lo < hi; got ({lo!r}, {hi!r})")
+    return lo, hi
+
+
+def _fit_iv(x, y, y_err, window, offset, seeds_losses, confidence, n_resamples):
+    x = check_real_array("x", x, min_size=1, positive=True)
+    _strictly_increasing("x", x)
+    if not isinstance(offset, bool):
+        raise TypeError(f"`offset` must be a bool; got {offset!r} ({type(offset).__name__})")
+    confidence = check_real("confidence", confidence, gt=0, lt=1)
+    n_resamples = check_int("n_resamples", n_resamples, minimum=99)
+    seeds = None
+    if seeds_losses is not None:
+        seeds = check_real_array("seeds_losses", seeds_losses, ndim=2, positive=True)
+        if seeds.shape[1] != x.size or seeds.shape[0] < 2:
+            raise ValueError(f"`seeds_losses` must have shape (n_seeds >= 2, {x.size}); got "
+                             f"shape {seeds.shape}")
+        mean = seeds.mean(axis=0)
+        if y is None:
+            y = mean
+        elif not np.allclose(np.asarray(y, dtype=float), mean, rtol=1e-9, atol=0):
+            raise ValueError("`y` must equal the mean over seeds of `seeds_losses` (or be None); "
+                             f"got y={np.asarray(y)!r}")
+    elif y is None:
+        raise ValueError("`y` must be given when `seeds_losses` is None; got None")
+    y = check_real_array("y", y, positive=True)
+    if y.shape != x.shape:
+        raise ValueError(f"`y` must have the shape of `x` {x.shape}; got shape {y.shape}")
+    if y_err is not None:
+        y_err = check_real_array("y_err", y_err, positive=True)
+        if y_err.shape != x.shape:
+            raise ValueError(f"`y_err` must have the shape of `x` {x.shape}; got {y_err.shape}")
+    lo, hi = _window_iv(window, x)
+    keep = (x >= lo) & (x <= hi)
+    need = 4 if offset else 3  # one degree of freedom left for the error estimate
+    if keep.sum() < need:
+        raise ValueError(f"too few points: the fit needs at least {need} points of `x` inside "
+                         f"`window` ({lo!r}, {hi!r}); got {int(keep.sum())}")
+
+    def sub(a):
+        return None if a is None else a[..., keep]
+
+    return (x[keep], y[keep], sub(y_err), (lo, hi), offset, sub(seeds), confidence,
+            n_resamples)
+
+
+def _rng_iv(rng: object) -> tuple[np.random.Generator, int | None]:
+    if isinstance(rng, np.random.Generator):
+        return rng, None
+    if rng is None:
+        seed = int(np.random.SeedSequence().entropy)  # fresh, but recorded in the result
+    else:
+        seed = check_int("rng", rng, minimum=0)
+    return np.random.default_rng(seed), seed
+
+
+# ----------------------------------------------------------------------------- linear fit
+
+def _loglog_wls(u: np.ndarray, v: np.ndarray, w: np.ndarray):
+    """WLS of v = b0 + b1 u (v may be a batch (B, n)): docs/fitting.md (FIT.1)."""
+    X = np.stack([np.ones_like(u), u], axis=1)
+    normal = X.T @ (w[:, None] * X)  # X^T W X, factorized once for the whole batch
+    beta = np.linalg.solve(normal, (X.T * w) @ np.atleast_2d(v).T)  # (2, B)
+    resid = np.atleast_2d(v) - (X @ beta).T
+    chi2 = (w * resid**2).sum(axis=-1)  # docs/fitting.md (FIT.2)
+    return beta, chi2, np.linalg.inv(normal)
+
+
+def _linear_fit(x, y, y_err):
+    u, v = np.log(x), np.log(y)
+    w = np.ones_like(u) if y_err is None else (y / y_err) ** 2  # s_log = y_err / y (delta method)
+    beta, chi2, cov = _loglog_wls(u, v, w)
+    b0, b1, chi2 = float(beta[0, 0]), float(beta[1, 0]), float(chi2[0])
+    dof = x.size - 2
+    scale = chi2 / dof if y_err is None else max(1.0, chi2 / dof)  # docs/fitting.md (FIT.3)
+    stderr = math.sqrt(cov[1, 1] * scale)
+    return {"alpha": -b1, "prefactor": math.exp(b0), "offset": 0.0, "offset_stderr": 0.0,
+            "stderr": stderr, "chi2": chi2, "dof": dof, "n_starts": 1, "weights": w}
+
+
+# ----------------------------------------------------------------------------- offset fit
+
+def _offset_residuals(theta, u, y, s):
+    return (np.exp(theta[0] - theta[1] * u) + theta[2] - y) / s  # docs/fitting.md (FIT.4)
+
+
+def _offset_jacobian(theta, u, y, s):
+    power = np.exp(theta[0] - theta[1] * u)
+    return np.stack([power, -u * power, np.ones_like(u)], axis=1) / s[:, None]
+
+
+def _profile_starts(u, y, s, extra):
+    """Starting points from a profile over L_inf: docs/fitting.md (FIT.5)."""
+    ymin = float(y.min())
+    grid = np.concatenate([ymin * (1 - np.geomspace(1e-6, 1, 13)), -ymin * np.array([0.5, 2.0])])
+    scored = []
+    w = (y / s) ** 2
+    for c in grid:
+        beta, _, _ = _loglog_wls(u, np.log(y - c), w)
+        theta = np.array([beta[0, 0], -beta[1, 0], c])
+        cost = float((_offset_residuals(theta, u, y, s) ** 2).sum())
+        scored.append((cost, theta))
+    scored.sort(key=lambda t: t[0])
+    return [t for _, t in scored[:3]] + list(extra)
+
+
+def _least_squares(theta0, u, y, s):
+    """One Levenberg-Marquardt run; a start that wanders into overflow is given up (None)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            res = optimize.least_squares(_offset_residuals, theta0, jac=_offset_jacobian,
+                                         args=(u, y, s), method="lm", ftol=_TOL, xtol=_TOL,
+                                         gtol=_TOL, max_nfev=2000)
+        except ValueError:  # residuals not finite at the start itself
+            return None
+    ok = np.isfinite(res.x).all() and np.isfinite(res.cost) and np.isfinite(res.jac).all()
+    return res if ok else None
+
+
+def _offset_fit(x, y, y_err, initial):
+    u = np.log(x)
+    s = y if y_err is None else y_err  # relative residuals without given errors
+    extra = []
+    if initial is not None:
+        a0 = check_real("initial[0] (A)", initial[0], gt=0)
+        extra.append(np.array([math.log(a0), check_real("initial[1] (alpha)", initial[1]),
+                               check_real("initial[2] (L_inf)", initial[2])]))
+    starts = _profile_starts(u, y, s, extra)
+    runs = [r for r in (_least_squares(t, u, y, s) for t in starts) if r is not None]
+    if not runs:
+        raise ValueError("the offset fit diverged from every starting point; check `y` "
+                         f"(got y={y!r})")
+    best = min(runs, key=lambda r: r.cost)
+    theta, chi2, dof = best.x, 2 * float(best.cost), x.size - 3
+    scale = chi2 / dof if y_err is None else max(1.0, chi2 / dof)  # docs/fitting.md (FIT.5)
+    J = best.jac
+    if np.linalg.matrix_rank(J) < 3:
+        stderr = np.full(3, math.inf)  # the three parameters are not separately determined
+    else:
+        stderr = np.sqrt(np.diag(np.linalg.inv(J.T @ J)) * scale)
+    return {"alpha": float(theta[1]), "prefactor": math.exp(theta[0]), "offset": float(theta[2]),
+            "offset_stderr": float(stderr[2]), "stderr": float(stderr[1]), "chi2": chi2,
+            "dof": dof, "n_starts": len(starts), "theta": theta, "s": s}
+
+
+# ----------------------------------------------------------------------------- bootstrap
+
+def _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples, gen):
+    """Percentile bootstrap over seeds of the fitted exponent: docs/fitting.md (FIT.6)."""
+    n_seeds = seeds.shape[0]
+
+    def statistic(idx, axis=-1):
+        idx = np.asarray(idx, dtype=np.intp)
+        means = seeds[idx].mean(axis=-2)  # (..., n_points): the mean curve of each resample
+        flat = means.reshape(-1, x.size)
+        if not offset:
+            beta, _, _ = _loglog_wls(np.log(x), np.log(flat), core["weights"])
+            out = -beta[1]
+        else:
+            u = np.log(x)
+            runs = [_least_squares(core["theta"], u, m, core["s"]) for m in flat]
+            out = np.array([core["alpha"] if r is None else r.x[1] for r in runs])
+        return out.reshape(means.shape[:-1])
+
+    res = stats.bootstrap((np.arange(n_seeds),), statistic, n_resamples=n_resamples,
+                          confidence_level=confidence, method="percentile", vectorized=True,
+                          rng=gen)
+    ci = res.confidence_interval
+    return (float(ci.low), float(ci.high)), float(res.standard_error)
+
+
+# ----------------------------------------------------------------------------- public API
+
+def fit_power_law(x: object, y: object = None, *, y_err: object = None,
+                  window: Sequence[float] | None = None, offset: bool = False,
+                  seeds_losses: object = None, confidence: float = 0.95,
+                  rng: np.random.Generator | int | None = None,
+                  initial: Sequence[float] | None = None,
+                  n_resamples: int = 999) -> PowerLawFit:
+    """Fit :math:`L = A x^{-\\alpha}` (or :math:`A x^{-\\alpha} + L_\\infty`) to a curve.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,)
+        Sizes (data set size, parameters, width), positive, strictly increasing.
+    y : array_like, shape (n,), optional
+        Losses, positive and finite. May be omitted when ``seeds_losses`` is given (the
+        mean over seeds is used); if both are given they must agree.
+    y_err : array_like, shape (n,), optional
+        Standard errors of ``y``. They weight the fit (FIT.1) and make the analytic
+        interval a normal interval with the :math:`\\max(1, \\chi^2/\\nu)` scale (FIT.3).
+    window : (lo, hi), optional
+        Inclusive range of ``x`` to fit (``hi`` may be ``inf``).
+    offset : bool
+        Fit :math:`L_\\infty` too (multi-start least squares, FIT.4-FIT.5).
+    seeds_losses : array_like, shape (n_seeds, n), optional
+        Per-seed losses; the interval is then a percentile bootstrap over seeds (FIT.6).
+    confidence : float
+        Confidence level of ``alpha_ci``, in (0, 1).
+    rng : numpy.random.Generator or int, optional
+        Bootstrap generator or seed (recorded in the result). ``None`` draws a fresh seed
+        and records it.
+    initial : (A, alpha, L_inf), optional
+        An extra starting point for the offset fit; the profile starts are always run
+        too and the lowest cost wins, so a bad guess cannot stop the fit.
+    n_resamples : int
+        Bootstrap resamples (>= 99).
+
+    Returns
+    -------
+    PowerLawFit
+
+    Raises
+    ------
+    ValueError
+        Non-positive, non-finite, unsorted or repeated data; mismatched shapes; fewer
+        than 3 (4 with ``offset``) points in the window.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([10.0, 20, 40, 80]); fit = fit_power_law(x, 3 * x**-0.5)
+    >>> round(fit.alpha, 12)
+    0.5
+    """
+    (x, y, y_err, win, offset, seeds, confidence,
+     n_resamples) = _fit_iv(x, y, y_err, window, offset, seeds_losses, confidence, n_resamples)
+    core = _offset_fit(x, y, y_err, initial) if offset else _linear_fit(x, y, y_err)
+    alpha, stderr, dof = core["alpha"], core["stderr"], core["dof"]
+    if seeds is not None:
+        gen, seed = _rng_iv(rng)
+        ci, boot_se = _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples,
+                                       gen)
+        ci_method, n_seeds, used_resamples, se = "bootstrap-seeds", seeds.shape[0], n_resamples, \
+            boot_se
+    else:
+        if y_err is None:  # docs/fitting.md (FIT.3)
+            q = float(stats.t.ppf(0.5 + confidence / 2, dof))
+            ci_method = "t"
+        else:
+            q = float(stats.norm.ppf(0.5 + confidence / 2))
+            ci_method = "normal-scaled"
+        ci = (alpha - q * stderr, alpha + q * stderr)
+        seed, n_seeds, used_resamples, se = None, 0, 0, stderr
+    model = core["prefactor"] * x ** (-alpha) + core["offset"]
+    return PowerLawFit(
+        alpha=alpha, alpha_ci=(float(ci[0]), float(ci[1])), alpha_stderr=float(se),
+        analytic_stderr=float(stderr), prefactor=core["prefactor"], offset=core["offset"],
+        offset_fitted=offset, offset_stderr=core["offset_stderr"], window=win,
+        method="multistart-least-squares" if offset else "wls-loglog", ci_method=ci_method,
+        confidence=confidence, n_points=int(x.size), dof=int(dof), chi2=float(core["chi2"]),
+        residual_rms=float(np.sqrt(np.mean((model / y - 1) ** 2))), n_starts=core["n_starts"],
+        n_seeds=int(n_seeds), n_resamples=int(used_resamples), rng_seed=seed,
+        x=tuple(map(float, x)), y=tuple(map(float, y)))
+
+
+def local_slopes(x: object, y: object) -> np.ndarray:
+    """Local logarithmic slopes :math:`d\\log L/d\\log x` of a curve (FIT.7).
+
+    Second-order finite differences on the (possibly non-uniform) grid of
+    :math:`\\log x` (``numpy.gradient``, one-sided second order at the ends). For a pure
+    power law the result is exactly :math:`-\\alpha` at every point; a drift of the slopes
+    shows where a single power law stops describing the curve.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,), n >= 3
+        Positive finite sizes (strictly increasing) and losses.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        The slopes (negative for a decaying loss).
+    """
+    x = check_real_array("x", x, min_size=3, positive=True)
+    _strictly_increasing("x", x)
+    y = check_real_array("y", y, min_size=3, positive=True)
+    if y.shape != x.shape:
+        raise ValueError(f"`y` must have the shape of `x` {x.shape}; got shape {y.shape}")
+    return np.gradient(np.log(y), np.log(x), edge_order=2)  # docs/fitting.md (FIT.7)
