@@ -1,0 +1,161 @@
+"""The result object every derivation of :mod:`asymptotics` returns.
+
+A :class:`Derivation` records one exponent of one regime: the exact sympy exponent (and
+``sympy.oo`` for a super-polynomial law), the prefactor where the theory gives one, the
+conditions under which it holds, the equation it comes from, and the intermediate steps
+(pairs of a sentence and a sympy expression). It renders itself as LaTeX
+(:meth:`Derivation.latex`, and ``_repr_latex_`` for Jupyter), as plain text
+(:meth:`Derivation.text`) and as JSON-ready data (:meth:`Derivation.to_dict`).
+
+The sign convention is that of a decay law: ``L ~ x**(-exponent)`` (regimes in ``D``,
+``P``, width), ``lambda_i ~ i**(-1 - exponent)`` (``regime="spectrum"``: the exponent is
+Bahri's ``alpha_K``), and ``sum_{n>N} ~ N**(-exponent)`` (``regime="tail"``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+__all__ = ["REGIMES", "Derivation", "Step"]
+
+REGIMES: tuple[str, ...] = (
+    "variance-limited (data)",
+    "variance-limited (width)",
+    "resolution-limited (data)",
+    "resolution-limited (parameters)",
+    "spectrum",
+    "tail",
+)
+
+Step = tuple[str, sp.Basic]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """An exponent with its provenance.
+
+    Attributes
+    ----------
+    quantity : str
+        What the exponent is, e.g. ``"alpha_D"``, ``"alpha_W"``, ``"alpha_K"``.
+    exponent : sympy.Expr
+        Exact exponent of the decay law (``sympy.oo`` for faster than any power).
+    prefactor : sympy.Expr or None
+        The constant ``C`` of ``L ~ C x**(-exponent)`` where the theory gives one.
+    regime : str
+        One of :data:`REGIMES`.
+    conditions : tuple of str
+        Assumptions under which the law holds; when ``holds`` is false, the reason.
+    source : str
+        The equation or theorem the law comes from.
+    steps : tuple of (str, sympy.Basic)
+        Intermediate results of the derivation, in order.
+    holds : bool
+        False when the theorem's conditions fail for this input.
+    """
+
+    quantity: str
+    exponent: sp.Expr
+    prefactor: sp.Expr | None
+    regime: str
+    conditions: tuple[str, ...]
+    source: str
+    steps: tuple[Step, ...] = field(default=())
+    holds: bool = True
+
+    def __post_init__(self) -> None:
+        if self.regime not in REGIMES:
+            raise ValueError(f"`regime` must be one of {list(REGIMES)}; got {self.regime!r}")
+        object.__setattr__(self, "exponent", sp.sympify(self.exponent))
+        if self.prefactor is not None:
+            object.__setattr__(self, "prefactor", sp.sympify(self.prefactor))
+        object.__setattr__(self, "conditions", tuple(str(c) for c in self.conditions))
+        object.__setattr__(self, "steps",
+                           tuple((str(text), sp.sympify(expr)) for text, expr in self.steps))
+
+    @property
+    def value(self) -> float:
+        """The exponent as a float (``inf`` for ``sympy.oo``).
+
+        Raises ``TypeError`` if the exponent still contains free symbols.
+        """
+        if self.exponent == sp.oo:
+            return math.inf
+        if self.exponent.free_symbols:
+            raise TypeError(f"exponent {self.exponent} of {self.quantity} is symbolic in "
+                            f"{sorted(map(str, self.exponent.free_symbols))}; substitute values "
+                            "first")
+        return float(self.exponent)
+
+    def latex(self) -> str:
+        """LaTeX source (an ``aligned`` block) of the law, its steps and its conditions."""
+        lhs = _latex_name(self.quantity)
+        lines = [rf"{lhs} &= {sp.latex(self.exponent)}"]
+        if self.prefactor is not None:
+            lines.append(rf"C &= {sp.latex(self.prefactor)}")
+        for text, expr in self.steps:
+            lines.append(rf"&\text{{{_escape(text)}:}}\quad {sp.latex(expr)}")
+        status = "holds" if self.holds else "does NOT hold"
+        lines.append(rf"&\text{{{_escape(self.regime)}; {status}; source: {_escape(self.source)}}}")
+        for cond in self.conditions:
+            lines.append(rf"&\text{{{_escape(cond)}}}")
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+    def _repr_latex_(self) -> str:
+        return "$$" + self.latex() + "$$"
+
+    def text(self) -> str:
+        """A plain-text rendering: the law, then one indented line per step and condition."""
+        status = "" if self.holds else "  [conditions FAIL]"
+        out = [f"{self.quantity} = {sp.sstr(self.exponent)}  ({self.regime}){status}"]
+        if self.prefactor is not None:
+            out.append(f"  prefactor: {sp.sstr(self.prefactor)}")
+        out.append(f"  source: {self.source}")
+        out += [f"  step: {text}: {sp.sstr(expr)}" for text, expr in self.steps]
+        out += [f"  condition: {cond}" for cond in self.conditions]
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: expressions as strings (sympy ``sstr``), plus the float value."""
+        try:
+            value: float | str | None = self.value
+        except TypeError:
+            value = None
+        if value == math.inf:
+            value = "inf"
+        return {
+            "quantity": self.quantity,
+            "exponent": sp.sstr(self.exponent),
+            "value": value,
+            "prefactor": None if self.prefactor is None else sp.sstr(self.prefactor),
+            "regime": self.regime,
+            "holds": self.holds,
+            "conditions": list(self.conditions),
+            "source": self.source,
+            "steps": [[text, sp.sstr(expr)] for text, expr in self.steps],
+        }
+
+
+def _latex_name(quantity: str) -> str:
+    if "_" in quantity:
+        head, tail = quantity.split("_", 1)
+        greek = {"alpha": r"\alpha", "beta": r"\beta", "lambda": r"\lambda"}
+        return f"{greek.get(head, head)}_{{{tail}}}"
+    return quantity
+
+
+_LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                   "_": r"\_", "{": r"\{", "}": r"\}", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _escape(text: str) -> str:
+    """Escape LaTeX specials for ``\\text{...}`` (one pass, so replacements are not re-escaped)."""
+    return re.sub(r"[\\&%$#_{}^~]", lambda m: _LATEX_SPECIALS[m.group(0)], text)

@@ -1,0 +1,78 @@
+"""The sympy symbols of the derivations, with their assumptions, in one place.
+
+Every derivation module (``variance``, ``resolution``, ``spectra``, ``laws``, ``tails``)
+takes its symbols from here so that expressions built in different modules combine
+(sympy identifies symbols by name *and* assumptions). Notation follows
+``/work/shared/THEORY.md``: Bahri's ``D`` (training points) and ``P`` (parameters or
+features), ``W`` (width), ``d`` (manifold dimension), ``b`` (spectral exponent,
+``lambda_i ~ i^-b``), ``a`` (target exponent, ``p_i ~ i^-a``).
+
+:func:`exact` turns a user's number into an exact sympy number (``1.5 -> 3/2``) so the
+exponents the derivations return are exact.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import sympy as sp
+
+__all__ = [
+    "D", "N", "P", "R", "W", "a", "b", "d", "delta", "eps", "exact", "f", "fbar", "i", "k", "kappa",
+    "n", "nu", "r", "s", "sigma2", "t", "theta", "u", "v", "x", "y",
+]
+
+# model output, its mean over the randomness, and the target (THEORY §1.2)
+f = sp.Symbol("f", real=True)
+fbar = sp.Symbol("fbar", real=True)
+y = sp.Symbol("y", real=True)
+#: the fluctuation f_hat - fbar (a random variable with mean 0, variance sigma2)
+delta = sp.Symbol("delta", real=True)
+#: the variance of the prediction (O(1/D) or O(1/width))
+sigma2 = sp.Symbol("sigma2", positive=True)
+#: the variance's coefficient: Var(f_hat) = v / D or v / W (THEORY §1.2)
+v = sp.Symbol("v", positive=True)
+#: a small real offset (f - y at the minimum of a loss)
+eps = sp.Symbol("epsilon", real=True)
+
+# sizes (Bahri's notation) and the manifold dimension
+D = sp.Symbol("D", positive=True)
+P = sp.Symbol("P", positive=True)
+W = sp.Symbol("W", positive=True)
+N = sp.Symbol("N", positive=True)
+n = sp.Symbol("n", positive=True)
+d = sp.Symbol("d", positive=True, integer=True)
+i = sp.Symbol("i", positive=True)
+k = sp.Symbol("k", positive=True)
+
+# distances, radii, integration variables
+r = sp.Symbol("r", positive=True)
+R = sp.Symbol("R", positive=True)
+x = sp.Symbol("x", positive=True)
+u = sp.Symbol("u", positive=True)
+theta = sp.Symbol("theta", positive=True)
+
+# exponents and kernel parameters
+a = sp.Symbol("a", positive=True)
+b = sp.Symbol("b", positive=True)
+s = sp.Symbol("s", positive=True)
+t = sp.Symbol("t", positive=True)
+nu = sp.Symbol("nu", positive=True)
+kappa = sp.Symbol("kappa", positive=True)
+
+
+def exact(value: object) -> sp.Expr:
+    """Return ``value`` as an exact sympy number (floats via their shortest decimal form).
+
+    ``exact(1.5) == Rational(3, 2)``, ``exact(0.1) == Rational(1, 10)``; sympy
+    expressions pass through unchanged. The caller validates the value first.
+    """
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"expected a number; got {value!r} (bool)")
+    if isinstance(value, numbers.Integral):
+        return sp.Integer(int(value))
+    if isinstance(value, numbers.Real):
+        return sp.Rational(repr(float(value)))
+    raise TypeError(f"expected a number; got {value!r} ({type(value).__name__})")

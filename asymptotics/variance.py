@@ -1,0 +1,175 @@
+"""Variance-limited regime: Theorem 1 of Bahri et al. as a symbolic Taylor expansion.
+
+The prediction ``f_hat`` fluctuates around its mean ``fbar`` (over training sets, or over
+initializations at finite width) with variance ``Var = v/D`` or ``v/W``. Expanding the loss
+around the mean predictor (docs/theory/regimes.md (RG.1)-(RG.3)),
+
+    E[l(fbar + delta)] = l(fbar) + l'(fbar) E[delta] + 1/2 l''(fbar) E[delta^2] + O(E[delta^3]),
+
+the first-order term vanishes because ``E[delta] = 0`` and the excess loss is
+``1/2 l''(fbar) Var ~ x^-1``: ``alpha_D = alpha_W = 1``. Theorem 1 requires ``l`` to be a
+polynomial, to have a bounded second derivative, or to be 2-Hölder; when ``l''`` is
+unbounded or undefined at the minimum (absolute error) the derivation says so and
+derives the exponent that replaces 1 at the minimum instead.
+
+The loss registry :data:`LOSSES` (also used by :mod:`asymptotics.resolution`) writes each
+loss as a sympy expression in the prediction ``f`` and the target ``y``, minimized at
+``f = y`` with value 0 (for the logistic loss, ``f`` and ``y`` are logits and the loss is
+the KL divergence, i.e. the cross-entropy minus its minimum).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from asymptotics._validation import check_choice
+from asymptotics.derivation import Derivation
+from asymptotics.symbols import D, W, delta, f, fbar, sigma2, v, y
+
+__all__ = ["LOSSES", "huber_threshold", "loss_expression", "theorem1_conditions",
+           "variance_limited"]
+
+#: the Huber loss's threshold (a positive symbol)
+huber_threshold = sp.Symbol("c_H", positive=True)
+
+
+def _sigmoid(z: sp.Expr) -> sp.Expr:
+    return 1 / (1 + sp.exp(-z))
+
+
+def _build_losses() -> dict[str, sp.Expr]:
+    e = f - y
+    c = huber_threshold
+    logistic = (sp.log(1 + sp.exp(f)) - _sigmoid(y) * f
+                - (sp.log(1 + sp.exp(y)) - _sigmoid(y) * y))
+    return {
+        "squared": e**2,
+        "absolute": sp.Abs(e),
+        "huber": sp.Piecewise((e**2 / 2, sp.Abs(e) <= c), (c * (e - c / 2), e > c),
+                              (c * (-e - c / 2), True)),
+        "logistic": logistic,
+        "cross_entropy": logistic,
+        "log_cosh": sp.log(sp.cosh(e)),
+        "pseudo_huber": sp.sqrt(1 + e**2) - 1,
+        "quartic": e**4,
+    }
+
+
+#: named losses l(f, y), each minimized at f = y with l(y, y) = 0
+LOSSES: dict[str, sp.Expr] = _build_losses()
+_ALIASES = {"mse": "squared", "l2": "squared", "l1": "absolute", "mae": "absolute",
+            "ce": "cross_entropy", "bce": "logistic"}
+
+
+def loss_expression(loss: str | sp.Expr) -> tuple[str, sp.Expr]:
+    """Return ``(name, l(f, y))`` for a loss name or a sympy expression containing ``f``."""
+    if isinstance(loss, sp.Basic):
+        if f not in loss.free_symbols:
+            raise ValueError("`loss` must be a sympy expression in the prediction "
+                             f"`asymptotics.symbols.f` (and target `y`); got {loss!r}, which "
+                             "does not contain f")
+        return sp.sstr(loss), sp.sympify(loss)
+    if isinstance(loss, str):
+        loss = _ALIASES.get(loss.lower(), loss.lower())
+    name = check_choice("loss", loss, sorted(LOSSES))
+    return name, LOSSES[name]
+
+
+def theorem1_conditions(expr: sp.Expr) -> tuple[bool, str]:
+    """Check Theorem 1's hypotheses on ``l(f)``: polynomial, or bounded ``l''``.
+
+    Returns ``(holds, reason)``. Bounded ``l''`` is checked branch by branch: no Dirac
+    delta, finite at the minimum ``f = y``, finite limits as ``f -> +-oo``.
+    """
+    if expr.is_polynomial(f):
+        return True, f"l is a polynomial of degree {sp.degree(expr, f)} in f (Theorem 1, case 1)"
+    second = sp.diff(expr, f, 2)
+    branches = [e for e, _ in second.args] if isinstance(second, sp.Piecewise) else [second]
+    for branch in branches:
+        if branch.has(sp.DiracDelta):
+            return False, (f"l''(f) = {sp.sstr(second)} contains a Dirac delta: l'' is unbounded "
+                           "(undefined) at the minimum f = y, so Theorem 1 does not apply")
+    at_min = second.subs(f, y)
+    if not sp.simplify(at_min).is_finite:
+        return False, f"l''(y) = {sp.sstr(at_min)} is not finite at the minimum"
+    for branch in branches:
+        for end in (sp.oo, -sp.oo):
+            lim = sp.limit(branch, f, end)
+            if not lim.is_finite:
+                return False, f"l''(f) -> {lim} as f -> {end}: l'' is unbounded"
+    return True, f"l''(f) = {sp.sstr(sp.simplify(second))} is bounded (Theorem 1, case 2)"
+
+
+def variance_limited(loss: str | sp.Expr = "squared", axis: str = "data") -> Derivation:
+    """Derive the variance-limited exponent (Bahri et al. Theorem 1).
+
+    Parameters
+    ----------
+    loss : str or sympy.Expr
+        A name from :data:`LOSSES` (aliases ``mse``, ``l1``, ``mae``, ``ce``, ``bce``) or an
+        expression in ``asymptotics.symbols.f`` (prediction) and ``y`` (target).
+    axis : {"data", "width"}
+        Fixed parameters and growing data ``D`` (``Var = v/D``), or fixed data and growing
+        width ``W`` (``Var = v/W``).
+
+    Returns
+    -------
+    Derivation
+        ``alpha_D`` or ``alpha_W``; ``exponent = 1`` and prefactor ``1/2 l''(fbar) v`` when
+        Theorem 1 applies, docs/theory/regimes.md (RG.3). Otherwise ``holds=False`` and the
+        exponent of ``E|delta| ~ Var^(1/2)`` for Gaussian fluctuations at the minimum, (RG.4).
+    """
+    name, expr = loss_expression(loss)
+    axis = check_choice("axis", axis, ("data", "width"))
+    size, quantity = (D, "alpha_D") if axis == "data" else (W, "alpha_W")
+    regime = f"variance-limited ({axis})"
+    source = "Bahri et al. Theorem 1 (THEORY §1.2); docs/theory/regimes.md (RG.1)-(RG.3)"
+    holds, reason = theorem1_conditions(expr)
+    variance_law = sp.Eq(sigma2, v / size)
+    if not holds:
+        return _nonsmooth(name, expr, size, quantity, regime, reason, variance_law)
+    # docs/theory/regimes.md (RG.1): Taylor expansion around the mean predictor
+    coeffs = [sp.simplify(sp.diff(expr, f, j).subs(f, fbar) / sp.factorial(j)) for j in range(3)]
+    taylor = coeffs[0] + coeffs[1] * delta + coeffs[2] * delta**2
+    # (RG.2): E[delta] = 0 removes the first-order term, E[delta^2] = sigma2
+    first_order = sp.expand(taylor).coeff(delta, 1) * 0
+    excess = sp.expand(taylor).coeff(delta, 2) * sigma2
+    # (RG.3): sigma2 = v/x, exponent = -lim x d log(excess)/dx
+    law = excess.subs(sigma2, v / size)
+    # the size enters only through Var: exponent of sigma2(size) = v/size
+    exponent = -sp.limit(size * sp.diff(sp.log(v / size), size), size, sp.oo)
+    steps = (
+        ("loss", expr),
+        ("Taylor expansion of l(fbar + delta) to second order", taylor),
+        ("first-order term in expectation, E[delta] = 0", first_order),
+        ("excess E[l(f_hat)] - l(fbar) = 1/2 l''(fbar) Var(f_hat)", excess),
+        ("variance of the prediction", variance_law),
+        ("excess loss as a function of the size", law),
+    )
+    conditions = (reason, "f_hat concentrates: E[(f_hat - fbar)^k] = O(Var) for all k >= 2",
+                  f"Var(f_hat) = O(1/{size}) ({'training-set' if axis == 'data' else 'width'} "
+                  "fluctuations; THEORY §1.2)",
+                  "if l''(fbar) = 0 the 1/x coefficient vanishes and the excess decays faster")
+    return Derivation(quantity, exponent, sp.simplify(coeffs[2] * v), regime,
+                      (f"loss: {name}", *conditions), source, steps, True)
+
+
+def _nonsmooth(name: str, expr: sp.Expr, size: sp.Symbol, quantity: str, regime: str,
+               reason: str, variance_law: sp.Eq) -> Derivation:
+    """Exponent at the minimum fbar = y when l is not smooth there: (RG.4)."""
+    z = sp.Symbol("z", real=True)
+    gauss = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)
+    at_min = expr.subs(f, y + sp.sqrt(sigma2) * z)
+    # docs/theory/regimes.md (RG.4): E[l(y + delta)], delta ~ N(0, sigma2)
+    mean = sp.simplify(sp.integrate(sp.simplify(at_min) * gauss, (z, -sp.oo, sp.oo)))
+    law = mean.subs(sigma2, v / size)
+    exponent = -sp.limit(size * sp.diff(sp.log(law), size), size, sp.oo)
+    steps = (("loss", expr), ("excess at the minimum, E[l(y + delta)] for delta ~ N(0, sigma2)",
+                              mean), ("variance of the prediction", variance_law),
+             ("excess loss as a function of the size", law))
+    conditions = (f"loss: {name}", reason,
+                  f"at the minimum fbar = y with Gaussian fluctuations the excess is ~ Var^(1/2): "
+                  f"exponent {exponent}, not 1")
+    return Derivation(quantity, exponent, sp.simplify(law * size**exponent), regime, conditions,
+                      "Bahri et al. Theorem 1 hypotheses fail; docs/theory/regimes.md (RG.4)",
+                      steps, False)
