@@ -1,0 +1,189 @@
+"""Sphinx configuration: the scaling-law toolkit's manual (MyST Markdown, numpydoc, MathJax).
+
+The build is strict by design: CI runs ``sphinx-build -W --keep-going -b html docs OUT`` and
+``nitpicky`` is on, so a broken equation label, a ``{eq}`` reference to a missing equation,
+a ``{func}`` link to a function that does not exist, or a malformed docstring fails it.
+
+Two build-time steps live here (both are plain functions, so the tests can call them):
+
+* :func:`link_equation_citations` turns a docstring's citation of a docs equation, such as
+  ``docs/theory/learning_curves.md (LC.3)``, into a live ``:eq:`` link, so an equation
+  cited by the code but missing from the docs is a build error;
+* :func:`build_gallery` runs the main job (``python -m verify --quick``) and writes the
+  Markdown fragment that ``gallery.md`` includes. Set ``SCALING_DOCS_GALLERY=0`` to skip
+  it (the gallery page then says it was skipped, and why).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+sys.path.insert(0, str(ROOT))
+
+from asymptotics import __version__  # noqa: E402
+
+project = "scaling-law-toolkit"
+author = "The scaling-law-toolkit developers"
+copyright = "2026, The scaling-law-toolkit developers"
+version = release = __version__
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+]
+
+# --- MyST: $...$ / $$...$$ math, numbered equations `$$ ... $$ (LABEL.n)`, amsmath blocks ---
+myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_dmath_double_inline = True
+myst_heading_anchors = 3
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+
+# Equations are numbered by their written label, e.g. (LC.3): the equation shows "(LC.3)",
+# and so does every `{eq}` reference to it (see `LabelNumberedMathDomain` below).
+math_numfig = False
+math_eqref_format = "({number})"
+
+# --- API reference: autodoc + numpydoc ---
+autodoc_typehints = "none"          # signatures stay readable; types are in the docstrings
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": False}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+
+# --- strictness: every cross-reference inside the project must resolve ---
+nitpicky = True
+nitpick_ignore_regex = [
+    # third-party and builtin types named in docstrings: there is no intersphinx offline
+    (r"py:.*", r"(numpy|np|mpmath|mp|sympy|sp|scipy|matplotlib|concurrent|dask|distributed|"
+               r"pathlib|collections|typing|argparse|dataclasses|enum)(\..*)?"),
+    (r"py:.*", r"(int|float|complex|str|bytes|bool|None|object|dict|list|tuple|set|"
+               r"callable|Callable|Sequence|Mapping|Iterable|optional|array_like|"
+               r"ndarray|Generator|Path|Any|Expr|mpf)"),
+]
+
+templates_path: list[str] = []
+exclude_patterns = [
+    "_build",
+    "Thumbs.db",
+    ".DS_Store",
+    # Stopgap exclusions of pages whose markup breaks the strict build go here, each with a
+    # comment naming the page's owner and the error (see the report of issue #7).
+]
+
+html_theme = "alabaster"
+html_title = f"scaling-law-toolkit {release}"
+html_static_path: list[str] = []
+
+# --- equation numbers are their labels ----------------------------------------------------
+from sphinx.domains.math import MathDomain  # noqa: E402
+
+
+class LabelNumberedMathDomain(MathDomain):
+    """The math domain, with each equation's number being its label (``LC.3``, not ``7``).
+
+    Code cites equations by label (``docs/theory/learning_curves.md (LC.3)``), so the page
+    must show the same text; Sphinx's sequential numbers would not match the citation.
+    """
+
+    def note_equation(self, docname: str, labelid: str, location=None) -> None:
+        super().note_equation(docname, labelid, location)   # keeps the duplicate-label warning
+        self.equations[labelid] = (self.equations[labelid][0], labelid)
+
+
+# --- docstring citations of docs equations become links ---------------------------------
+_CITATION = re.compile(r"docs/[\w./-]+\.md,?\s*(?:[Ee]q(?:uation)?\.?\s*)?"
+                       r"\(([A-Za-z][\w-]*\.\d+[a-z]?)\)(?!`)")
+
+
+def link_equation_citations(text: str) -> str:
+    """Rewrite ``docs/<page>.md (LABEL.n)`` as ``docs/<page>.md :eq:`LABEL.n```.
+
+    Parameters
+    ----------
+    text : str
+        One docstring line.
+
+    Returns
+    -------
+    str
+        The line with every equation citation turned into an ``:eq:`` role, which the
+        math domain resolves to the numbered equation (a missing label is a warning, and
+        with ``-W`` an error).
+    """
+    return _CITATION.sub(lambda m: m.group(0)[: m.start(1) - m.start(0) - 1]
+                         + f":eq:`{m.group(1)}`", text)
+
+
+def _process_docstring(app, what, name, obj, options, lines) -> None:
+    lines[:] = [link_equation_citations(line) for line in lines]
+
+
+# --- the figure gallery -------------------------------------------------------------------
+GALLERY_DIR = DOCS / "_build" / "gallery"
+GALLERY_FRAGMENT = GALLERY_DIR / "figures.md"
+_FIGURE_SUFFIXES = (".png", ".svg", ".jpg")
+
+
+def build_gallery(out: Path = GALLERY_DIR, *, run: bool | None = None) -> str:
+    """Regenerate the main job's figures in ``out`` and write the gallery's Markdown fragment.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        Output folder of ``python -m verify --quick --out OUT``.
+    run : bool, optional
+        Whether to run the main job; by default, unless ``SCALING_DOCS_GALLERY=0``.
+
+    Returns
+    -------
+    str
+        The fragment written to ``out / "figures.md"``: one figure per image the job wrote,
+        or a note saying why there is none.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    if run is None:
+        run = os.environ.get("SCALING_DOCS_GALLERY", "1") != "0"
+    has_report = (ROOT / "verify" / "commands" / "report.py").exists()
+    note = ""
+    if not has_report:
+        note = "The main job (`verify/commands/report.py`) does not exist yet: no figures."
+    elif not run:
+        note = "Gallery skipped for this build (`SCALING_DOCS_GALLERY=0`)."
+    else:
+        env = {**os.environ, "MPLBACKEND": "Agg"}
+        proc = subprocess.run([sys.executable, "-m", "verify", "--quick", "--out", str(out)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        if proc.returncode not in (0, 1):   # 1: a check failed; the figures still exist
+            raise RuntimeError(f"`python -m verify --quick` failed (status {proc.returncode}):\n"
+                               f"{proc.stderr[-2000:]}")
+    figures = sorted(p for p in out.rglob("*") if p.suffix in _FIGURE_SUFFIXES)
+    if figures:
+        rel = os.path.relpath(out, DOCS)
+        blocks = [f"```{{figure}} {rel}/{p.relative_to(out).as_posix()}\n:width: 90%\n\n"
+                  f"`{p.relative_to(out).as_posix()}`\n```\n" for p in figures]
+        text = "\n".join(blocks)
+    else:
+        text = "```{note}\n" + (note or "The main job wrote no figures.") + "\n```\n"
+    (out / "figures.md").write_text(text, encoding="utf-8")
+    return text
+
+
+def _builder_inited(app) -> None:
+    build_gallery()
+
+
+def setup(app):
+    app.add_domain(LabelNumberedMathDomain, override=True)
+    app.connect("autodoc-process-docstring", _process_docstring)
+    app.connect("builder-inited", _builder_inited)
+    return {"parallel_read_safe": True}
