@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sys
 from typing import Any
 
 from asymptotics._cli import UsageError, parse_float_list, parse_int_list
@@ -228,7 +229,7 @@ def _line(p) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from asymptotics._serialize import dumps
-    from verify.sweep import run_sweep
+    from verify.sweep import SweepError, run_sweep
 
     task = _resolve_task(args.task)
     configs = _build_configs(args)
@@ -239,6 +240,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         sweep = run_sweep(task, configs, executor=executor, cache_dir=args.cache,
                           progress=progress, chunksize=args.chunksize)
+    except SweepError as exc:  # finished configurations are cached; say why in one line
+        cause = exc.__cause__
+        line = f"{exc}; {type(cause).__name__}: {cause}".replace("\n", " ")
+        if isinstance(cause, ValueError | TypeError):
+            raise UsageError(line) from None  # a bad configuration: exit 2
+        print(f"verify sweep: error: {line}", file=sys.stderr)
+        return 1
     finally:
         if client is not None:  # Dask's executor cancels what is left on wait=False
             executor.shutdown(wait=False)
