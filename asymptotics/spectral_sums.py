@@ -1,0 +1,331 @@
+"""Spectral sums of the deterministic equivalent over finite or infinite spectra.
+
+Every learning-curve formula of docs/theory/learning_curves.md needs, at one value of the
+renormalized ridge ``kappa``, the four sums (with ``L_i = lambda_i / (lambda_i + kappa)``)
+
+.. math::
+
+    \\mathrm{df}_1 = \\sum_i L_i,\\quad \\mathrm{df}_2 = \\sum_i L_i^2,\\quad
+    R = \\sum_i p_i (1 - L_i),\\quad B = \\sum_i p_i (1 - L_i)^2 .
+
+For an infinite power law ``lambda_i = c i^-b`` nothing is truncated: the first ``M - 1``
+terms are summed exactly and the tail ``sum_{i >= M}`` is the Euler-Maclaurin formula
+(LC.5): the tail integral in closed form (an incomplete Beta function, LC.6) plus the
+Bernoulli corrections, whose derivatives come from exact power-series arithmetic in
+``h = x - M``. A finite power law of size ``S`` uses ``T(M) - T(S + 1)``.
+
+Two backends share the series arithmetic: ``float`` (numpy arrays of ``kappa``, vectorized)
+and ``mp`` (one ``mpmath.mpf`` ``kappa`` at the caller's working precision). The float
+backend evaluates the tail integral by two convergent series and a Gauss-Legendre rule;
+the mp backend by ``mpmath.hyp2f1``: two independent routes, compared in the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
+
+__all__ = ["SpectralModel", "SpectralSums", "SumEvaluator", "prepare_model"]
+
+_DIRECT_FLOAT = 4096  # finite power laws up to this size are summed term by term (float)
+_DIRECT_MP = 400  # ... and (mp backend)
+
+
+@dataclass(frozen=True)
+class SpectralSums:
+    """``df1, df2, R, B`` at one ``kappa`` (floats/arrays or ``mpf``); ``R, B`` None if skipped."""
+
+    df1: Any
+    df2: Any
+    R: Any = None
+    B: Any = None
+
+
+@dataclass(frozen=True)
+class SpectralModel:
+    """A spectrum and target normalized for summation.
+
+    ``kind`` is ``"array"`` (finite ``lam``/``p`` arrays) or ``"powerlaw"`` (``lambda_i =
+    c i^-b`` for ``i = 1..size``, ``size=None`` infinite). The target is ``iso`` (``p =
+    w lambda``), ``power`` (``p_i = C i^-a``) or ``array`` (``p_i`` given for the first
+    modes, zero beyond).
+    """
+
+    kind: str
+    c: float = 1.0
+    b: float = 2.0
+    size: int | None = None
+    lam: tuple[float, ...] | None = None
+    target_kind: str = "iso"
+    w: float = 1.0
+    C: float = 1.0
+    a: float = 2.0
+    p: tuple[float, ...] | None = None
+
+    @property
+    def trace(self) -> float:
+        """``sum_i lambda_i`` (finite because ``b > 1``)."""
+        if self.kind == "array":
+            return float(np.sum(self.lam))
+        if self.size is None:
+            return float(self.c * mpmath.zeta(self.b))
+        return float(self.c * (mpmath.zeta(self.b) - mpmath.zeta(self.b, self.size + 1)))
+
+    def truncated(self, n: int) -> SpectralModel:
+        """The model restricted to its first ``n`` modes (the top-``n`` student)."""
+        if self.size is not None and n >= self.size:
+            return self
+        if self.kind == "array":
+            p = None if self.p is None else self.p[:n]
+            return SpectralModel("array", lam=self.lam[:n], target_kind=self.target_kind,
+                                 w=self.w, C=self.C, a=self.a, p=p)
+        p = None if self.p is None else self.p[:n]
+        return SpectralModel("powerlaw", c=self.c, b=self.b, size=n,
+                             target_kind=self.target_kind, w=self.w, C=self.C, a=self.a, p=p)
+
+    def target_tail(self, n: int, dps: int | None = None) -> Any:
+        """``T_n = sum_{i > n} p_i``, the target power the top-``n`` student cannot represent."""
+        with mpmath.workdps(dps or 20):
+            if self.size is not None and n >= self.size:
+                out = mpmath.mpf(0)
+            elif self.target_kind == "array":
+                out = mpmath.fsum(mpmath.mpf(x) for x in self.p[n:])
+            elif self.kind == "array":
+                w = mpmath.mpf(self.w)
+                out = mpmath.fsum(w * mpmath.mpf(x) for x in self.lam[n:])
+            else:
+                pre, e = ((self.w * mpmath.mpf(self.c), self.b) if self.target_kind == "iso"
+                          else (mpmath.mpf(self.C), self.a))
+                out = pre * mpmath.zeta(e, n + 1)
+                if self.size is not None:
+                    out -= pre * mpmath.zeta(e, self.size + 1)
+            return out if dps else float(out)
+
+
+def prepare_model(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target) -> SpectralModel:
+    """Normalize ``(spectrum, target)`` from :mod:`asymptotics.model` for the sums."""
+    if not isinstance(spectrum, PowerLawSpectrum | ArraySpectrum):
+        raise TypeError("`spectrum` must be a PowerLawSpectrum or ArraySpectrum; got "
+                        f"{type(spectrum).__name__}")
+    if not isinstance(target, Target):
+        raise TypeError(f"`target` must be an asymptotics.model.Target; got {type(target).__name__}")
+    if target.kind == "isotropic":
+        tk = {"target_kind": "iso", "w": target.resolved_weight_variance(spectrum)}
+    elif target.kind == "power_law":
+        tk = {"target_kind": "power", "C": target.scale, "a": target.a}
+    else:
+        vals = tuple(target.values)
+        if spectrum.is_finite and len(vals) < spectrum.size:
+            raise ValueError(f"`target` values must cover the {spectrum.size} modes of the "
+                             f"spectrum; got {len(vals)}")
+        if spectrum.is_finite:
+            vals = vals[: spectrum.size]
+        tk = {"target_kind": "array", "p": vals}
+    if isinstance(spectrum, ArraySpectrum):
+        return SpectralModel("array", lam=spectrum.values, **tk)
+    return SpectralModel("powerlaw", c=spectrum.scale, b=spectrum.b, size=spectrum.size, **tk)
+
+
+# ----------------------------------------------------------------------------------------
+# power-series arithmetic in h = x - M (coefficients: floats/arrays or mpf)
+def _binomial_series(e: Any, m: Any, n: int) -> list:
+    """Coefficients of ``(1 + h/m)**e`` up to ``h**(n-1)``."""
+    out = [1]
+    for j in range(1, n):
+        out.append(out[-1] * (e - (j - 1)) / (j * m))
+    return out
+
+
+def _mul(f: list, g: list) -> list:
+    n = len(f)
+    return [sum(f[k] * g[j - k] for k in range(j + 1)) for j in range(n)]
+
+
+def _reciprocal_one_plus(s: list) -> list:
+    """Coefficients of ``1 / (1 + s(h))``."""
+    r = [1 / (1 + s[0])]
+    for j in range(1, len(s)):
+        r.append(-r[0] * sum(s[k] * r[j - k] for k in range(1, j + 1)))
+    return r
+
+
+@lru_cache(maxsize=64)
+def _bernoulli_ratios(K: int, dps: int) -> tuple:
+    """``B_2k / (2k)`` for k = 1..K (floats if dps == 0, else mpf at dps)."""
+    with mpmath.workdps(max(dps, 20)):
+        vals = [mpmath.bernoulli(2 * k) / (2 * k) for k in range(1, K + 1)]
+    return tuple(float(v) for v in vals) if dps == 0 else tuple(vals)
+
+
+# ----------------------------------------------------------------------------------------
+# tail integrals J(alpha, mm, Y) = int_Y^inf y^(alpha-1) (1+y)^(-mm) dy   (LC.6)
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(32)
+
+
+def _j_float(alpha: float, mm: int, Y: np.ndarray) -> np.ndarray:
+    """Float route: series in 1/y on [max(Y,2), inf), Gauss-Legendre on [1/2, 2], series in y below."""
+    Y = np.asarray(Y, dtype=np.float64)
+    lo = np.maximum(Y, 2.0)
+    j = np.arange(60, dtype=np.float64)[:, None]
+    binom = _binom_neg(mm, 60)[:, None]
+    out = np.sum(binom * lo ** (alpha - mm - j) / (mm + j - alpha), axis=0)  # large-y series
+    a_ = np.clip(Y, 0.5, 2.0)  # Gauss-Legendre on [clip(Y), 2]
+    half = (2.0 - a_) / 2.0
+    ys = a_[None, :] + half[None, :] * (_GL_X[:, None] + 1.0)
+    out = out + half * np.sum(_GL_W[:, None] * ys ** (alpha - 1) * (1 + ys) ** (-mm), axis=0)
+    small = Y < 0.5
+    if small.any():
+        ysm = Y[small]
+        beta = alpha + j
+        l2, ly = np.log(0.5), np.log(ysm)[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            diff = np.where(beta == 0, l2 - ly, (np.expm1(beta * l2) - np.expm1(beta * ly)) / beta)
+        out[small] += np.sum(binom * diff, axis=0)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _binom_neg(mm: int, n: int) -> np.ndarray:
+    """``binom(-mm, j)`` for j < n (mm = 1: (-1)^j; mm = 2: (-1)^j (j + 1))."""
+    j = np.arange(n, dtype=np.float64)
+    return (-1.0) ** j * (j + 1.0 if mm == 2 else 1.0)
+
+
+def _j_mp(alpha: Any, mm: int, Y: Any) -> Any:
+    """mp route: ``T0^q/q 2F1(q, 1-alpha; q+1; T0)`` with ``T0 = 1/(1+Y)``, ``q = mm - alpha``."""
+    t0 = 1 / (1 + Y)
+    q = mm - alpha
+    return t0 ** q / q * mpmath.hyp2f1(q, 1 - alpha, q + 1, t0)  # docs (LC.6)
+
+
+# ----------------------------------------------------------------------------------------
+class SumEvaluator:
+    """Evaluate :class:`SpectralSums` at ``kappa`` for one model and backend.
+
+    Parameters
+    ----------
+    model : SpectralModel
+    backend : {"float", "mp"}
+        ``"mp"`` must be built and called inside the same ``mpmath.workdps`` context.
+    M, K : int, optional
+        Euler-Maclaurin cut (the head is ``i < M``) and number of Bernoulli terms.
+    """
+
+    def __init__(self, model: SpectralModel, backend: str = "float", M: int | None = None,
+                 K: int | None = None) -> None:
+        self.model, self.backend = model, backend
+        mp = backend == "mp"
+        dps = mpmath.mp.dps if mp else 16
+        self.M = M if M is not None else max(24, 2 * dps)
+        self.K = K if K is not None else max(6, dps // 3 + 2)
+        self._bern = _bernoulli_ratios(self.K, dps if mp else 0)
+        conv = mpmath.mpf if mp else float
+        self._conv = conv
+        size = model.size
+        direct = model.kind == "array" or (size is not None and size <= (
+            _DIRECT_MP if mp else _DIRECT_FLOAT) + self.M)
+        self._direct = direct
+        n_head = (len(model.lam) if model.kind == "array" else size) if direct else self.M - 1
+        if model.kind == "array":
+            lam = [conv(x) for x in model.lam]
+        else:
+            c, b = conv(model.c), conv(model.b)
+            lam = [c * conv(i) ** (-b) for i in range(1, n_head + 1)]
+        self._lam = lam if mp else np.asarray(lam, dtype=np.float64)
+        tk = model.target_kind
+        if tk == "power":
+            C, a = conv(model.C), conv(model.a)
+            p = [C * conv(i) ** (-a) for i in range(1, n_head + 1)]
+        elif tk == "array":
+            p = [conv(x) for x in model.p[:n_head]]
+            self._p_rest = model.p[n_head:]  # array target beyond the head
+        else:
+            p = None
+        self._p = p if (p is None or mp) else np.asarray(p, dtype=np.float64)
+
+    # -- public -------------------------------------------------------------------------
+    def __call__(self, kappa: Any, target: bool = True) -> SpectralSums:
+        """The sums at ``kappa`` (``target=False`` skips ``R, B``)."""
+        m = self.model
+        need_p = target and m.target_kind != "iso"
+        head = self._head(kappa, need_p)
+        if self._direct or m.kind == "array":
+            tot = head
+        else:
+            tail = self._tail(kappa, self.M, need_p)
+            if m.size is not None:
+                far = self._tail(kappa, m.size + 1, need_p)
+                tail = [t - f for t, f in zip(tail, far, strict=True)]
+            tot = [h + t for h, t in zip(head, tail, strict=True)]
+        df1, df2 = tot[0], tot[1]
+        if not target:
+            return SpectralSums(df1, df2)
+        if m.target_kind == "iso":
+            w = self._conv(m.w)
+            return SpectralSums(df1, df2, w * kappa * df1, w * kappa * (df1 - df2))  # (LC.4)
+        R, B = tot[2], tot[3]
+        if m.target_kind == "array" and not self._direct and len(self._p_rest):
+            R, B = self._array_target_rest(kappa, R, B)
+        return SpectralSums(df1, df2, R, B)
+
+    # -- pieces -------------------------------------------------------------------------
+    def _head(self, kappa: Any, need_p: bool) -> list:
+        lam, p = self._lam, self._p
+        if self.backend == "mp":
+            Ls = [x / (x + kappa) for x in lam]
+            out = [mpmath.fsum(Ls), mpmath.fsum(L * L for L in Ls)]
+            if need_p:
+                om = [1 - L for L in Ls[: len(p)]]
+                out += [mpmath.fsum(q * o for q, o in zip(p, om, strict=True)),
+                        mpmath.fsum(q * o * o for q, o in zip(p, om, strict=True))]
+            return out
+        k = np.asarray(kappa, dtype=np.float64)[..., None]
+        L = lam / (lam + k)
+        out = [L.sum(axis=-1), (L * L).sum(axis=-1)]
+        if need_p:
+            om = 1.0 - L[..., : p.size]
+            out += [(p * om).sum(axis=-1), (p * om * om).sum(axis=-1)]
+        return out
+
+    def _array_target_rest(self, kappa: Any, R: Any, B: Any) -> tuple:
+        conv, c, b = self._conv, self._conv(self.model.c), self._conv(self.model.b)
+        start = self.M
+        for j, q in enumerate(self._p_rest):
+            lam = c * conv(start + j) ** (-b)
+            om = kappa / (lam + kappa)
+            R, B = R + conv(q) * om, B + conv(q) * om * om
+        return R, B
+
+    def _tail(self, kappa: Any, M: int, need_p: bool) -> list:
+        """``sum_{i >= M}`` of the four summands: Euler-Maclaurin (LC.5)."""
+        mp = self.backend == "mp"
+        conv, m = self._conv, self.model
+        c, b, Mm = conv(m.c), conv(m.b), conv(M)
+        u = kappa / c
+        Y = u * Mm ** b
+        n = 2 * self.K
+        s = [Y * x for x in _binomial_series(b, Mm, n)]
+        L = _reciprocal_one_plus(s)
+        series = [L, _mul(L, L)]
+        J = _j_mp if mp else _j_float
+        ub = u ** (-1 / b)
+        integrals = [ub / b * J(1 / b, 1, Y), ub / b * J(1 / b, 2, Y)]  # (LC.6)
+        if need_p:
+            C, a = conv(m.C), conv(m.a)
+            t = (a - 1) / b
+            pw = [C * Mm ** (-a) * x for x in _binomial_series(-a, Mm, n)]
+            om = _mul(s, L)  # 1 - L = s / (1 + s)
+            series += [_mul(pw, om), _mul(pw, _mul(om, om))]
+            ut = u ** t
+            integrals += [C / b * ut * J(1 - t, 1, Y), C / b * ut * J(2 - t, 2, Y)]  # (LC.6)
+        out = []
+        for f, integral in zip(series, integrals, strict=True):
+            corr = sum(br * f[2 * k + 1] for k, br in enumerate(self._bern))
+            out.append(integral + f[0] / 2 - corr)  # (LC.5)
+        return out
