@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from asymptotics import resolution
 from asymptotics._validation import check_choice, check_int, check_real, check_real_array
 from verify import dimension_knn as knn
 
@@ -262,29 +263,17 @@ def estimate_dimension(X: object, *, estimator: str = "twonn",
 
 # ----------------------------------------------------------------------------- predictions
 
-# PRIVATE FALLBACK, used only while asymptotics.resolution is absent: c in L ~ D^(-c/d),
-# THEORY §1.3 table [D]. The owner of the derivation is asymptotics.resolution.
-_FALLBACK_C = {("squared", "piecewise_linear"): 4, ("squared", "lipschitz"): 2,
-               ("squared", "piecewise_constant"): 2}
-MODELS = ("piecewise_linear", "lipschitz", "piecewise_constant")
+MODELS = resolution.MODELS
 
 
-def _exponent_numerator(loss: str, model: str) -> tuple[int, str]:
-    """``c`` for (loss, model) from :mod:`asymptotics.resolution` (or the fallback table)."""
-    try:
-        from asymptotics.resolution import resolution_exponent
-    except ImportError:
-        if (loss, model) not in _FALLBACK_C:
-            raise ValueError(f"`loss` must be 'squared' (no other loss is known without "
-                             f"asymptotics.resolution); got {loss!r}") from None
-        return _FALLBACK_C[loss, model], "THEORY §1.3 table (fallback)"
-    law = resolution_exponent(1, loss=loss, model=model, axis="data")
-    # at d = 1 the exact exponent c/d is c itself
-    c = law.exponent
-    if not (c.is_integer and c > 0):
-        raise ValueError(f"asymptotics.resolution gave a non-integer c={c} for "
-                         f"loss={loss!r}, model={model!r}")
-    return int(c), "asymptotics.resolution.resolution_exponent"
+def _exponent_numerator(loss: str, model: str) -> int:
+    """``c`` in ``L ~ D^(-c/d)`` for (loss, model), derived by :mod:`asymptotics.resolution`."""
+    # at d = 1 the exact exponent c/d is c itself (THEORY §1.3, docs/theory/regimes.md (RG.7))
+    c = resolution.resolution_exponent(1, loss=loss, model=model, axis="data").exponent
+    if not (c.is_integer and c > 0):  # pragma: no cover - guards a change upstream
+        raise ArithmeticError(f"asymptotics.resolution gave a non-integer c={c} for "
+                              f"loss={loss!r}, model={model!r}")
+    return int(c)
 
 
 def predicted_exponents(estimate: DimensionEstimate, loss: str = "squared",
@@ -297,7 +286,8 @@ def predicted_exponents(estimate: DimensionEstimate, loss: str = "squared",
     estimate : DimensionEstimate
         From :func:`estimate_dimension`.
     loss : str
-        The loss (``"squared"``; others as :mod:`asymptotics.resolution` knows them).
+        A loss name known to :func:`asymptotics.resolution.resolution_exponent`
+        (``"squared"``: order 2 at its minimum).
     model : str or sequence of str, optional
         Model smoothness: ``"piecewise_linear"`` (``c = 4`` for the squared loss, the
         paper's ``4/d``), ``"lipschitz"`` or ``"piecewise_constant"`` (``c = 2``, e.g.
@@ -320,9 +310,10 @@ def predicted_exponents(estimate: DimensionEstimate, loss: str = "squared",
     out = []
     d, (d_lo, d_hi) = estimate.d, estimate.ci
     for m in models:
-        c, source = _exponent_numerator(loss, m)
+        c = _exponent_numerator(loss, m)
         # docs/dimension.md (ID.8): c/d is decreasing in d, so endpoints swap
         out.append(ExponentPrediction(
             loss=loss, model=m, c=c, exponent=c / d, ci=(c / d_hi, c / d_lo), d=d,
-            d_ci=(d_lo, d_hi), confidence=estimate.confidence, source=source))
+            d_ci=(d_lo, d_hi), confidence=estimate.confidence,
+            source="asymptotics.resolution.resolution_exponent (THEORY §1.3)"))
     return tuple(out)

@@ -5,9 +5,10 @@ on ``[0, 1)^d`` and embeds them in ``ambient`` dimensions in one of three ways:
 
 * ``"linear"``: the unit cube through a random orthonormal map ``x = Q u`` (a flat
   manifold *with* boundary);
-* ``"torus"``: the flat torus through ``u_i -> (cos 2 pi u_i, sin 2 pi u_i) / (2 pi)``,
-  then a random orthonormal map: a nonlinear but *isometric* embedding with no boundary
-  and uniform intrinsic density (docs/dimension.md (ID.9));
+* ``"torus"``: the flat torus through :func:`verify.manifolds.embed_torus`,
+  ``u_i -> (cos 2 pi u_i, sin 2 pi u_i) / sqrt(d)``, then a random orthonormal map: a
+  nonlinear embedding, isometric up to the scale ``2 pi / sqrt(d)``, with no boundary and
+  uniform intrinsic density (docs/dimension.md (ID.9));
 * ``"swiss_roll"``: the first coordinate rolled up, ``t = 1.5 pi (1 + 2 u_1)``,
   ``(t cos t, t sin t) / (3 pi)``, the others kept, then a random orthonormal map
   (curved, non-uniform density along the roll).
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from asymptotics._validation import check_choice, check_int, check_real
+from verify.manifolds import embed_torus
 
 __all__ = ["EMBEDDINGS", "ManifoldSample", "sample_manifold"]
 
@@ -66,8 +68,7 @@ def _chart(u: np.ndarray, embedding: str) -> np.ndarray:
     if embedding == "linear":
         return u
     if embedding == "torus":
-        ang = 2.0 * np.pi * u  # docs/dimension.md (ID.9): flat torus, isometric
-        return np.concatenate([np.cos(ang), np.sin(ang)], axis=1) / (2.0 * np.pi)
+        return embed_torus(u)  # docs/dimension.md (ID.9): flat torus, isometric up to scale
     t = 1.5 * np.pi * (1.0 + 2.0 * u[:, :1])
     roll = np.concatenate([t * np.cos(t), t * np.sin(t)], axis=1) / (3.0 * np.pi)
     return np.concatenate([roll, u[:, 1:]], axis=1)

@@ -1,0 +1,155 @@
+"""``python -m verify dimension``: intrinsic dimension of a dataset and the exponents it predicts.
+
+``python -m verify dimension FILE`` reads points (rows) from a ``.npy`` array or a
+``.csv`` file (comma-separated numbers; one optional header line; ``#`` comments and
+blank lines skipped), estimates ``d`` with its bootstrap interval, prints the scale scan
+``k -> d`` and the resolution-limited exponents ``c/d`` with intervals
+(docs/dimension.md §6). ``python -m verify dimension --digits`` runs the check on the
+handwritten digits bundled with scikit-learn (an optional extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import numpy as np
+
+from asymptotics._cli import UsageError, parse_int_list
+
+__all__ = ["HELP", "NAME", "add_arguments", "read_points", "run"]
+
+NAME = "dimension"
+HELP = "estimate the intrinsic dimension of a dataset (.npy/.csv or --digits) and predict c/d"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", metavar="FILE",
+                        help="points, one per row: a .npy array (n, D) or a .csv file")
+    parser.add_argument("--digits", action="store_true",
+                        help="check the bundled scikit-learn digits: estimate d and compare "
+                             "c/d with a measured 1-NN learning-curve exponent")
+    parser.add_argument("--target", choices=("onehot", "smooth"), default="onehot",
+                        help="with --digits: regression target (default onehot)")
+    parser.add_argument("--estimator", choices=("twonn", "mle"), default="twonn")
+    parser.add_argument("--k", type=parse_int_list, default=None, metavar="LO,HI",
+                        help="neighbourhood range (mle: averaged k; twonn: decimation scan)")
+    parser.add_argument("--bootstrap", type=int, default=200, help="resamples (default 200)")
+    parser.add_argument("--confidence", type=float, default=0.95)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--loss", default="squared", help="loss for c/d (default squared)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _parse_csv(text: str, path: str) -> np.ndarray:
+    rows, width = [], None
+    lines = [(i, ln.strip()) for i, ln in enumerate(text.splitlines(), 1)]
+    lines = [(i, ln) for i, ln in lines if ln and not ln.startswith("#")]
+    for pos, (lineno, line) in enumerate(lines):
+        cells = [c.strip() for c in line.split(",")]
+        try:
+            values = [float(c) for c in cells]
+        except ValueError:
+            if pos == 0:
+                continue  # a header line
+            bad = next(c for c in cells if not _is_number(c))
+            raise ValueError(f"malformed CSV {path}: line {lineno}: {bad!r} is not a number"
+                             ) from None
+        if width is None:
+            width = len(values)
+        elif len(values) != width:
+            raise ValueError(f"malformed CSV {path}: line {lineno} has {len(values)} "
+                             f"columns, expected {width}")
+        rows.append(values)
+    if not rows:
+        raise ValueError(f"`FILE` {path} contains no data rows")
+    return np.array(rows, dtype=np.float64)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def read_points(path: str) -> np.ndarray:
+    """Read a point cloud from ``path`` (``.npy`` or ``.csv``); errors are one-line ValueErrors."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in (".npy", ".csv"):
+        raise ValueError(f"`FILE` must end in .npy or .csv; got {path!r}")
+    if os.path.getsize(path) == 0:
+        raise ValueError(f"`FILE` {path} is empty")
+    if ext == ".npy":
+        try:
+            return np.load(path, allow_pickle=False)
+        except (ValueError, EOFError) as exc:
+            raise ValueError(f"`FILE` {path} is not a readable .npy array: {exc}") from None
+    with open(path, encoding="utf-8") as fh:
+        return _parse_csv(fh.read(), path)
+
+
+def _print_estimate(est, preds, out) -> None:
+    lo, hi = est.ci
+    print(f"intrinsic dimension ({est.estimator}): d = {est.d:.3f}  "
+          f"[{lo:.3f}, {hi:.3f}] at {est.confidence:.0%} (bootstrap {est.bootstrap}, "
+          f"seed {est.seed}); {est.n_points} points, {est.n_duplicates} duplicates", file=out)
+    for w in est.warnings:
+        print(f"  warning: {w}", file=out)
+    label = "k (decimation)" if est.estimator == "twonn" else "k (neighbours)"
+    print(f"scan: {label} -> d", file=out)
+    for k, d in est.scan.items():
+        print(f"  {k:>5d}  {d:8.3f}", file=out)
+    print("predicted resolution-limited exponents alpha = c/d:", file=out)
+    for p in preds:
+        print(f"  {p.loss:>8s} {p.model:<20s} c = {p.c}  alpha = {p.exponent:.4f}  "
+              f"[{p.ci[0]:.4f}, {p.ci[1]:.4f}]", file=out)
+
+
+def _run_digits(args) -> int:
+    from asymptotics._serialize import dumps
+    from verify.realdata import MissingOptionalDependency, digits_check
+    try:
+        res = digits_check(estimator=args.estimator, target=args.target,
+                           bootstrap=args.bootstrap, seed=args.seed)
+    except MissingOptionalDependency as exc:
+        raise UsageError(f"verify dimension --digits: {exc}") from None
+    if args.json:
+        print(dumps(res))
+        return 0
+    _print_estimate(res.estimate, res.predictions, sys.stdout)
+    fit = res.curve.fit
+    print(f"measured 1-NN learning curve ({res.target} target, {res.curve.n_splits} splits, "
+          f"{res.curve.n_test} test images):", file=sys.stdout)
+    for D, L in zip(res.curve.sizes, res.curve.losses.mean(axis=0), strict=True):
+        print(f"  D = {D:>5d}  L = {L:.5f}", file=sys.stdout)
+    print(f"  alpha = {fit.alpha:.4f} [{fit.alpha_ci[0]:.4f}, {fit.alpha_ci[1]:.4f}]  "
+          f"(relative rms residual of the power law {fit.residual_rms:.3f})", file=sys.stdout)
+    print(res.summary, file=sys.stdout)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.digits == (args.file is not None):
+        raise UsageError("verify dimension: give exactly one of FILE or --digits")
+    if args.k is not None and len(args.k) != 2:
+        raise UsageError(f"verify dimension: --k must be LO,HI (two integers); got {args.k}")
+    if args.digits:
+        if args.k is not None:
+            raise UsageError("verify dimension: --k is not used with --digits")
+        return _run_digits(args)
+    from asymptotics._serialize import dumps
+    from verify.dimension import estimate_dimension, predicted_exponents
+    X = read_points(args.file)
+    est = estimate_dimension(X, estimator=args.estimator,
+                             k=None if args.k is None else tuple(args.k),
+                             bootstrap=args.bootstrap, confidence=args.confidence,
+                             seed=args.seed)
+    preds = predicted_exponents(est, loss=args.loss)
+    if args.json:
+        print(dumps({"estimate": est, "predictions": preds}))
+    else:
+        _print_estimate(est, preds, sys.stdout)
+    return 0
