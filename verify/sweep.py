@@ -22,6 +22,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import itertools
+import queue
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -344,8 +345,13 @@ def run_sweep(task: Callable[[Any], Any], configs: Sequence[Mapping[str, Any]], 
 
 def _compute(task, name, version, configs, first, todo, executor, cache, chunksize, finish,
              encoded, max_pending) -> None:
-    """Submit chunks (at most ``max_pending`` in flight), store and report each as it lands."""
+    """Submit chunks (at most ``max_pending`` in flight), store and report each as it lands.
+
+    Finished futures are handed over through a queue by ``add_done_callback``, so collecting
+    a sweep of n jobs costs O(n), whatever the executor.
+    """
     chunks = iter([todo[j: j + chunksize] for j in range(0, len(todo), chunksize)])
+    landed: queue.SimpleQueue[cf.Future] = queue.SimpleQueue()
     pending: dict[cf.Future, list[str]] = {}
     failure: tuple[int, BaseException] | None = None
     try:
@@ -356,24 +362,24 @@ def _compute(task, name, version, configs, first, todo, executor, cache, chunksi
                     break
                 fut = executor.submit(_run_chunk, task, [configs[first[k]] for k in chunk])
                 pending[fut] = chunk
+                fut.add_done_callback(landed.put)
             if not pending:
                 break
-            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for fut in finished:
-                chunk = pending.pop(fut)
-                if fut.cancelled():
-                    continue
-                exc = fut.exception()
-                if exc is not None:
-                    if failure is None:
-                        failure = (first[chunk[0]], exc)
-                        for other in pending:
-                            other.cancel()
-                    continue
-                for key, enc in zip(chunk, fut.result(), strict=True):
-                    if cache is not None:
-                        cache.store(key, name, version, configs[first[key]], enc)
-                    finish(key, enc, False)
+            fut = landed.get()
+            chunk = pending.pop(fut)
+            if fut.cancelled():
+                continue
+            exc = fut.exception()
+            if exc is not None:
+                if failure is None:
+                    failure = (first[chunk[0]], exc)
+                    for other in pending:
+                        other.cancel()
+                continue
+            for key, enc in zip(chunk, fut.result(), strict=True):
+                if cache is not None:
+                    cache.store(key, name, version, configs[first[key]], enc)
+                finish(key, enc, False)
     except BaseException:
         for fut in pending:
             fut.cancel()
