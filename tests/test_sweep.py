@@ -358,3 +358,43 @@ class TestCommand:
         err = capsys.readouterr().err
         assert code == 2 and err.count("\n") == 1 and err.startswith("verify")
         assert re.search(message, err), err
+
+
+# ---------------------------------------------------------------- the simulator as a task
+SIM_CONFIG = {"b": 2.0, "S": 64, "a": None, "D": [8, 12], "P": 48, "student": "projection",
+              "ridge": 0.0, "noise": 0.0, "seeds": 2, "seed": 11}
+
+
+class TestSimulatorTask:
+    def test_task_is_the_simulator_on_the_config(self):
+        simulate = pytest.importorskip("verify.simulate")
+        from asymptotics.model import PowerLawSpectrum, Target
+        from verify.commands.sweep import simulate_task
+
+        got = simulate_task(SIM_CONFIG)
+        direct = simulate.simulate_sweep(PowerLawSpectrum(2.0, size=64), Target.isotropic(),
+                                         D=[8, 12], P=48, student="projection", ridge=0.0,
+                                         noise=0.0, seeds=2, seed=11)
+        assert_same(got["mean"], direct.mean)
+        assert_same(got["losses"], direct.losses)
+
+    def test_process_pool_equals_serial_and_cache_is_exact(self, tmp_path):
+        pytest.importorskip("verify.simulate")
+        from verify.commands.sweep import simulate_task
+
+        configs = [{**SIM_CONFIG, "b": b, "seed": s} for b in (1.5, 2.0) for s in (1, 2)]
+        serial = run_sweep(simulate_task, configs, cache_dir=tmp_path)
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            pooled = run_sweep(simulate_task, configs, executor=pool)
+        assert_same(pooled.results, serial.results)
+        assert_same(run_sweep(simulate_task, configs, cache_dir=tmp_path).results,
+                    serial.results)
+
+    def test_command_runs_the_simulator_grid(self, tmp_path, capsys):
+        pytest.importorskip("verify.simulate")
+        argv = ["sweep", "--b", "1.5,2", "--S", "64", "--D", "8,12", "--P", "48", "--seeds",
+                "2", "--json", "--cache", str(tmp_path)]
+        assert verify_main(argv) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert [item["config"]["b"] for item in data["items"]] == [1.5, 2.0]
+        assert all(item["config"]["student"] == "projection" for item in data["items"])

@@ -17,6 +17,7 @@ The built-in tasks are defined here, at top level so that every executor can pic
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 import sys
@@ -65,8 +66,10 @@ def simulate_task(config: dict[str, Any]) -> dict[str, Any]:
 
     Config: ``b`` (spectrum ``lambda_i = i**(-b)``), ``S`` (its size), ``a`` (power-law
     target ``p_i = i**(-a)``) or ``a = None``/absent (Bahri's isotropic teacher), ``D`` (list
-    of training-set sizes), ``P`` (student features), ``student``, ``ridge``, ``noise``,
-    ``seeds`` (independent draws) and ``seed``.
+    of training-set sizes), ``P`` (student features; None: all ``S``, the kernel limit),
+    ``student`` (``"projection"`` or ``"top"``), ``ridge``, ``noise``, ``seeds`` (independent
+    draws) and ``seed``. Returns the fields of the simulator's result as plain data (arrays
+    stay arrays).
     """
     from asymptotics.model import PowerLawSpectrum, Target
     from verify.simulate import simulate_sweep
@@ -77,7 +80,19 @@ def simulate_task(config: dict[str, Any]) -> dict[str, Any]:
     result = simulate_sweep(spectrum, target, D=config["D"], P=config["P"],
                             student=config["student"], ridge=config["ridge"],
                             noise=config["noise"], seeds=config["seeds"], seed=config["seed"])
-    return result.to_dict() if hasattr(result, "to_dict") else result
+    return {f.name: _plain(getattr(result, f.name)) for f in dataclasses.fields(result)}
+
+
+def _plain(value: Any) -> Any:
+    """``value`` if the cache codec stores it exactly, else its JSON form (``to_jsonable``)."""
+    from asymptotics._serialize import to_jsonable
+    from verify.cache import encode_result
+
+    try:
+        encode_result(value)
+    except TypeError:
+        return to_jsonable(value)
+    return value
 
 
 _TASKS = {"lstsq": lstsq_task, "simulate": simulate_task}
@@ -105,8 +120,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sim.add_argument("--S", type=int, help="spectrum size (default 512)")
     sim.add_argument("--D", type=parse_int_list,
                      help="training-set sizes, one list per configuration (default 16,32,64,128)")
-    sim.add_argument("--P", type=parse_int_list, help="student feature counts (default 256)")
-    sim.add_argument("--student", help="student kind passed to the simulator (default 'projected')")
+    sim.add_argument("--P", type=parse_int_list,
+                     help="student feature counts (default 256; --set P=null: the kernel limit)")
+    sim.add_argument("--student", choices=("projection", "top"),
+                     help="random-projection or top-P student (default 'projection')")
     sim.add_argument("--ridge", type=parse_float_list, help="ridge values (default 0)")
     sim.add_argument("--noise", type=parse_float_list, help="label-noise variances (default 0)")
     sim.add_argument("--seeds", type=int, help="independent draws per configuration (default 4)")
@@ -143,7 +160,7 @@ def _json_value(option: str, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError:
-        return text  # a bare word is a string: --set student=projected
+        return text  # a bare word is a string: --set student=projection
 
 
 def _key_values(option: str, items: list[str]) -> list[tuple[str, str]]:
@@ -161,7 +178,7 @@ def _simulator_axes(args: argparse.Namespace) -> dict[str, list[Any]]:
         "b": args.b or [2.0], "a": args.a or [None], "P": args.P or [256],
         "ridge": args.ridge or [0.0], "noise": args.noise or [0.0],
         "S": [512 if args.S is None else args.S], "D": [args.D or [16, 32, 64, 128]],
-        "student": [args.student or "projected"], "seeds": [4 if args.seeds is None else args.seeds],
+        "student": [args.student or "projection"], "seeds": [4 if args.seeds is None else args.seeds],
     }
     return axes
 
