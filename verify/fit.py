@@ -23,6 +23,7 @@ from asymptotics._validation import check_int, check_real, check_real_array
 
 __all__ = ["PowerLawFit", "fit_power_law", "local_slopes"]
 
+_EPS = float(np.finfo(float).eps)
 _TOL = 1e-15  # least_squares ftol/xtol/gtol: above machine epsilon, so exact data converge fully
 
 
@@ -41,6 +42,10 @@ class PowerLawFit:
     analytic_stderr : float
         Standard error from the (weighted) least-squares covariance (FIT.3 / FIT.5),
         always computed, also when the interval comes from the bootstrap.
+    numerical_error : float
+        A bound on the floating-point error of ``alpha`` itself (FIT.8); ``alpha_ci`` is
+        widened by it on both sides, so exact data give an interval that contains the
+        exact exponent instead of one of rounding width that may just miss it.
     prefactor : float
         :math:`A`.
     offset : float
@@ -79,6 +84,7 @@ class PowerLawFit:
     alpha_ci: tuple[float, float]
     alpha_stderr: float
     analytic_stderr: float
+    numerical_error: float
     prefactor: float
     offset: float
     offset_fitted: bool
@@ -202,8 +208,12 @@ def _linear_fit(x, y, y_err):
     dof = x.size - 2
     scale = chi2 / dof if y_err is None else max(1.0, chi2 / dof)  # docs/fitting.md (FIT.3)
     stderr = math.sqrt(cov[1, 1] * scale)
+    # alpha = -sum_i c_i v_i with c the slope row of (X^T W X)^-1 X^T W; each v_i = log y_i
+    # carries a rounding error <= eps (|v_i| + 1): docs/fitting.md (FIT.8)
+    c = (cov @ (np.stack([np.ones_like(u), u]) * w))[1]
+    numerical = 8 * _EPS * float(np.abs(c) @ (np.abs(v) + 1))
     return {"alpha": -b1, "prefactor": math.exp(b0), "offset": 0.0, "offset_stderr": 0.0,
-            "stderr": stderr, "chi2": chi2, "dof": dof, "n_starts": 1, "weights": w}
+            "stderr": stderr, "numerical": numerical, "chi2": chi2, "dof": dof, "n_starts": 1, "weights": w}
 
 
 # ----------------------------------------------------------------------------- offset fit
@@ -268,6 +278,8 @@ def _offset_fit(x, y, y_err, initial):
         stderr = np.sqrt(np.diag(np.linalg.inv(J.T @ J)) * scale)
     return {"alpha": float(theta[1]), "prefactor": math.exp(theta[0]), "offset": float(theta[2]),
             "offset_stderr": float(stderr[2]), "stderr": float(stderr[1]), "chi2": chi2,
+            # LM stops when the relative step is below xtol: docs/fitting.md (FIT.8)
+            "numerical": 10 * _TOL * max(1.0, abs(float(theta[1]))),
             "dof": dof, "n_starts": len(starts), "theta": theta, "s": s}
 
 
@@ -368,12 +380,14 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
         else:
             q = float(stats.norm.ppf(0.5 + confidence / 2))
             ci_method = "normal-scaled"
-        ci = (alpha - q * stderr, alpha + q * stderr)
+        ci = (alpha - q * stderr, alpha + q * stderr)  # docs/fitting.md (FIT.3)
         seed, n_seeds, used_resamples, se = None, 0, 0, stderr
+    num = core["numerical"]
+    ci = (ci[0] - num, ci[1] + num)  # docs/fitting.md (FIT.8)
     model = core["prefactor"] * x ** (-alpha) + core["offset"]
     return PowerLawFit(
         alpha=alpha, alpha_ci=(float(ci[0]), float(ci[1])), alpha_stderr=float(se),
-        analytic_stderr=float(stderr), prefactor=core["prefactor"], offset=core["offset"],
+        analytic_stderr=float(stderr), numerical_error=float(num), prefactor=core["prefactor"], offset=core["offset"],
         offset_fitted=offset, offset_stderr=core["offset_stderr"], window=win,
         method="multistart-least-squares" if offset else "wls-loglog", ci_method=ci_method,
         confidence=confidence, n_points=int(x.size), dof=int(dof), chi2=float(core["chi2"]),
