@@ -176,6 +176,12 @@ def grid(**axes: Iterable[Any]) -> list[dict[str, Any]]:
     ``[{b: 1.5, D: 16}, {b: 1.5, D: 32}, {b: 2, D: 16}, {b: 2, D: 32}]``. A value that must
     stay a list inside one configuration (e.g. the ``D`` list of the simulator) is given
     as a one-element axis: ``D=[[16, 32, 64]]``.
+
+    Examples
+    --------
+    >>> grid(b=[1.5, 2.0], D=[[16, 32]], P=[64, 128])  # doctest: +NORMALIZE_WHITESPACE
+    [{'b': 1.5, 'D': [16, 32], 'P': 64}, {'b': 1.5, 'D': [16, 32], 'P': 128},
+     {'b': 2.0, 'D': [16, 32], 'P': 64}, {'b': 2.0, 'D': [16, 32], 'P': 128}]
     """
     names, values = list(axes), []
     for name in names:
