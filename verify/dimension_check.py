@@ -28,7 +28,7 @@ from verify.dimension import (
 from verify.dimension_curves import NNLearningCurve, nn_learning_curve
 from verify.dimension_manifolds import sample_manifold
 
-__all__ = ["SyntheticCheck", "smooth_target", "synthetic_check"]
+__all__ = ["BiasRow", "SyntheticCheck", "estimator_bias", "smooth_target", "synthetic_check"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +117,38 @@ def synthetic_check(d: int, *, embedding: str = "torus", noise: float = 0.0,
                           prediction=pred, ideal_exponent=pred.c / d, curve=curve,
                           relative_gap=(measured - pred.exponent) / pred.exponent,
                           intervals_overlap=bool(overlap))
+
+
+@dataclass(frozen=True)
+class BiasRow:
+    """Mean and spread of an estimator over seeds on one manifold (docs/dimension.md §4)."""
+
+    d_true: int
+    embedding: str
+    noise: float
+    estimator: str
+    n_points: int
+    mean: float
+    std: float
+    relative_bias: float
+    seeds: tuple[int, ...]
+
+
+def estimator_bias(d: int, *, embedding: str = "linear", noise: float = 0.0,
+                   estimator: str = "twonn", n_points: int = 2000,
+                   seeds: tuple[int, ...] = (0, 1, 2, 3)) -> BiasRow:
+    """Measure an estimator's bias on a known manifold: mean of ``d_hat`` over seeds.
+
+    ``relative_bias = (mean - d) / d``; ``std`` is the spread over seeds (sample std).
+    """
+    d = check_int("d", d, minimum=1)
+    if len(seeds) < 2:
+        raise ValueError(f"`seeds` must hold at least 2 seeds for a spread; got {seeds!r}")
+    vals = np.array([estimate_dimension(
+        sample_manifold(n_points, d, embedding=embedding, noise=noise, seed=s).X,
+        estimator=estimator, bootstrap=10, k=(1, 1) if estimator == "twonn" else None,
+        seed=s).d for s in seeds])
+    mean = float(vals.mean())
+    return BiasRow(d_true=d, embedding=embedding, noise=noise, estimator=estimator,
+                   n_points=n_points, mean=mean, std=float(vals.std(ddof=1)),
+                   relative_bias=(mean - d) / d, seeds=tuple(seeds))
