@@ -68,14 +68,14 @@ def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: n
 
 
 def point_mp(model: SpectralModel, ev: SumEvaluator, D: float, P: float, ridge: float,
-             noise: float, guess: float) -> tuple[Any, Any, str | None]:
+             noise: Any, guess: Any) -> tuple[Any, Any, str | None]:
     """One point at the current mpmath precision: ``(loss, kappa, reason-if-inf)``."""
     S = _size(model)
     zero, s2 = mpmath.mpf(0), mpmath.mpf(noise)
     if math.isinf(D):
         if P >= S:
             return zero, zero, None
-        k, _ = solve_kappa_mp(ev, P, P, 0.0, guess)
+        k, _ = solve_kappa_mp(ev, P, P, 0.0, guess, residual=False)
         return ev(k).R, k, None
     if ridge == 0 and min(D, P) >= S:
         if D > S:
@@ -83,7 +83,7 @@ def point_mp(model: SpectralModel, ev: SumEvaluator, D: float, P: float, ridge: 
         return (mpmath.inf, zero, _EDGE_REASON) if noise > 0 else (zero, zero, None)
     if ridge == 0 and D == P:
         return mpmath.inf, zero, PEAK_REASON
-    k, _ = solve_kappa_mp(ev, D, P, ridge, guess)
+    k, _ = solve_kappa_mp(ev, D, P, ridge, guess, residual=False)
     s = ev(k)
     Pm = P if math.isinf(P) else mpmath.mpf(P)
     loss = loss_from_sums(s.df1, s.df2, s.R, s.B, mpmath.mpf(D), Pm, s2)

@@ -229,8 +229,9 @@ def learning_curve(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
     dps = check_int("dps", dps, minimum=5)
     Da, Pa = Da.ravel(), Pa.ravel()
     _, kf = _float_path(model, Da, Pa, ridge, noise, student)
-    first = _mp_path(model, Da, Pa, ridge, noise, student, kf, dps + _GUARD, 0)
-    second = _mp_path(model, Da, Pa, ridge, noise, student, kf, dps + 2 * _GUARD, 1)
+    first = _mp_path(model, Da, Pa, ridge, noise, student, list(kf), dps + _GUARD, 0)
+    second = _mp_path(model, Da, Pa, ridge, noise, student, [r[1] for r in first],
+                      dps + 2 * _GUARD, 1)
     losses, digits, reasons, kappas = [], [], [], []
     with mpmath.workdps(dps):
         for (v1, _, r1), (v2, k2, _) in zip(first, second, strict=True):
@@ -259,13 +260,13 @@ def _agreement(v1: Any, v2: Any, dps: int) -> int:
 
 
 def _mp_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float, noise: float,
-             student: str, kf: np.ndarray, work: int, variant: int) -> list:
+             student: str, guesses: list, work: int, variant: int) -> list:
     out = []
     with mpmath.workdps(work):
         M = max(24, 2 * work) + 12 * variant  # the second evaluation moves the cut
         K = max(6, work // 3 + 2) + 3 * variant
         cache: dict = {}
-        for d, p, g in zip(D, P, kf, strict=True):
+        for d, p, g in zip(D, P, guesses, strict=True):
             if student == "projection":
                 sub, tail, pp = model, mpmath.mpf(0), p
             else:

@@ -112,11 +112,12 @@ def solve_kappa_float(ev: SumEvaluator, D: np.ndarray, P: np.ndarray, ridge: flo
     return np.exp(x)
 
 
-def solve_kappa_mp(ev: SumEvaluator, D: int, P: float, ridge: float, guess: float,
-                   maxiter: int = 100) -> tuple[Any, Any]:
-    """Bracketed Newton for (LC.1) at the current mpmath precision, from a float ``guess``.
+def solve_kappa_mp(ev: SumEvaluator, D: int, P: float, ridge: float, guess: Any,
+                   maxiter: int = 100, residual: bool = True) -> tuple[Any, Any]:
+    """Newton for (LC.1) at the current mpmath precision from ``guess`` (bracketed fallback).
 
-    Returns ``(kappa, residual)`` with the residual of ``g(log kappa)`` at the root.
+    Returns ``(kappa, residual)`` with the residual of ``g(log kappa)`` at the root (one more
+    sum evaluation; None when ``residual`` is false).
     """
     Pm = P if _isinf(P) else mpmath.mpf(P)
     Dm = mpmath.mpf(D)
@@ -128,13 +129,24 @@ def solve_kappa_mp(ev: SumEvaluator, D: int, P: float, ridge: float, guess: floa
         return _g(s.df1, s.df2, ell, Dm, Pm, ridge, mpmath.log)
 
     x = mpmath.log(mpmath.mpf(guess))
-    width = mpmath.mpf(2) ** -20
-    lo, hi = x - width, x + width
-    if not (g_of(lo)[0] < 0 < g_of(hi)[0]):
-        blo, bhi = kappa_bracket(ev.model, np.array([float(D)]), np.array([float(P)]), ridge)
-        lo, hi = mpmath.mpf(float(blo[0])), mpmath.mpf(float(bhi[0]))
+    # Newton from the float guess: quadratic convergence, so a step below
+    # 10^-(digits/2 + 3) leaves an error below 10^-digits after it is applied.
+    small = mpmath.mpf(10) ** (-(mpmath.mp.dps // 2 + 3))
+    prev = mpmath.inf
+    for _ in range(8):
+        g, dg = g_of(x)
+        if g == 0:
+            return mpmath.exp(x), g
+        step = -g / dg if mpmath.isfinite(g) and dg > 0 else mpmath.inf
+        if not abs(step) < min(prev, 1):
+            break  # not converging from the guess: fall back to the bracket
+        x, prev = x + step, abs(step)
+        if prev < small:
+            return mpmath.exp(x), (g_of(x)[0] if residual else None)
+    blo, bhi = kappa_bracket(ev.model, np.array([float(D)]), np.array([float(P)]), ridge)
+    lo, hi = mpmath.mpf(float(blo[0])), mpmath.mpf(float(bhi[0]))
+    x = (lo + hi) / 2
     eps = mpmath.mpf(2) ** (-mpmath.mp.prec + 4)
-    g = mpmath.mpf(1)
     for _ in range(maxiter):
         g, dg = g_of(x)
         if g < 0:
@@ -148,7 +160,7 @@ def solve_kappa_mp(ev: SumEvaluator, D: int, P: float, ridge: float, guess: floa
             x = xn
             break
         x = xn
-    return mpmath.exp(x), g
+    return mpmath.exp(x), (g_of(x)[0] if residual else None)
 
 
 def loss_from_sums(df1: Any, df2: Any, R: Any, B: Any, D: Any, P: Any, noise: Any) -> Any:

@@ -142,9 +142,12 @@ def _binomial_series(e: Any, m: Any, n: int) -> list:
     return out
 
 
-def _mul(f: list, g: list) -> list:
+def _mul(f: list, g: list, em_only: bool = False) -> list:
+    """Product series; ``em_only`` computes only the coefficients Euler-Maclaurin uses
+    (order 0 and the odd orders), leaving 0 elsewhere."""
     n = len(f)
-    return [sum(f[k] * g[j - k] for k in range(j + 1)) for j in range(n)]
+    return [0 if em_only and j % 2 == 0 and j else sum(f[k] * g[j - k] for k in range(j + 1))
+            for j in range(n)]
 
 
 def _reciprocal_one_plus(s: list) -> list:
@@ -312,7 +315,7 @@ class SumEvaluator:
         n = 2 * self.K
         s = [Y * x for x in _binomial_series(b, Mm, n)]
         L = _reciprocal_one_plus(s)
-        series = [L, _mul(L, L)]
+        series = [L, _mul(L, L, True)]
         J = _j_mp if mp else _j_float
         ub = u ** (-1 / b)
         integrals = [ub / b * J(1 / b, 1, Y), ub / b * J(1 / b, 2, Y)]  # (LC.6)
@@ -321,7 +324,7 @@ class SumEvaluator:
             t = (a - 1) / b
             pw = [C * Mm ** (-a) * x for x in _binomial_series(-a, Mm, n)]
             om = _mul(s, L)  # 1 - L = s / (1 + s)
-            series += [_mul(pw, om), _mul(pw, _mul(om, om))]
+            series += [_mul(pw, om, True), _mul(pw, _mul(om, om), True)]
             ut = u ** t
             integrals += [C / b * ut * J(1 - t, 1, Y), C / b * ut * J(2 - t, 2, Y)]  # (LC.6)
         out = []
