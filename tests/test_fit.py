@@ -174,6 +174,12 @@ class TestBadData:
             fit_power_law(X, X ** -1.0, seeds_losses=np.ones((3, 12)))
         with pytest.raises(ValueError, match=r"`y_err` must be positive; entry \(0,\) is (np.float64\()?0.0"):
             fit_power_law(X, X ** -1.0, y_err=np.zeros(12))
+        with pytest.raises(ValueError, match=r"`initial` is a starting point for offset=True"):
+            fit_power_law(X, X ** -1.0, initial=(1, 1, 0))
+        with pytest.raises(TypeError, match=r"`initial` must be a triple"):
+            fit_power_law(X, X ** -1.0, offset=True, initial=(1, 1))
+        with pytest.raises(ValueError, match=r"`initial\[0\] \(A\)` must be > 0"):
+            fit_power_law(X, X ** -1.0, offset=True, initial=(-1, 1, 0))
         with pytest.raises(ValueError, match=r"`seeds_losses` must be positive"):
             fit_power_law(X, seeds_losses=-np.ones((3, 12)))
 

@@ -4,10 +4,8 @@ Implements docs/fitting.md: the pure power law :math:`L = A x^{-\\alpha}` fitted
 weighted least squares in log-log space (FIT.1-FIT.3), the power law with an offset
 :math:`L = A x^{-\\alpha} + L_\\infty` fitted by multi-start nonlinear least squares seeded
 from a profile over :math:`L_\\infty` (FIT.4-FIT.5), a bootstrap over seeds (FIT.6) and
-local slopes :math:`d\\log L/d\\log x` (FIT.7).
-
-Data must be positive and finite: nothing is shifted by an epsilon to make a logarithm
-work, and unsorted or repeated sizes are refused rather than silently reordered.
+local slopes :math:`d\\log L/d\\log x` (FIT.7). Data must be positive and finite (nothing is
+shifted by an epsilon); unsorted or repeated sizes are refused, not silently reordered.
 """
 
 from __future__ import annotations
@@ -37,23 +35,16 @@ class PowerLawFit:
         The fitted exponent :math:`\\alpha` in :math:`L = A x^{-\\alpha} (+ L_\\infty)`.
     alpha_ci : tuple of float
         The ``confidence`` interval for ``alpha`` (FIT.3 analytic, or FIT.6 bootstrap).
-    alpha_stderr : float
-        Standard error of ``alpha`` from the same route as ``alpha_ci``.
-    analytic_stderr : float
-        Standard error from the (weighted) least-squares covariance (FIT.3 / FIT.5),
-        always computed, also when the interval comes from the bootstrap.
+    alpha_stderr, analytic_stderr : float
+        Standard error of ``alpha`` from the route of ``alpha_ci``; and from the least-squares
+        covariance (FIT.3 / FIT.5), always computed, also when the bootstrap ran.
     numerical_error : float
-        A bound on the floating-point error of ``alpha`` itself (FIT.8); ``alpha_ci`` is
-        widened by it on both sides, so exact data give an interval that contains the
-        exact exponent instead of one of rounding width that may just miss it.
-    prefactor : float
-        :math:`A`.
-    offset : float
-        :math:`L_\\infty` (``0.0`` when ``offset_fitted`` is false).
+        A bound on the rounding error of ``alpha`` (FIT.8); ``alpha_ci`` is widened by it, so
+        exact data give an interval containing the exact exponent, not one that just misses.
+    prefactor, offset, offset_stderr : float
+        :math:`A`, :math:`L_\\infty` and its standard error (both ``0.0`` when not fitted).
     offset_fitted : bool
         Whether :math:`L_\\infty` was a free parameter.
-    offset_stderr : float
-        Standard error of :math:`L_\\infty` (``0.0`` when not fitted).
     window : tuple of float
         The inclusive range of ``x`` used.
     method : str
@@ -62,20 +53,17 @@ class PowerLawFit:
         ``"t"`` (unit weights, Student-t), ``"normal-scaled"`` (given errors, FIT.3) or
         ``"bootstrap-seeds"`` (FIT.6).
     confidence : float
-        The confidence level of ``alpha_ci``.
+        The level of ``alpha_ci``.
     n_points, dof : int
         Points inside the window; degrees of freedom (points minus parameters).
-    chi2 : float
-        :math:`\\chi^2` of the fit in its residual metric (FIT.2 / FIT.4).
-    residual_rms : float
-        Root-mean-square relative residual :math:`\\sqrt{\\overline{(\\hat L/L - 1)^2}}`.
-    n_starts : int
-        Starting points tried (1 for the linear fit).
-    n_seeds, n_resamples : int
-        Seeds and bootstrap resamples behind ``alpha_ci`` (0 when analytic).
+    chi2, residual_rms : float
+        :math:`\\chi^2` in the fit's residual metric (FIT.2 / FIT.4); root-mean-square
+        relative residual :math:`\\sqrt{\\overline{(\\hat L/L - 1)^2}}`.
+    n_starts, n_seeds, n_resamples : int
+        Starting points tried (1 for the linear fit); seeds and bootstrap resamples behind
+        ``alpha_ci`` (0 when analytic).
     rng_seed : int or None
-        The integer seed of the bootstrap generator (``None`` when a ``Generator`` was
-        passed in, or no bootstrap ran).
+        The bootstrap seed (``None`` if a ``Generator`` was passed in or no bootstrap ran).
     x, y : tuple of float
         The data inside the window that the fit used.
     """
@@ -110,8 +98,6 @@ class PowerLawFit:
         return self.prefactor * xs ** (-self.alpha) + self.offset
 
 
-# ----------------------------------------------------------------------------- validation
-
 def _strictly_increasing(name: str, x: np.ndarray) -> None:
     steps = np.diff(x)
     if (steps == 0).any():
@@ -124,6 +110,13 @@ def _strictly_increasing(name: str, x: np.ndarray) -> None:
                          f"{i + 1} is {float(x[i + 1])!r} after {float(x[i])!r}")
 
 
+def _like_x(name: str, value: object, x: np.ndarray) -> np.ndarray:
+    arr = check_real_array(name, value, positive=True)
+    if arr.shape != x.shape:
+        raise ValueError(f"`{name}` must have the shape of `x` {x.shape}; got shape {arr.shape}")
+    return arr
+
+
 def _window_iv(window: object, x: np.ndarray) -> tuple[float, float]:
     if window is None:
         return float(x[0]), float(x[-1])
@@ -134,6 +127,18 @@ def _window_iv(window: object, x: np.ndarray) -> tuple[float, float]:
     if not hi > lo:
         raise ValueError(f"`window` must have lo < hi; got ({lo!r}, {hi!r})")
     return lo, hi
+
+
+def _initial_iv(initial: object, offset: bool) -> np.ndarray | None:
+    if initial is None:
+        return None
+    if not offset:
+        raise ValueError(f"`initial` is a starting point for offset=True only; got {initial!r}")
+    if isinstance(initial, str) or not isinstance(initial, Sequence) or len(initial) != 3:
+        raise TypeError(f"`initial` must be a triple (A, alpha, L_inf); got {initial!r}")
+    return np.array([math.log(check_real("initial[0] (A)", initial[0], gt=0)),
+                     check_real("initial[1] (alpha)", initial[1]),
+                     check_real("initial[2] (L_inf)", initial[2])])
 
 
 def _fit_iv(x, y, y_err, window, offset, seeds_losses, confidence, n_resamples):
@@ -150,32 +155,22 @@ def _fit_iv(x, y, y_err, window, offset, seeds_losses, confidence, n_resamples):
             raise ValueError(f"`seeds_losses` must have shape (n_seeds >= 2, {x.size}); got "
                              f"shape {seeds.shape}")
         mean = seeds.mean(axis=0)
-        if y is None:
-            y = mean
-        elif not np.allclose(np.asarray(y, dtype=float), mean, rtol=1e-9, atol=0):
+        y = mean if y is None else _like_x("y", y, x)
+        if not np.allclose(y, mean, rtol=1e-9, atol=0):
             raise ValueError("`y` must equal the mean over seeds of `seeds_losses` (or be None); "
-                             f"got y={np.asarray(y)!r}")
+                             f"got y={y!r}")
     elif y is None:
         raise ValueError("`y` must be given when `seeds_losses` is None; got None")
-    y = check_real_array("y", y, positive=True)
-    if y.shape != x.shape:
-        raise ValueError(f"`y` must have the shape of `x` {x.shape}; got shape {y.shape}")
-    if y_err is not None:
-        y_err = check_real_array("y_err", y_err, positive=True)
-        if y_err.shape != x.shape:
-            raise ValueError(f"`y_err` must have the shape of `x` {x.shape}; got {y_err.shape}")
+    y = _like_x("y", y, x)
+    y_err = None if y_err is None else _like_x("y_err", y_err, x)
     lo, hi = _window_iv(window, x)
     keep = (x >= lo) & (x <= hi)
     need = 4 if offset else 3  # one degree of freedom left for the error estimate
     if keep.sum() < need:
         raise ValueError(f"too few points: the fit needs at least {need} points of `x` inside "
                          f"`window` ({lo!r}, {hi!r}); got {int(keep.sum())}")
-
-    def sub(a):
-        return None if a is None else a[..., keep]
-
-    return (x[keep], y[keep], sub(y_err), (lo, hi), offset, sub(seeds), confidence,
-            n_resamples)
+    return (x[keep], y[keep], None if y_err is None else y_err[keep], (lo, hi), offset,
+            None if seeds is None else seeds[:, keep], confidence, n_resamples)
 
 
 def _rng_iv(rng: object) -> tuple[np.random.Generator, int | None]:
@@ -187,8 +182,6 @@ def _rng_iv(rng: object) -> tuple[np.random.Generator, int | None]:
         seed = check_int("rng", rng, minimum=0)
     return np.random.default_rng(seed), seed
 
-
-# ----------------------------------------------------------------------------- linear fit
 
 def _loglog_wls(u: np.ndarray, v: np.ndarray, w: np.ndarray):
     """WLS of v = b0 + b1 u (v may be a batch (B, n)): docs/fitting.md (FIT.1)."""
@@ -216,8 +209,6 @@ def _linear_fit(x, y, y_err):
             "stderr": stderr, "numerical": numerical, "chi2": chi2, "dof": dof, "n_starts": 1, "weights": w}
 
 
-# ----------------------------------------------------------------------------- offset fit
-
 def _offset_residuals(theta, u, y, s):
     return (np.exp(theta[0] - theta[1] * u) + theta[2] - y) / s  # docs/fitting.md (FIT.4)
 
@@ -229,17 +220,12 @@ def _offset_jacobian(theta, u, y, s):
 
 def _profile_starts(u, y, s, extra):
     """Starting points from a profile over L_inf: docs/fitting.md (FIT.5)."""
-    ymin = float(y.min())
+    ymin = float(y.min())  # every grid value is below min(y), so log(y - c) exists
     grid = np.concatenate([ymin * (1 - np.geomspace(1e-6, 1, 13)), -ymin * np.array([0.5, 2.0])])
-    scored = []
-    w = (y / s) ** 2
-    for c in grid:
-        beta, _, _ = _loglog_wls(u, np.log(y - c), w)
-        theta = np.array([beta[0, 0], -beta[1, 0], c])
-        cost = float((_offset_residuals(theta, u, y, s) ** 2).sum())
-        scored.append((cost, theta))
-    scored.sort(key=lambda t: t[0])
-    return [t for _, t in scored[:3]] + list(extra)
+    beta, _, _ = _loglog_wls(u, np.log(y - grid[:, None]), (y / s) ** 2)  # one batched solve
+    thetas = np.stack([beta[0], -beta[1], grid], axis=1)
+    costs = [float((_offset_residuals(t, u, y, s) ** 2).sum()) for t in thetas]
+    return [thetas[i] for i in np.argsort(costs)[:3]] + list(extra)
 
 
 def _least_squares(theta0, u, y, s):
@@ -258,12 +244,7 @@ def _least_squares(theta0, u, y, s):
 def _offset_fit(x, y, y_err, initial):
     u = np.log(x)
     s = y if y_err is None else y_err  # relative residuals without given errors
-    extra = []
-    if initial is not None:
-        a0 = check_real("initial[0] (A)", initial[0], gt=0)
-        extra.append(np.array([math.log(a0), check_real("initial[1] (alpha)", initial[1]),
-                               check_real("initial[2] (L_inf)", initial[2])]))
-    starts = _profile_starts(u, y, s, extra)
+    starts = _profile_starts(u, y, s, [] if initial is None else [initial])
     runs = [r for r in (_least_squares(t, u, y, s) for t in starts) if r is not None]
     if not runs:
         raise ValueError("the offset fit diverged from every starting point; check `y` "
@@ -283,11 +264,13 @@ def _offset_fit(x, y, y_err, initial):
             "dof": dof, "n_starts": len(starts), "theta": theta, "s": s}
 
 
-# ----------------------------------------------------------------------------- bootstrap
-
 def _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples, gen):
-    """Percentile bootstrap over seeds of the fitted exponent: docs/fitting.md (FIT.6)."""
+    """Expanded percentile bootstrap over seeds of the exponent: docs/fitting.md (FIT.6)."""
     n_seeds = seeds.shape[0]
+    # Hesterberg (2015) expanded percentile: level 2 Phi(sqrt(n/(n-1)) t_{n-1}) - 1 corrects
+    # the small-sample narrowness of the plain percentile interval (FIT.6)
+    z = math.sqrt(n_seeds / (n_seeds - 1)) * stats.t.ppf(0.5 + confidence / 2, n_seeds - 1)
+    level = 2 * stats.norm.cdf(z) - 1
 
     def statistic(idx, axis=-1):
         idx = np.asarray(idx, dtype=np.intp)
@@ -299,17 +282,17 @@ def _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples, gen
         else:
             u = np.log(x)
             runs = [_least_squares(core["theta"], u, m, core["s"]) for m in flat]
-            out = np.array([core["alpha"] if r is None else r.x[1] for r in runs])
+            # a resample whose warm start fails gets the full multi-start fit
+            out = np.array([_offset_fit(x, m, y_err, None)["alpha"] if r is None else r.x[1]
+                            for m, r in zip(flat, runs, strict=True)])
         return out.reshape(means.shape[:-1])
 
     res = stats.bootstrap((np.arange(n_seeds),), statistic, n_resamples=n_resamples,
-                          confidence_level=confidence, method="percentile", vectorized=True,
+                          confidence_level=level, method="percentile", vectorized=True,
                           rng=gen)
     ci = res.confidence_interval
     return (float(ci.low), float(ci.high)), float(res.standard_error)
 
-
-# ----------------------------------------------------------------------------- public API
 
 def fit_power_law(x: object, y: object = None, *, y_err: object = None,
                   window: Sequence[float] | None = None, offset: bool = False,
@@ -324,8 +307,8 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
     x : array_like, shape (n,)
         Sizes (data set size, parameters, width), positive, strictly increasing.
     y : array_like, shape (n,), optional
-        Losses, positive and finite. May be omitted when ``seeds_losses`` is given (the
-        mean over seeds is used); if both are given they must agree.
+        Losses, positive and finite; if omitted, the mean of ``seeds_losses`` (if both are
+        given they must agree).
     y_err : array_like, shape (n,), optional
         Standard errors of ``y``. They weight the fit (FIT.1) and make the analytic
         interval a normal interval with the :math:`\\max(1, \\chi^2/\\nu)` scale (FIT.3).
@@ -334,15 +317,16 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
     offset : bool
         Fit :math:`L_\\infty` too (multi-start least squares, FIT.4-FIT.5).
     seeds_losses : array_like, shape (n_seeds, n), optional
-        Per-seed losses; the interval is then a percentile bootstrap over seeds (FIT.6).
+        Per-seed losses; the interval is then an expanded percentile bootstrap over seeds
+        (FIT.6).
     confidence : float
         Confidence level of ``alpha_ci``, in (0, 1).
     rng : numpy.random.Generator or int, optional
         Bootstrap generator or seed (recorded in the result). ``None`` draws a fresh seed
         and records it.
     initial : (A, alpha, L_inf), optional
-        An extra starting point for the offset fit; the profile starts are always run
-        too and the lowest cost wins, so a bad guess cannot stop the fit.
+        An extra start for the offset fit; the profile starts always run too and the lowest
+        cost wins, so a bad guess cannot stop the fit.
     n_resamples : int
         Bootstrap resamples (>= 99).
 
@@ -353,42 +337,35 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
     Raises
     ------
     ValueError
-        Non-positive, non-finite, unsorted or repeated data; mismatched shapes; fewer
-        than 3 (4 with ``offset``) points in the window.
+        Non-positive, non-finite, unsorted or repeated data; mismatched shapes; fewer than
+        3 (4 with ``offset``) points in the window.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> x = np.array([10.0, 20, 40, 80]); fit = fit_power_law(x, 3 * x**-0.5)
-    >>> round(fit.alpha, 12)
+    >>> x = np.array([10.0, 20, 40, 80]); round(fit_power_law(x, 3 * x**-0.5).alpha, 12)
     0.5
     """
     (x, y, y_err, win, offset, seeds, confidence,
      n_resamples) = _fit_iv(x, y, y_err, window, offset, seeds_losses, confidence, n_resamples)
+    initial = _initial_iv(initial, offset)
     core = _offset_fit(x, y, y_err, initial) if offset else _linear_fit(x, y, y_err)
-    alpha, stderr, dof = core["alpha"], core["stderr"], core["dof"]
+    alpha, stderr, dof, num = core["alpha"], core["stderr"], core["dof"], core["numerical"]
+    seed, n_seeds, used_resamples, se = None, 0, 0, stderr
     if seeds is not None:
         gen, seed = _rng_iv(rng)
-        ci, boot_se = _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples,
-                                       gen)
-        ci_method, n_seeds, used_resamples, se = "bootstrap-seeds", seeds.shape[0], n_resamples, \
-            boot_se
-    else:
-        if y_err is None:  # docs/fitting.md (FIT.3)
-            q = float(stats.t.ppf(0.5 + confidence / 2, dof))
-            ci_method = "t"
-        else:
-            q = float(stats.norm.ppf(0.5 + confidence / 2))
-            ci_method = "normal-scaled"
-        ci = (alpha - q * stderr, alpha + q * stderr)  # docs/fitting.md (FIT.3)
-        seed, n_seeds, used_resamples, se = None, 0, 0, stderr
-    num = core["numerical"]
+        ci, se = _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples, gen)
+        ci_method, n_seeds, used_resamples = "bootstrap-seeds", seeds.shape[0], n_resamples
+    else:  # docs/fitting.md (FIT.3): Student-t with unit weights, normal with given errors
+        ci_method = "t" if y_err is None else "normal-scaled"
+        dist = stats.t(dof) if y_err is None else stats.norm()
+        q = float(dist.ppf(0.5 + confidence / 2))
+        ci = (alpha - q * stderr, alpha + q * stderr)
     ci = (ci[0] - num, ci[1] + num)  # docs/fitting.md (FIT.8)
     model = core["prefactor"] * x ** (-alpha) + core["offset"]
     return PowerLawFit(
         alpha=alpha, alpha_ci=(float(ci[0]), float(ci[1])), alpha_stderr=float(se),
-        analytic_stderr=float(stderr), numerical_error=float(num), prefactor=core["prefactor"], offset=core["offset"],
-        offset_fitted=offset, offset_stderr=core["offset_stderr"], window=win,
+        analytic_stderr=float(stderr), numerical_error=float(num), prefactor=core["prefactor"],
+        offset=core["offset"], offset_fitted=offset, offset_stderr=core["offset_stderr"], window=win,
         method="multistart-least-squares" if offset else "wls-loglog", ci_method=ci_method,
         confidence=confidence, n_points=int(x.size), dof=int(dof), chi2=float(core["chi2"]),
         residual_rms=float(np.sqrt(np.mean((model / y - 1) ** 2))), n_starts=core["n_starts"],
@@ -416,7 +393,5 @@ def local_slopes(x: object, y: object) -> np.ndarray:
     """
     x = check_real_array("x", x, min_size=3, positive=True)
     _strictly_increasing("x", x)
-    y = check_real_array("y", y, min_size=3, positive=True)
-    if y.shape != x.shape:
-        raise ValueError(f"`y` must have the shape of `x` {x.shape}; got shape {y.shape}")
+    y = _like_x("y", y, x)
     return np.gradient(np.log(y), np.log(x), edge_order=2)  # docs/fitting.md (FIT.7)
