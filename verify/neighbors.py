@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from asymptotics._validation import check_choice, check_int, check_sorted_int_grid
+from asymptotics._validation import check_choice, check_int, check_real, check_sorted_int_grid
 
 __all__ = [
     "LOSSES",
@@ -280,8 +280,6 @@ def nn_distance_sweep(d: int, D: Any, *, k: float = 1, n_test: int = 1000, seeds
     from scipy.spatial import KDTree
 
     d, D, seeds, seed, n_test = _sweep_iv(d, D, seeds, seed, n_test)
-    from asymptotics._validation import check_real
-
     k = check_real("k", k, gt=0.0)
     mom = np.empty((seeds, len(D)))
     for s, child in enumerate(np.random.SeedSequence(seed).spawn(seeds)):
