@@ -248,15 +248,16 @@ class SumEvaluator:
         elif tk == "array":
             p = [conv(x) for x in model.p[:n_head]]
             self._p_rest = model.p[n_head:]  # array target beyond the head
-        else:
-            p = None
+        else:  # isotropic: p = w lambda, summed like any target (B = w kappa (df1 - df2)
+            w = conv(model.w)  # would cancel when kappa << every lambda)
+            p = [w * x for x in lam]
         self._p = p if (p is None or mp) else np.asarray(p, dtype=np.float64)
 
     # -- public -------------------------------------------------------------------------
     def __call__(self, kappa: Any, target: bool = True) -> SpectralSums:
         """The sums at ``kappa`` (``target=False`` skips ``R, B``)."""
         m = self.model
-        need_p = target and m.target_kind != "iso"
+        need_p = target
         head = self._head(kappa, need_p)
         if self._direct or m.kind == "array":
             tot = head
@@ -269,9 +270,6 @@ class SumEvaluator:
         df1, df2 = tot[0], tot[1]
         if not target:
             return SpectralSums(df1, df2)
-        if m.target_kind == "iso":
-            w = self._conv(m.w)
-            return SpectralSums(df1, df2, w * kappa * df1, w * kappa * (df1 - df2))  # (LC.4)
         R, B = tot[2], tot[3]
         if m.target_kind == "array" and not self._direct and len(self._p_rest):
             R, B = self._array_target_rest(kappa, R, B)
@@ -284,7 +282,7 @@ class SumEvaluator:
             Ls = [x / (x + kappa) for x in lam]
             out = [mpmath.fsum(Ls), mpmath.fsum(L * L for L in Ls)]
             if need_p:
-                om = [1 - L for L in Ls[: len(p)]]
+                om = [kappa / (x + kappa) for x in lam[: len(p)]]  # not 1 - L: no cancellation
                 out += [mpmath.fsum(q * o for q, o in zip(p, om, strict=True)),
                         mpmath.fsum(q * o * o for q, o in zip(p, om, strict=True))]
             return out
@@ -292,7 +290,7 @@ class SumEvaluator:
         L = lam / (lam + k)
         out = [L.sum(axis=-1), (L * L).sum(axis=-1)]
         if need_p:
-            om = 1.0 - L[..., : p.size]
+            om = k / (lam[: p.size] + k)  # not 1 - L: no cancellation
             out += [(p * om).sum(axis=-1), (p * om * om).sum(axis=-1)]
         return out
 
@@ -320,7 +318,8 @@ class SumEvaluator:
         ub = u ** (-1 / b)
         integrals = [ub / b * J(1 / b, 1, Y), ub / b * J(1 / b, 2, Y)]  # (LC.6)
         if need_p:
-            C, a = conv(m.C), conv(m.a)
+            iso = m.target_kind == "iso"
+            C, a = (conv(m.w) * c, b) if iso else (conv(m.C), conv(m.a))
             t = (a - 1) / b
             pw = [C * Mm ** (-a) * x for x in _binomial_series(-a, Mm, n)]
             om = _mul(s, L)  # 1 - L = s / (1 + s)
