@@ -96,7 +96,7 @@ def overparam_d_sweep(z: np.ndarray, lam_z: np.ndarray, sig: np.ndarray | float,
     q_l`` and ``s_kl = q_k^T Sigma_theta q_l``, the bias is
     ``Tr[Lambda_z Sigma_theta] - 2 sum_{k<=D} q_k^T Lambda_z Sigma_theta q_k
     + sum_{k,l<=D} b_kl s_kl``; for ``Sigma_theta = c I`` it is ``c (Tr Lambda_z - sum_{k<=D}
-    b_kk)`` (SIM.8). The noise factor ``Tr[Lambda_z Z_D^+ Z_D^{+T}] = Tr[T_D^T B_D T_D]`` with
+    b_kk)`` (SIM.8). The noise factor ``Tr[Lambda_z Z_D^+ Z_D^{+T}] = Tr[T_D B_D T_D^T]`` with
     ``T_D = R_D^{-1}`` (SIM.9) costs one triangular inverse per grid point.
     """
     zt = np.swapaxes(z, -1, -2)
@@ -120,7 +120,7 @@ def overparam_d_sweep(z: np.ndarray, lam_z: np.ndarray, sig: np.ndarray | float,
     if need_noise:
         for j, d in enumerate(d_grid):                                            # SIM.9
             t = np.stack([_tri_inv(rk[:d, :d]) for rk in r])
-            noise[:, j] = np.einsum("cij,cij->c", b_full[:, :d, :d] @ t, t)
+            noise[:, j] = np.einsum("cij,cij->c", t @ b_full[:, :d, :d], t)
     return bias, noise, _diag_cond(r)[:, idx]
 
 
