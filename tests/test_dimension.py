@@ -255,7 +255,7 @@ class TestPredictedExponents:
         est = estimate_dimension(sample_manifold(100, 2, seed=0).X, bootstrap=10, k=(1, 2))
         with pytest.raises(ValueError, match="`model` must be one of"):
             predicted_exponents(est, model="cubic")
-        with pytest.raises(ValueError, match="`loss` must be one of .* got 'nonsense'"):
+        with pytest.raises(ValueError, match=r"`loss` must be one of .* got 'nonsense'"):
             predicted_exponents(est, loss="nonsense")
         with pytest.raises(TypeError, match="`loss` must be a string"):
             predicted_exponents(est, loss=2)
