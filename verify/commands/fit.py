@@ -170,7 +170,8 @@ def run(args: argparse.Namespace) -> int:
                      "fit": fit, "comparison": comparison, "exit_code": status}))
     elif args.latex:
         row = ScenarioRow.from_comparison(args.name or args.file.stem, args.regime, comparison)
-        print(render_latex([row]).splitlines()[5])  # the data row between \midrule, \bottomrule
+        lines = render_latex([row]).splitlines()
+        print(lines[lines.index("\\midrule") + 1])  # the one data row
     else:
         print("\n".join(_describe(fit, data, args.file)))
         if comparison is not None:
