@@ -213,7 +213,7 @@ def simon_loss_mp(ev: SumEvaluator, D: int, P: int, ridge: float, noise: float,
         z = ev(gm, target=False).df1
         return [(z + dl / k) / Dm - 1, (z + Pm * k / gm) / Pm - 1]
 
-    lk, lg = mpmath.findroot(eqs, (mpmath.log(guess[0]), mpmath.log(guess[1])))
+    lk, lg = mpmath.findroot(eqs, (mpmath.log(guess[0]), mpmath.log(guess[1])), maxsteps=200)
     k, gm = mpmath.exp(lk), mpmath.exp(lg)
     s = ev(gm)
     z, q = s.df1, s.df2
