@@ -83,8 +83,8 @@ class TestDigitsFindings:
     """The documented outcome (docs/dimension.md §5), measured once with seed 0.
 
     smooth target: TwoNN d = 9.05 [8.66, 9.48], 2/d = 0.221 [0.211, 0.231]; measured
-    1-NN slope 0.239 [0.221, 0.258]: consistent with 2/d, about half the paper's 4/d.
-    one-hot target: slope 0.789 [0.730, 0.866], 3.6x 2/d: classification of these digits
+    1-NN slope 0.239 [0.217, 0.261]: consistent with 2/d, about half the paper's 4/d.
+    one-hot target: slope 0.789 [0.717, 0.891], 3.6x 2/d: classification of these digits
     is not a smooth-target problem (error concentrates near class boundaries).
     """
 
