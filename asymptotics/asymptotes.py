@@ -75,7 +75,14 @@ class Asymptote:
 
     @property
     def prefactor_value(self) -> float:
-        return float(sp.N(self.prefactor.subs(self.values), 20))
+        """The bound prefactor; at a removable singularity (e.g. ``t = 1``, where
+        ``(1-t) pi / sin(pi t) -> 1``) the limit in ``a`` is taken."""
+        val = sp.N(self.prefactor.subs(self.values), 20)
+        if val.is_finite:
+            return float(val)
+        rest = {k: v for k, v in self.values.items() if k != a}
+        lim = sp.limit(self.prefactor.subs(rest), a, sp.nsimplify(self.values[a]))
+        return float(sp.N(lim, 20))
 
     @property
     def floor_value(self) -> float:
