@@ -110,12 +110,15 @@ class LabelNumberedMathDomain(MathDomain):
 
 
 # --- docstring citations of docs equations become links ---------------------------------
-_CITATION = re.compile(r"docs/[\w./-]+\.md,?\s*(?:[Ee]q(?:uation)?\.?\s*)?"
-                       r"\(([A-Za-z][\w-]*\.\d+[a-z]?)\)(?!`)")
+_LABEL = re.compile(r"\(([A-Za-z][\w-]*\.\d+[a-z]?)\)")
+_CITATION = re.compile(r"(docs/[\w./-]+\.md,?\s*(?:[Ee]q(?:uation)?s?\.?\s*)?)"
+                       r"((?:\([A-Za-z][\w-]*\.\d+[a-z]?\)(?:\s*(?:-|–|,|and)\s*)?)+)(?!`)")
 
 
 def link_equation_citations(text: str) -> str:
     """Rewrite ``docs/<page>.md (LABEL.n)`` as ``docs/<page>.md :eq:`LABEL.n```.
+
+    Every label of a run after the page is linked: ``(RG.1)-(RG.3)``, ``(LC.1), (LC.2)``.
 
     Parameters
     ----------
@@ -129,8 +132,7 @@ def link_equation_citations(text: str) -> str:
         math domain resolves to the numbered equation (a missing label is a warning, and
         with ``-W`` an error).
     """
-    return _CITATION.sub(lambda m: m.group(0)[: m.start(1) - m.start(0) - 1]
-                         + f":eq:`{m.group(1)}`", text)
+    return _CITATION.sub(lambda m: m.group(1) + _LABEL.sub(r":eq:`\1`", m.group(2)), text)
 
 
 def _process_docstring(app, what, name, obj, options, lines) -> None:

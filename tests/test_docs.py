@@ -14,6 +14,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import importlib.util
+import itertools
 import json
 import os
 import pkgutil
@@ -40,8 +41,9 @@ _REQUIRES = re.compile(r"<!--\s*requires:\s*([\w\s,.-]+?)\s*-->")
 # `$$ ... $$ (LABEL.n)` with the label on the closing line (MyST dollarmath).
 _EQUATION = re.compile(r"\$\$[ \t]*\(([A-Za-z][\w-]*\.\d+[a-z]?)\)[ \t]*$", re.M)
 # A source file's citation of a docs equation: `docs/theory/x.md (LC.3)` or `... Eq. (LC.3)`.
+_LABEL = r"\(([A-Za-z][\w-]*\.\d+[a-z]?)\)"
 _CITATION = re.compile(r"(docs/[\w./-]+\.md),?\s*(?:[Ee]q(?:uation)?s?\.?\s*)?"
-                       r"\(([A-Za-z][\w-]*\.\d+[a-z]?)\)")
+                       + r"((?:\([A-Za-z][\w-]*\.\d+[a-z]?\)(?:\s*(?:-|–|,|and)\s*)?)+)")
 
 
 def python_blocks(markdown: str) -> list[str]:
@@ -63,8 +65,22 @@ def equation_labels(markdown: str) -> list[str]:
 
 
 def citations(source: str) -> list[tuple[str, str]]:
-    """``(page, label)`` for every docs equation cited in a source file."""
-    return _CITATION.findall(source)
+    """``(page, label)`` for every docs equation cited in a source file.
+
+    A run of labels after one page counts for each (``(LC.1), (LC.2)``), and a range of
+    one prefix is expanded (``(RG.1)-(RG.3)`` cites RG.1, RG.2 and RG.3).
+    """
+    out = []
+    for page, run in _CITATION.findall(source):
+        labels = re.findall(_LABEL, run)
+        for first, last in itertools.pairwise(labels):
+            a, b = first.rsplit(".", 1), last.rsplit(".", 1)
+            if (a[0] == b[0] and a[1].isdigit() and b[1].isdigit()
+                    and re.search(re.escape(f"({first})") + r"\s*[-–]\s*"
+                                  + re.escape(f"({last})"), run)):
+                labels += [f"{a[0]}.{k}" for k in range(int(a[1]) + 1, int(b[1]))]
+        out += [(page, label) for label in dict.fromkeys(labels)]
+    return out
 
 
 def _doc_pages() -> list[Path]:
@@ -111,6 +127,10 @@ def test_equation_labels_and_citations_parse_the_house_syntax():
     src = "x = 1  # docs/theory/learning_curves.md (LC.3)\n    docs/sweeps.md Eq. (SW.1)\n"
     assert citations(src) == [("docs/theory/learning_curves.md", "LC.3"),
                               ("docs/sweeps.md", "SW.1")]
+    ranged = "see docs/fitting.md (CMP.2)-(CMP.4) and docs/a.md (X.1), (Y.2); (Z.9)"
+    assert citations(ranged) == [("docs/fitting.md", "CMP.2"), ("docs/fitting.md", "CMP.4"),
+                                 ("docs/fitting.md", "CMP.3"), ("docs/a.md", "X.1"),
+                                 ("docs/a.md", "Y.2")]
 
 
 # ---------------------------------------------------------------------------------------
@@ -131,6 +151,8 @@ def test_docstring_citations_become_eq_links():
             == "Implements docs/theory/learning_curves.md :eq:`LC.3`.")
     assert (conf.link_equation_citations("see docs/fitting.md Eq. (FIT.2)")
             == "see docs/fitting.md Eq. :eq:`FIT.2`")
+    assert (conf.link_equation_citations("docs/theory/regimes.md (RG.1)-(RG.3).")
+            == "docs/theory/regimes.md :eq:`RG.1`-:eq:`RG.3`.")
     # Not a citation: no page, or a plain parenthesis.
     for text in ("the kappa equation (LC.3)", "docs/fitting.md (see below)"):
         assert conf.link_equation_citations(text) == text
