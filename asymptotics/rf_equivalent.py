@@ -47,13 +47,15 @@ def kappa_bracket(model: SpectralModel, D: np.ndarray, P: np.ndarray,
     m = np.minimum(D, P)
     tr = model.trace
     hi = 2.0 * tr / m + (4.0 * ridge / D if ridge > 0 else 0.0)
-    mi = m.astype(np.int64)  # m < S here, so lambda_(m+1) exists
+    size = len(model.lam) if model.kind == "array" else model.size
+    mi = np.minimum(m, np.inf if size is None else size - 1).astype(np.int64)
     if model.kind == "array":
         lam_sorted = np.sort(np.asarray(model.lam))[::-1]
         lam_next = lam_sorted[mi]
     else:
         lam_next = model.c * (mi + 1.0) ** (-model.b)
-    lo = lam_next / (2.0 * (m + 1.0))
+    # m >= S only happens with a ridge: then lo = delta/D alone brackets the root
+    lo = np.where(m < (np.inf if size is None else size), lam_next / (2.0 * (m + 1.0)), np.inf)
     if ridge > 0:
         lo = np.minimum(lo, ridge / D)
     return np.log(lo), np.log(hi)
