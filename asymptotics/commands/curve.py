@@ -1,0 +1,107 @@
+"""``python -m asymptotics curve``: the learning curve E(D, P) at any precision.
+
+Spectrum ``lambda_i = i^-b`` (``--size S`` for a finite one), target ``p_i = i^-a`` (or
+Bahri's isotropic teacher ``p_i = w lambda_i`` when ``--a`` is omitted). ``--D`` and ``--P``
+are comma lists (``inf`` allowed): paired when of equal length or when one has a single
+value, every combination with ``--grid``. Prints the loss with its certified digits, the
+closed-form asymptote at each point and Bahri's regime, or ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Any
+
+from asymptotics._cli import UsageError, parse_float_list
+
+__all__ = ["HELP", "NAME", "add_arguments", "run"]
+
+NAME = "curve"
+HELP = "learning curve E(D, P) of the random-feature model at any precision, with asymptotes"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--b", type=float, default=2.0,
+                        help="spectrum exponent b > 1, lambda_i = i^-b (Bahri: 1 + alpha_K)")
+    parser.add_argument("--a", type=float, default=None,
+                        help="target exponent a > 1, p_i = i^-a (default: isotropic teacher)")
+    parser.add_argument("--weight-variance", type=float, default=1.0,
+                        help="isotropic teacher's E[omega_i^2] (default 1)")
+    parser.add_argument("--size", type=int, default=None,
+                        help="number of modes S (default: infinitely many)")
+    parser.add_argument("--D", type=parse_float_list, required=True,
+                        help="training-set sizes, comma separated (inf allowed)")
+    parser.add_argument("--P", type=parse_float_list, default=[math.inf],
+                        help="feature counts, comma separated (default inf: kernel limit)")
+    parser.add_argument("--grid", action="store_true", help="every (D, P) combination")
+    parser.add_argument("--ridge", type=float, default=0.0, help="ridge delta on the sum loss")
+    parser.add_argument("--noise", type=float, default=0.0, help="label-noise variance")
+    parser.add_argument("--student", choices=("projection", "top"), default="projection",
+                        help="Gaussian random projection (Bahri) or top-P eigenfeatures")
+    parser.add_argument("--dps", type=int, default=30, help="decimal digits (default 30)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def _points(D: list[float], P: list[float], grid: bool) -> tuple[list[float], list[float]]:
+    if grid:
+        return [d for d in D for _ in P], [p for _ in D for p in P]
+    if len(D) == len(P):
+        return D, P
+    if len(P) == 1:
+        return D, P * len(D)
+    if len(D) == 1:
+        return D * len(P), P
+    raise UsageError(f"curve: --D and --P must have equal lengths, or one value, or use --grid; "
+                     f"got {len(D)} and {len(P)} values")
+
+
+def run(args: argparse.Namespace) -> int:
+    import mpmath
+
+    from asymptotics._serialize import dumps
+    from asymptotics.learning_curves import learning_curve
+    from asymptotics.model import PowerLawSpectrum, Target
+
+    spectrum = PowerLawSpectrum(args.b, size=args.size)
+    target = (Target.isotropic(args.weight_variance) if args.a is None
+              else Target.power_law(args.a))
+    D, P = _points(args.D, args.P, args.grid)
+    lc = learning_curve(D, P, spectrum, target, ridge=args.ridge, noise=args.noise,
+                        student=args.student, dps=args.dps)
+    if args.json:
+        print(dumps(_record(lc)))
+        return 0
+    print(f"{'D':>10} {'P':>10}  {'loss':<{args.dps + 8}} {'digits':>6}  {'asymptote':>12}  regime")
+    for i in range(len(lc.D)):
+        text = mpmath.nstr(lc.loss[i], max(lc.certified_digits[i], 1)) \
+            if not mpmath.isinf(lc.loss[i]) else "inf"
+        asym = lc.asymptote_loss[i]
+        atext = "-" if asym is None else f"{asym:.6g}"
+        print(f"{lc.D[i]:>10g} {lc.P[i]:>10g}  {text:<{args.dps + 8}} "
+              f"{lc.certified_digits[i]:>6}  {atext:>12}  {lc.regime[i]}")
+        if lc.reasons[i]:
+            print(f"{'':>23}inf: {lc.reasons[i]}")
+    if lc.asymptote is not None:
+        A = lc.asymptote
+        print(f"asymptote ({A.name}, docs {A.equation}): loss ~ {A.prefactor_value:.10g} * "
+              f"{A.variable}^({A.exponent_value:g}) + {A.floor_value:g}   [{A.conditions}]")
+    else:
+        print("asymptote: none applies to this setting (ridge, finite spectrum or mixed points)")
+    return 0
+
+
+def _record(lc: Any) -> dict:
+    import mpmath
+
+    points = []
+    for i in range(len(lc.D)):
+        digits = max(lc.certified_digits[i], 1)
+        points.append({
+            "D": lc.D[i], "P": lc.P[i],
+            "loss": "inf" if mpmath.isinf(lc.loss[i]) else mpmath.nstr(lc.loss[i], digits),
+            "certified_digits": lc.certified_digits[i], "kappa": mpmath.nstr(lc.kappa[i], digits),
+            "regime": lc.regime[i], "reason": lc.reasons[i], "asymptote": lc.asymptote_loss[i],
+        })
+    return {"ridge": lc.ridge, "noise": lc.noise, "student": lc.student, "dps": lc.dps,
+            "points": points, "asymptote": lc.asymptote}
