@@ -31,7 +31,7 @@ from asymptotics._validation import check_choice, check_int, check_real
 from asymptotics.asymptotes import Asymptote, curve_asymptote
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 from asymptotics.rf_equivalent import solve_kappa_float, solve_kappa_mp
-from asymptotics.spectral_sums import SpectralModel, SumEvaluator, prepare_model
+from asymptotics.spectral_sums import SpectralModel, SumEvaluator, em_parameters, prepare_model
 
 __all__ = [
     "KappaSolution",
@@ -263,8 +263,7 @@ def _mp_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float, n
              student: str, guesses: list, work: int, variant: int) -> list:
     out = []
     with mpmath.workdps(work):
-        M = max(24, 2 * work) + 12 * variant  # the second evaluation moves the cut
-        K = max(6, work // 3 + 2) + 3 * variant
+        M, K = em_parameters(work, variant)  # the second evaluation moves the cut
         cache: dict = {}
         for d, p, g in zip(D, P, guesses, strict=True):
             if student == "projection":
