@@ -39,7 +39,7 @@ from verify.nested_solves import (
     underparam_p_sweep,
 )
 
-__all__ = ["COND_LIMIT", "METHOD", "SweepResult", "simulate_sweep", "student_metrics"]
+__all__ = ["CHUNK_BUDGET", "COND_LIMIT", "METHOD", "SweepResult", "simulate_sweep", "student_metrics"]
 
 #: Points whose condition estimate exceeds this are flagged: the relative rounding error of a
 #: QR/SVD based solve is about ``cond * 2.2e-16``, so beyond 1e8 fewer than ~8 digits survive.
@@ -111,11 +111,28 @@ def _sweep_iv(spectrum, target, D, P, student, ridge, noise, seeds, seed, chunk_
     noise = check_real("noise", noise, ge=0.0)
     seeds = check_int("seeds", seeds, minimum=1)
     seed = check_int("seed", seed, minimum=0)
-    chunk = seeds if chunk_size is None else check_int("chunk_size", chunk_size, minimum=1)
+    if chunk_size is not None:
+        chunk_size = check_int("chunk_size", chunk_size, minimum=1)
     if P is None:  # kernel limit: the student is every teacher feature
         design = make_design(spectrum, target, "top")
+    chunk = chunk_size or _auto_chunk(design, d_max, p_max, seeds)
     return design, ("D" if d_list else "P"), grid, fixed, d_max, p_max, ridge, noise, seeds, \
         seed, chunk
+
+
+#: Working-memory budget for one chunk of seeds when ``chunk_size`` is None (bytes).
+CHUNK_BUDGET = 1 << 30
+
+
+def _auto_chunk(design: GaussianDesign, d_max: int, p_max: int, seeds: int) -> int:
+    """Seeds per chunk so that the chunk's arrays stay near :data:`CHUNK_BUDGET`.
+
+    Per seed about six ``D_max x P_max`` arrays (draw, ``Z``, QR copy, ``Q^T`` and two
+    products), three ``P_max x S`` ones for a projection and a few ``P_max x P_max``.
+    """
+    per_seed = 8 * (6 * d_max * p_max + 4 * p_max * p_max
+                    + (3 * p_max * design.size if design.student == "projection" else 0))
+    return max(1, min(seeds, CHUNK_BUDGET // per_seed))
 
 
 def student_metrics(design: GaussianDesign, draw: DesignDraw, p: int
@@ -227,7 +244,8 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
         0 is the min-norm interpolant.
     noise : label-noise variance ``sigma^2 >= 0`` (training labels only; the loss is excess).
     seeds : number of independent seeds; seed ``k`` uses ``SeedSequence(seed).spawn(seeds)[k]``.
-    chunk_size : seeds processed together (memory); never changes a number.
+    chunk_size : seeds processed together (memory); never changes a number. Default: as many
+        as fit in about 1 GiB of working arrays (:data:`CHUNK_BUDGET`).
 
     Returns
     -------
