@@ -1,6 +1,7 @@
 """Case analysis of one learning-curve point: kernel limit, projection, top-P, degenerate.
 
-Private helper of :mod:`asymptotics.learning_curves` (docs/theory/learning_curves.md §3):
+Private helper of :mod:`asymptotics.learning_curves` (docs/theory/learning_curves.md (LC.9),
+(LC.10); §3 there):
 for each ``(D, P)`` it decides whether the point is regular (solve (LC.1), evaluate
 (LC.2)-(LC.3)), the ridgeless interpolation peak (``inf``), the degenerate ridgeless case
 ``min(D, P) >= S`` of a finite spectrum (``kappa = 0``, (LC.9)), or a ``D = inf`` limit
@@ -21,9 +22,9 @@ from asymptotics.spectral_sums import SpectralModel, SumEvaluator
 __all__ = ["PEAK_REASON", "point_mp", "projection_float"]
 
 PEAK_REASON = ("interpolation peak: ridgeless with D = P < S, so 1 - gamma_1 = 0 and the "
-               "variance diverges as max(D,P)/|D-P| (docs (LC.8))")
+               "variance diverges as max(D,P)/|D-P| (docs/theory/learning_curves.md (LC.8))")
 _EDGE_REASON = ("ridgeless with D = S modes and label noise: ordinary least squares with as "
-                "many samples as parameters diverges (docs (LC.9))")
+                "many samples as parameters diverges (docs/theory/learning_curves.md (LC.9))")
 
 
 def _size(model: SpectralModel) -> float:
@@ -50,7 +51,7 @@ def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: n
         loss[feat] = ev(k).R
     fin = ~Dinf
     if ridge == 0:
-        degen = fin & (m >= S)  # (LC.9)
+        degen = fin & (m >= S)  # docs/theory/learning_curves.md (LC.9)
         with np.errstate(divide="ignore", invalid="ignore"):
             val = np.where(D > S, noise * S / (D - S), np.inf if noise > 0 else 0.0)
         loss[degen] = val[degen]

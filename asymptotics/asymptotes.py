@@ -1,6 +1,6 @@
 """Closed-form asymptotes of the learning curve, derived with sympy from the integrals.
 
-docs/theory/learning_curves.md §4 (THEORY §2.2-2.4). For ``lambda_i = c i^-b`` and
+docs/theory/learning_curves.md (LC.12)-(LC.18) (THEORY §2.2-2.4). For ``lambda_i = c i^-b`` and
 ``p_i = C i^-a`` (``s = 1/b``, ``t = (a-1)/b``) the sums become integrals as
 ``kappa -> 0``; with ``y = (kappa/c) x^b`` each is a Beta integral
 
@@ -93,7 +93,7 @@ class Asymptote:
         x = {"D": D, "P": P}.get(self.variable, min(D, P))
         core = self.prefactor_value * x ** self.exponent_value
         if self.variable == "min(D,P)" and not (math.isinf(D) or math.isinf(P)):
-            core = math.inf if D == P else core * max(D, P) / abs(D - P)  # (LC.8)
+            core = math.inf if D == P else core * max(D, P) / abs(D - P)  # docs/theory/learning_curves.md (LC.8)
         if self.variable == "P" and self.name.startswith("top") and not math.isinf(D):
             if D <= P:
                 raise ValueError(f"the top-P law needs `D` > `P`; got D={D}, P={P}")
@@ -145,14 +145,14 @@ def data_limited() -> Asymptote:
 
 
 def data_limited_fast_target() -> Asymptote:
-    """Kernel limit, ridgeless, ``a > 2b + 1``: ``E ~ E0 kappa_D^2 sum p/lambda^2`` (LC.15')."""
+    """Kernel limit, ridgeless, ``a > 2b + 1``: ``E ~ E0 kappa_D^2 sum p/lambda^2`` (LC.18)."""
     k = derived_constants()
     n = k["n"]
     law = k["E0"] * k["kappa_n"] ** 2 * C / c ** 2 * sp.zeta(a - 2 * b)
     pref = sp.simplify(sp.powsimp(sp.expand_power_base(law * n ** (2 * b), force=True),
                                   force=True))
     return Asymptote("kernel data-limited (fast target)", "D", -2 * b, pref,
-                     sigma2 * (k["E0"] - 1), "ridgeless, P = inf, a > 2b + 1", "LC.15'")
+                     sigma2 * (k["E0"] - 1), "ridgeless, P = inf, a > 2b + 1", "LC.18")
 
 
 def feature_limited() -> Asymptote:

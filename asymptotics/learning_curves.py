@@ -1,6 +1,6 @@
 """The whole learning curve L(D, P) of the random-feature model, at any precision.
 
-Public entry points (docs/theory/learning_curves.md):
+Public entry points (docs/theory/learning_curves.md (LC.1)-(LC.11), (LC.17)):
 
 * :func:`learning_curve_float`: float64, vectorized over broadcast ``D`` and ``P`` arrays,
   for dense curves (``P = inf``: the kernel limit; ``D = inf``: the feature-limited loss).
@@ -47,7 +47,7 @@ _GUARD = 10  # guard digits of the first evaluation; the second uses 2 * _GUARD
 
 @dataclass(frozen=True)
 class LearningCurve:
-    """Excess test loss along ``(D, P)`` points (docs (LC.1)-(LC.11)).
+    """Excess test loss along ``(D, P)`` points (docs/theory/learning_curves.md (LC.1)-(LC.11)).
 
     Attributes
     ----------
@@ -143,6 +143,17 @@ def learning_curve_float(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpect
     -------
     numpy.ndarray
         Loss of the broadcast shape; ``inf`` at the ridgeless interpolation peak.
+
+    Examples
+    --------
+    Bahri's isotropic teacher on ``lambda_i = i^-2`` in the kernel limit, where
+    ``E(D) -> (pi^2/4) / D`` (docs/theory/learning_curves.md (LC.15)):
+
+    >>> from asymptotics.model import PowerLawSpectrum, Target
+    >>> loss = learning_curve_float([100, 1000], float("inf"), PowerLawSpectrum(2.0),
+    ...                             Target.isotropic(1.0))
+    >>> [round(float(x), 6) for x in loss]
+    [0.024429, 0.002465]
     """
     D, P, model, ridge, noise, student = _iv(D, P, spectrum, target, ridge, noise, student)
     return _float_path(model, D, P, ridge, noise, student)[0]
@@ -170,7 +181,7 @@ def _top_model(model: SpectralModel, p: float, dps: int | None = None) -> tuple:
     if math.isinf(p):
         return model, (mpmath.mpf(0) if dps else 0.0)
     n = int(p)
-    return model.truncated(n), model.target_tail(n, dps)  # (LC.11)
+    return model.truncated(n), model.target_tail(n, dps)  # docs/theory/learning_curves.md (LC.11)
 
 
 def solve_kappa(D: float, P: float, spectrum: PowerLawSpectrum | ArraySpectrum,
@@ -179,7 +190,7 @@ def solve_kappa(D: float, P: float, spectrum: PowerLawSpectrum | ArraySpectrum,
     """Solve (LC.1) for ``kappa`` at ``dps`` digits (projection student; ``P = inf``: kernel).
 
     Requires ``min(D, P)`` below the spectrum size (otherwise ``kappa = 0`` exactly, (LC.9))
-    and ``D`` finite. The residual is that of ``g(log kappa)`` in docs (LC.1').
+    and ``D`` finite. The residual is that of ``g(log kappa)`` in docs/theory/learning_curves.md (LC.1).
     """
     D = check_real("D", D, ge=1.0)
     P = check_real("P", P, ge=1.0, allow_inf=True)

@@ -1,6 +1,6 @@
 """The random-feature deterministic equivalent: the kappa fixed point and the test loss.
 
-Implements docs/theory/learning_curves.md (LC.1)-(LC.4) (THEORY §2.1, §2.4): with ``n = D``
+Implements docs/theory/learning_curves.md (LC.1)-(LC.4) and (LC.7) (THEORY §2.1, §2.4): with ``n = D``
 samples, ``N = P`` features and ridge ``delta`` on the sum loss, the renormalized ridge
 ``kappa`` solves
 
@@ -42,7 +42,7 @@ def kappa_bracket(model: SpectralModel, D: np.ndarray, P: np.ndarray,
     """A bracket ``[lo, hi]`` in ``log kappa`` holding the root of (LC.1) (``min(D,P) < S``).
 
     ``hi = log(2 tr/m + 4 delta/D)`` makes ``df1 <= m/2``; ``lo = log min(lambda_(m+1)/(2m+2),
-    delta/D)`` makes ``df1 >= m`` or ``kappa (...) <= delta/D`` (docs (LC.1), proof there).
+    delta/D)`` makes ``df1 >= m`` or ``kappa (...) <= delta/D`` (docs/theory/learning_curves.md (LC.1), proof there).
     """
     m = np.minimum(D, P)
     tr = model.trace

@@ -1,6 +1,6 @@
 """Spectral sums of the deterministic equivalent over finite or infinite spectra.
 
-Every learning-curve formula of docs/theory/learning_curves.md needs, at one value of the
+Implements docs/theory/learning_curves.md (LC.4)-(LC.6). Every learning-curve formula needs, at one value of the
 renormalized ridge ``kappa``, the four sums (with ``L_i = lambda_i / (lambda_i + kappa)``)
 
 .. math::
@@ -205,14 +205,14 @@ def _j_mp(alpha: Any, mm: int, Y: Any) -> Any:
     """mp route: ``T0^q/q 2F1(q, 1-alpha; q+1; T0)`` with ``T0 = 1/(1+Y)``, ``q = mm - alpha``."""
     t0 = 1 / (1 + Y)
     q = mm - alpha
-    return t0 ** q / q * mpmath.hyp2f1(q, 1 - alpha, q + 1, t0)  # docs (LC.6)
+    return t0 ** q / q * mpmath.hyp2f1(q, 1 - alpha, q + 1, t0)  # docs/theory/learning_curves.md (LC.6)
 
 
 def em_parameters(dps: int, variant: int = 0) -> tuple[int, int]:
     """Euler-Maclaurin cut ``M`` and Bernoulli-term count ``K`` for ``dps`` digits.
 
     The terms fall like ``(2k-1)! / (2 pi rho)^(2k)`` with ``rho ~ 0.6 M`` the distance to the
-    nearest singularity of the summand (docs (LC.5)); ``M = 1.5 dps``, ``K = dps/4 + 3``
+    nearest singularity of the summand (docs/theory/learning_curves.md (LC.5)); ``M = 1.5 dps``, ``K = dps/4 + 3``
     reaches ``10^-dps`` with margin (checked against ``M = 300, K = 30`` for b = 1.1 ... 4).
     ``variant = 1`` moves both (the second, certifying evaluation).
     """
@@ -327,7 +327,7 @@ class SumEvaluator:
         series = [L, _mul(L, L, True)]
         J = _j_mp if mp else _j_float
         ub = u ** (-1 / b)
-        integrals = [ub / b * J(1 / b, 1, Y), ub / b * J(1 / b, 2, Y)]  # (LC.6)
+        integrals = [ub / b * J(1 / b, 1, Y), ub / b * J(1 / b, 2, Y)]  # docs/theory/learning_curves.md (LC.6)
         if need_p:
             iso = m.target_kind == "iso"
             C, a = (conv(m.w) * c, b) if iso else (conv(m.C), conv(m.a))
@@ -336,9 +336,9 @@ class SumEvaluator:
             om = _mul(s, L)  # 1 - L = s / (1 + s)
             series += [_mul(pw, om, True), _mul(pw, _mul(om, om), True)]
             ut = u ** t
-            integrals += [C / b * ut * J(1 - t, 1, Y), C / b * ut * J(2 - t, 2, Y)]  # (LC.6)
+            integrals += [C / b * ut * J(1 - t, 1, Y), C / b * ut * J(2 - t, 2, Y)]  # docs/theory/learning_curves.md (LC.6)
         out = []
         for f, integral in zip(series, integrals, strict=True):
             corr = sum(br * f[2 * k + 1] for k, br in enumerate(self._bern))
-            out.append(integral + f[0] / 2 - corr)  # (LC.5)
+            out.append(integral + f[0] / 2 - corr)  # docs/theory/learning_curves.md (LC.5)
         return out
