@@ -1,0 +1,150 @@
+"""``python -m asymptotics exponents``: the exponent of every regime for one scenario.
+
+Examples::
+
+    python -m asymptotics exponents --alpha-K 1 --d 4
+    python -m asymptotics exponents --kernel matern --nu 1.5 --d 2 --a 3 --json
+    python -m asymptotics exponents --b 2 --loss absolute --model lipschitz --d 3 --latex
+"""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "exponents"
+HELP = ("derive the scaling exponents of every regime (variance- and resolution-limited, in D "
+        "and P) with their conditions and sources")
+
+__all__ = ["HELP", "NAME", "add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    spec = parser.add_mutually_exclusive_group()
+    spec.add_argument("--alpha-K", dest="alpha_K", metavar="X",
+                      help="kernel spectrum exponent: lambda_i ~ i^-(1+alpha_K), alpha_K > 0")
+    spec.add_argument("--b", metavar="X", help="spectrum exponent: lambda_i ~ i^-b, b > 1")
+    parser.add_argument("--a", metavar="X",
+                        help="target exponent p_i ~ i^-a, a > 1 (default: a = b, isotropic teacher)")
+    parser.add_argument("--d", metavar="INT", help="data manifold dimension (positive integer)")
+    parser.add_argument("--loss", default="squared",
+                        help="loss: squared, absolute, huber, logistic, cross_entropy, log_cosh, "
+                             "pseudo_huber, quartic (default squared)")
+    parser.add_argument("--model", default="piecewise_linear",
+                        help="interpolant: lipschitz, piecewise_constant, piecewise_linear "
+                             "(default piecewise_linear)")
+    parser.add_argument("--kernel", help="derive alpha_K from a kernel on the d-torus (matern, "
+                                         "laplace, gaussian) or d-sphere (arccos, relu_ntk)")
+    parser.add_argument("--nu", metavar="X", help="Matérn smoothness nu > 0")
+    parser.add_argument("--degree", metavar="INT", help="arc-cosine kernel degree (default 1)")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--latex", action="store_true", help="print a booktabs LaTeX table")
+
+
+def _number(name: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise TypeError(f"`{name}` must be a real number; got {text!r} (str)") from None
+
+
+def _integer(name: str, text: str | None) -> int | None:
+    from asymptotics._validation import check_int
+    value = _number(name, text)
+    return None if value is None else check_int(name, value, minimum=1 if name == "d" else 0)
+
+
+def _scenario(args: argparse.Namespace) -> dict:
+    from asymptotics._validation import check_real
+    d = _integer("d", args.d)
+    alpha_K, b, a = (_number(n, getattr(args, n)) for n in ("alpha_K", "b", "a"))
+    nu, degree = _number("nu", args.nu), _integer("degree", args.degree)
+    if alpha_K is not None:
+        check_real("alpha_K", alpha_K, gt=0)
+        b = 1.0 + alpha_K
+    if args.kernel is not None and d is None:
+        raise ValueError("`d` must be given with `kernel` (the manifold dimension); got None")
+    return {"d": d, "b": b, "a": a, "loss": args.loss, "model": args.model,
+            "kernel": args.kernel, "nu": nu, "degree": degree}
+
+
+def derive_all(sc: dict) -> tuple[list[tuple[str, object]], dict]:
+    """All derivations for a scenario, as ``(context, Derivation)`` rows, plus notes."""
+    import sympy as sp
+
+    from asymptotics.laws import rf_exponents
+    from asymptotics.resolution import resolution_exponent
+    from asymptotics.spectra import kernel_decay
+    from asymptotics.variance import variance_limited
+
+    rows: list[tuple[str, object]] = []
+    notes: dict = {}
+    b = sc["b"]
+    if sc["kernel"] is not None:
+        params = {k: sc[k] for k in ("nu", "degree") if sc[k] is not None}
+        spec = kernel_decay(sc["kernel"], sc["d"], **params)
+        rows.append((f"kernel {sc['kernel']}", spec))
+        if b is None and spec.exponent != sp.oo:
+            b = 1 + spec.exponent
+        elif spec.exponent == sp.oo:
+            notes["random_features"] = "super-polynomial spectrum: no power-law RF exponents"
+    if sc["a"] is not None and b is None:
+        raise ValueError("`a` needs a spectrum exponent (`b`, `alpha_K` or a polynomial "
+                         f"`kernel`); got a={sc['a']!r} alone")
+    for axis in ("data", "width"):
+        rows.append((f"loss {sc['loss']}", variance_limited(sc["loss"], axis)))
+    if sc["d"] is not None:
+        for axis in ("data", "parameters"):
+            rows.append((f"{sc['model']} model, loss {sc['loss']}",
+                         resolution_exponent(sc["d"], sc["loss"], sc["model"], axis)))
+    if b is not None:
+        rf = rf_exponents(b, sc["a"])
+        label = f"linear RF, b={rf.b}, a={rf.a}"
+        rows += [(label, rf.alpha_D), (label, rf.alpha_P), (label, rf.variance_D),
+                 (label, rf.variance_P)]
+        notes["duality_holds"] = rf.duality_holds
+    return rows, notes
+
+
+def _latex_table(rows: list) -> str:
+    import sympy as sp
+
+    from asymptotics.derivation import _escape, _latex_name
+    lines = [r"\begin{tabular}{llllll}", r"\toprule",
+             r"Quantity & Regime & Context & Exponent & Holds & Source \\", r"\midrule"]
+    for context, der in rows:
+        lines.append(f"${_latex_name(der.quantity)}$ & "
+                     f"{_escape(der.regime)} & {_escape(context)} & ${sp.latex(der.exponent)}$ & "
+                     f"{'yes' if der.holds else 'no'} & {_escape(der.source)} \\\\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    return "\n".join(lines)
+
+
+def _text(rows: list, notes: dict) -> str:
+    out = []
+    for context, der in rows:
+        value = der.to_dict()["value"]
+        status = "" if der.holds else "  CONDITIONS FAIL"
+        out.append(f"{der.quantity:8s} {der.regime:33s} {der.exponent!s:>8s}  (= {value})"
+                   f"  [{context}]{status}")
+        out.append(f"         source: {der.source}")
+        out += [f"         if: {c}" for c in der.conditions]
+    for key, val in notes.items():
+        out.append(f"{key}: {val}")
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace) -> int:
+    from asymptotics._serialize import dumps
+    sc = _scenario(args)
+    rows, notes = derive_all(sc)
+    if args.json:
+        print(dumps({"scenario": sc, "notes": notes,
+                     "derivations": [{"context": c, **der.to_dict()} for c, der in rows]}))
+    elif args.latex:
+        print(_latex_table(rows))
+    else:
+        print(_text(rows, notes))
+    return 0
