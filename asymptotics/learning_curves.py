@@ -87,6 +87,23 @@ class LearningCurve:
     asymptote: Asymptote | None
     asymptote_loss: tuple
 
+    def to_dict(self) -> dict:
+        """JSON-ready record; each mpmath value is written with its certified digits."""
+        out = {f: getattr(self, f) for f in ("D", "P", "ridge", "noise", "student", "dps",
+                                             "certified_digits", "regime", "reasons",
+                                             "asymptote", "asymptote_loss")}
+        out["loss"] = [_text(v, d) for v, d in zip(self.loss, self.certified_digits, strict=True)]
+        out["kappa"] = [_text(v, d) for v, d in zip(self.kappa, self.certified_digits,
+                                                    strict=True)]
+        out["loss_float"] = self.loss_float
+        return out
+
+
+def _text(value: Any, digits: int) -> str:
+    if mpmath.isinf(value):
+        return "inf"
+    return mpmath.nstr(value, max(digits, 1), strip_zeros=False)
+
 
 @dataclass(frozen=True)
 class KappaSolution:
@@ -120,6 +137,11 @@ def _iv(D: Any, P: Any, spectrum: Any, target: Any, ridge: Any, noise: Any,
     ridge = check_real("ridge", ridge, ge=0.0)
     noise = check_real("noise", noise, ge=0.0)
     student = check_choice("student", student, ("projection", "top"))
+    if student == "top":
+        frac = np.isfinite(Pa) & (Pa != np.floor(Pa))
+        if frac.any():
+            raise ValueError("`P` must be whole numbers of eigenfeatures for student='top'; "
+                             f"got {Pa[frac].ravel()[0]!r}")
     return Da.astype(np.float64), Pa.astype(np.float64), prepare_model(spectrum, target), \
         ridge, noise, student
 

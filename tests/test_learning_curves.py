@@ -108,6 +108,8 @@ def test_input_validation():
         learning_curve(10, 10, sp_, tg, dps=2)
     with pytest.raises(TypeError, match="`spectrum` must be a PowerLawSpectrum"):
         learning_curve_float(10, 10, [1.0, 0.5], tg)
+    with pytest.raises(ValueError, match="whole numbers of eigenfeatures for student='top'"):
+        learning_curve_float(10, 20.5, sp_, tg, student="top")
     with pytest.raises(ValueError, match="min\\(D, P\\) below the spectrum size"):
         solve_kappa(10, 10, ArraySpectrum([1.0, 0.5]))
 
@@ -146,3 +148,17 @@ def test_isotropic_ridgeless_loss_is_symmetric_in_D_and_P(b, d, p):
     kw = dict(spectrum=PowerLawSpectrum(b), target=Target.isotropic(1.0))
     e1, e2 = learning_curve_float(d, p, **kw), learning_curve_float(p, d, **kw)
     assert e1 == pytest.approx(e2, rel=1e-11)
+
+
+def test_json_record_keeps_the_certified_digits():
+    import json
+
+    from asymptotics._serialize import dumps
+
+    lc = learning_curve([10, 50], [math.inf, 50], PowerLawSpectrum(2.0), Target.isotropic(1.0),
+                        dps=40)
+    rec = json.loads(dumps(lc))
+    assert rec["loss"][1] == "inf" and rec["reasons"][1].startswith("interpolation peak")
+    assert len(rec["loss"][0].replace("0.", "", 1)) == 40  # 40 significant digits, not 15
+    with mpmath.workdps(40):
+        assert abs(mpmath.mpf(rec["loss"][0]) / lc.loss[0] - 1) < mpmath.mpf(10) ** -39
