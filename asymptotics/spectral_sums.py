@@ -328,7 +328,7 @@ class SumEvaluator:
         J = _j_mp if mp else _j_float
         ub = u ** (-1 / b)
         integrals = [ub / b * J(1 / b, 1, Y), ub / b * J(1 / b, 2, Y)]  # docs/theory/learning_curves.md (LC.6)
-        if need_p:
+        if need_p and m.target_kind != "array":
             iso = m.target_kind == "iso"
             C, a = (conv(m.w) * c, b) if iso else (conv(m.C), conv(m.a))
             t = (a - 1) / b
@@ -341,4 +341,6 @@ class SumEvaluator:
         for f, integral in zip(series, integrals, strict=True):
             corr = sum(br * f[2 * k + 1] for k, br in enumerate(self._bern))
             out.append(integral + f[0] / 2 - corr)  # docs/theory/learning_curves.md (LC.5)
+        if need_p and m.target_kind == "array":  # an array target has no power-law tail:
+            out[2:] = [0 * kappa, 0 * kappa]  # its modes beyond the head are added one by one
         return out

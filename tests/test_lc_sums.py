@@ -143,3 +143,19 @@ def test_array_spectrum_is_summed_term_by_term():
     L = lam / (lam + 0.2)
     assert s.df1[0] == pytest.approx(L.sum(), rel=1e-15)
     assert s.B[0] == pytest.approx(np.sum(np.array([0.3, 0.2, 0.1, 0]) * (1 - L) ** 2), rel=1e-15)
+
+
+@pytest.mark.parametrize("n_modes", [10, 200])
+def test_array_target_on_infinite_spectrum_has_no_phantom_tail(n_modes):
+    # p_i given for i <= n_modes, zero beyond: R and B are plain finite sums over those modes.
+    p = np.arange(1, n_modes + 1, dtype=float) ** -1.7
+    model = prepare_model(PowerLawSpectrum(1.5), Target.array(p))
+    k = np.array([1e-5, 1e-2])
+    s = SumEvaluator(model)(k)
+    lam = np.arange(1, n_modes + 1, dtype=float) ** -1.5
+    om = k[:, None] / (lam + k[:, None])
+    np.testing.assert_allclose(s.R, (p * om).sum(axis=1), rtol=1e-13)
+    np.testing.assert_allclose(s.B, (p * om ** 2).sum(axis=1), rtol=1e-13)
+    with mpmath.workdps(20):
+        smp = SumEvaluator(model, "mp")(mpmath.mpf(1e-2))
+        assert float(smp.R) == pytest.approx(s.R[1], rel=1e-14)
