@@ -133,6 +133,12 @@ def _matern_density(nu_value: sp.Expr, dim: int) -> sp.Expr:
     return (2 * nu_value / _ell**2 + 4 * sp.pi**2 * _omega**2) ** (-(nu_value + sp.Integer(dim) / 2))
 
 
+def _positive(name: str, value: object) -> sp.Expr:
+    """Validate a positive real parameter; keep sympy numbers exact, floats as decimals."""
+    check_real(name, value, gt=0)
+    return value if isinstance(value, sp.Basic) else exact(value)
+
+
 def _params(kernel: str, params: dict, allowed: tuple[str, ...]) -> None:
     extra = sorted(set(params) - set(allowed))
     if extra:
@@ -163,7 +169,7 @@ def kernel_decay(kernel: str, d: int, **params: object) -> Derivation:
     d = check_int("d", d, minimum=1)
     builders: dict[str, Callable[[], Derivation]] = {
         "matern": lambda: _torus("Matérn", d, _matern_density(
-            exact(check_real("nu", params.get("nu"), gt=0)), d)),
+            _positive("nu", params.get("nu")), d)),
         "laplace": lambda: _torus("Laplace", d, _matern_density(sp.Rational(1, 2), d),
                                   _laplace_check()),
         "gaussian": lambda: _torus("Gaussian RBF", d,
@@ -190,7 +196,7 @@ def smoothness_bound(t: object, d: int) -> Derivation:
 
     Returns a Derivation whose exponent ``t/d`` is a *lower bound* on ``alpha_K``.
     """
-    tt = exact(check_real("t", t, gt=0))
+    tt = _positive("t", t)
     d = check_int("d", d, minimum=1)
     coeff_exp = sp.Integer(d) + tt  # Fourier coefficients <~ |n|^-(d+t)  (Bahri et al., torus)
     steps = (("Fourier coefficients of a C^t kernel decay at least as |n|^(-q)", coeff_exp),
