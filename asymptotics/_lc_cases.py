@@ -64,7 +64,10 @@ def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: n
         k = solve_kappa_float(ev, D[reg], P[reg], ridge)
         kappa[reg] = k
         s = ev(k)
-        loss[reg] = loss_from_sums(s.df1, s.df2, s.R, s.B, D[reg], P[reg], noise)
+        # ridgeless: (LC.1) says df1 = min(D, P) exactly; using it avoids the cancellation in
+        # P - df1 and D - df1 next to the peak
+        df1 = m[reg] if ridge == 0 else s.df1
+        loss[reg] = loss_from_sums(df1, s.df2, s.R, s.B, D[reg], P[reg], noise)
     return loss, kappa
 
 
@@ -87,5 +90,6 @@ def point_mp(model: SpectralModel, ev: SumEvaluator, D: float, P: float, ridge: 
     k, _ = solve_kappa_mp(ev, D, P, ridge, guess, residual=False)
     s = ev(k)
     Pm = P if math.isinf(P) else mpmath.mpf(P)
-    loss = loss_from_sums(s.df1, s.df2, s.R, s.B, mpmath.mpf(D), Pm, s2)
+    df1 = mpmath.mpf(min(D, P)) if ridge == 0 else s.df1  # exact on the ridgeless branch
+    loss = loss_from_sums(df1, s.df2, s.R, s.B, mpmath.mpf(D), Pm, s2)
     return loss, k, (PEAK_REASON if mpmath.isinf(loss) else None)

@@ -174,16 +174,17 @@ def loss_from_sums(df1: Any, df2: Any, R: Any, B: Any, D: Any, P: Any, noise: An
         return _loss_from_sums_array(df1, df2, R, B, np.asarray(D, dtype=np.float64),
                                      np.asarray(P, dtype=np.float64), noise)
     if _isinf(P):
-        denom = 1 - df2 / D  # THEORY §2.1: 1/E0
-        num = B + noise
+        gamma1, denom = df2 / D, (D - df2) / D  # THEORY §2.1: 1 - gamma_1 = 1/E0
+        num = B
     else:
         d = (P - df1) / (P - df2)  # THEORY §2.4 (AZP form)
         gamma1 = (df1 - d * (df1 - df2)) / D
-        denom = 1 - gamma1
-        num = d * B + (1 - d) * R + noise
+        denom = (D - df1 + d * (df1 - df2)) / D  # 1 - gamma_1 without cancelling 1 - df1/D
+        num = d * B + (1 - d) * R
     if denom <= 0:
         return mpmath.inf if isinstance(denom, mpmath.mpf) else math.inf
-    return num / denom - noise
+    # (num + sigma^2)/(1 - gamma_1) - sigma^2, with the sigma^2 terms combined exactly
+    return (num + noise * gamma1) / denom
 
 
 def _loss_from_sums_array(df1: np.ndarray, df2: np.ndarray, R: np.ndarray, B: np.ndarray,
@@ -193,10 +194,10 @@ def _loss_from_sums_array(df1: np.ndarray, df2: np.ndarray, R: np.ndarray, B: np
     Pe = np.where(Pinf, 1.0, P)
     d = np.where(Pinf, 1.0, (Pe - df1) / np.where(Pinf, 1.0, Pe - df2))  # THEORY §2.4
     gamma1 = (df1 - d * (df1 - df2)) / D
-    denom = 1 - gamma1
-    num = d * B + (1 - d) * R + noise
+    denom = (D - df1 + d * (df1 - df2)) / D  # 1 - gamma_1 (LC.3), cancellation-free
+    num = d * B + (1 - d) * R + noise * gamma1
     pos = denom > 0
-    return np.where(pos, num / np.where(pos, denom, 1.0) - noise, np.inf)
+    return np.where(pos, num / np.where(pos, denom, 1.0), np.inf)
 
 
 def simon_loss_mp(ev: SumEvaluator, D: int, P: int, ridge: float, noise: float,

@@ -203,9 +203,14 @@ def _binom_neg(mm: int, n: int) -> np.ndarray:
 
 def _j_mp(alpha: Any, mm: int, Y: Any) -> Any:
     """mp route: ``T0^q/q 2F1(q, 1-alpha; q+1; T0)`` with ``T0 = 1/(1+Y)``, ``q = mm - alpha``."""
-    t0 = 1 / (1 + Y)
-    q = mm - alpha
-    return t0 ** q / q * mpmath.hyp2f1(q, 1 - alpha, q + 1, t0)  # docs/theory/learning_curves.md (LC.6)
+    # T0 = 1/(1+Y) is near 1 for small Y; carry -log10(Y) extra digits so 1 - T0 = Y/(1+Y)
+    # is exact to the working precision (else 2F1 near z = 1 loses them, or T0 rounds to 1)
+    extra = int(-mpmath.log10(Y)) + 5 if Y < 1 else 0
+    with mpmath.workdps(mpmath.mp.dps + extra):
+        t0 = 1 / (1 + Y)
+        q = mm - alpha
+        val = t0 ** q / q * mpmath.hyp2f1(q, 1 - alpha, q + 1, t0)  # docs/theory/learning_curves.md (LC.6)
+    return +val
 
 
 def em_parameters(dps: int, variant: int = 0) -> tuple[int, int]:

@@ -162,3 +162,18 @@ def test_json_record_keeps_the_certified_digits():
     assert len(rec["loss"][0].replace("0.", "", 1)) == 40  # 40 significant digits, not 15
     with mpmath.workdps(40):
         assert abs(mpmath.mpf(rec["loss"][0]) / lc.loss[0] - 1) < mpmath.mpf(10) ** -39
+
+
+@pytest.mark.parametrize("b", [1.05, 8.0])
+@pytest.mark.parametrize("a", [1.02, 20.0])
+@pytest.mark.parametrize(("ridge", "noise"), [(0.0, 0.0), (1e-8, 0.0), (10.0, 1.0), (0.0, 1.0)])
+def test_extreme_exponents_and_sizes(b, a, ridge, noise):
+    # losses spanning 1e-111 .. 1e9; next to the peak (D = 1e7, P = D - 1) with a tiny ridge
+    # the float path loses digits in P - df1 (~1e-9 absolute out of 1e7): tolerance 1e-9
+    D = np.array([1, 2, 3, 1e3, 1e7, 1e7, math.inf])
+    P = np.array([math.inf, 1, 1e6, 2, 1e7 - 1, math.inf, 5])
+    kw = dict(spectrum=PowerLawSpectrum(b), target=Target.power_law(a), ridge=ridge, noise=noise)
+    fl = learning_curve_float(D, P, **kw)
+    mp_ = learning_curve(D, P, dps=16, **kw)
+    assert min(mp_.certified_digits) >= 14
+    np.testing.assert_allclose(fl, mp_.loss_float, rtol=1e-9)
