@@ -1,7 +1,7 @@
 """Slow statistical checks of verify.simulate (marked ``slow``; bounded: < ~1 min in all).
 
 * the kernel-limit learning curve halves when D doubles (lambda_i = i^-2, alpha_D = 1), within
-  a band derived from the finite-D and finite-S corrections (docs/simulator.md SIM.12);
+  a band derived from the finite-D and finite-S corrections (docs/simulator.md §5);
 * the exact Gaussian identity at many seeds (tight);
 * the simulated means against the deterministic-equivalent theory
   (asymptotics.learning_curves) away from the interpolation peak.
@@ -38,9 +38,10 @@ def _kernel_de_loss(lam: np.ndarray, n: int, s: int) -> float:
 
 def test_kernel_limit_loss_halves_when_d_doubles():
     # lambda_i = i^-2 (b = 2, alpha_K = 1), Bahri's isotropic teacher, all S features.
-    # Asymptotically L(D) = (pi^2/4) D^-1 / S, so L(2D)/L(D) -> 1/2 (THEORY §2.2). Band (SIM.12):
+    # Asymptotically L(D) = (pi^2/4) D^-1 / S, so L(2D)/L(D) -> 1/2 (THEORY §2.2). Band (docs/simulator.md §5):
     #  * finite D: sum_{i>=1} 1/(1 + kappa i^2) = pi/(2 sqrt kappa) - 1/2 + O(e^{-2pi/sqrt k}),
-    #    so L(D) = pi^2 D / (4 (D + 1/2)^2) / S and the ratio gains +1/(8D) (relative 1/(4D));
+    #    so L(D) = pi^2 D / (4 (D + 1/2)^2) / S and the ratio is 2 (D + 1/2)^2 / (2D + 1/2)^2
+    #    = (1/2)(1 + 1/(2D) + O(D^-2)): relative +1/(2D);
     #  * finite S: the missing tail sum_{i>S} lambda_i/kappa = 1/(kappa S) lowers kappa by the
     #    relative amount 8D/(pi^2 S), and the ratio by the relative 8D/(pi^2 S);
     #  * the deterministic equivalent itself is exact only to O(1/D) (finite-size Gaussian
@@ -55,7 +56,7 @@ def test_kernel_limit_loss_halves_when_d_doubles():
     r_se = ratios.std(axis=0, ddof=1) / np.sqrt(seeds)
     lam = spec.eigenvalues()
     for j, d in enumerate(grid[:-1]):
-        leading = 0.5 * (1 / (4 * d) + 8 * d / (np.pi**2 * s))
+        leading = 0.5 * (1 / (2 * d) + 8 * d / (np.pi**2 * s))
         band = leading + 1.0 / d + 4 * r_se[j]
         assert abs(r_mean[j] - 0.5) <= band, (d, r_mean[j], band)
         # the same corrections to all orders, from the finite-S deterministic equivalent

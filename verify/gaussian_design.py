@@ -11,14 +11,14 @@ The model (Bahri et al. 2021, Eq. 4; docs/simulator.md §1):
   eigenfeatures) or ``W = P^{-1/2} G``, ``G`` iid ``N(0, 1)`` of shape ``P x S``
   (``"projection"``: Bahri's random features).
 
-What is drawn (docs/simulator.md §2, Eq. SIM.3). In whitened teacher coordinates the student
+What is drawn (docs/simulator.md §2, Eq. docs/simulator.md (SIM.3)). In whitened teacher coordinates the student
 sees ``z = V g`` with ``V = W Lambda^{1/2}``. One QR factorization ``V^T = Q R`` (``Q`` of
 shape ``S x P``, ``R`` upper triangular, unscaled: the ``P^{-1/2}`` enters per grid point)
 splits ``g`` into the student-visible coordinates ``Q^T g`` and the invisible rest. The
 training inputs enter the student's fit only through ``N = G_x Q`` (``D x P``, iid
 ``N(0, 1)`` because ``Q`` has orthonormal columns), with ``Z = N R``; the invisible part of the
 training inputs acts on the labels as independent Gaussian noise whose variance, averaged over
-the teacher, is ``rho^2(P) = sum_i p_i (1 - (Q Q^T)_ii)`` (SIM.4). So each seed draws only
+the teacher, is ``rho^2(P) = sum_i p_i (1 - (Q Q^T)_ii)`` docs/simulator.md (SIM.4). So each seed draws only
 the projection ``G`` and ``N``; everything else is averaged exactly. Because ``R`` is upper
 triangular and ``N``'s columns are iid, the first ``P`` columns of ``N`` and the leading
 ``P x P`` block of ``R`` are the draw for the first ``P`` features: the sweep over ``P``
@@ -46,6 +46,9 @@ STUDENTS = ("projection", "top")
 class GaussianDesign:
     """A validated teacher/student model: spectrum, target powers and student kind.
 
+    The model of docs/simulator.md (SIM.1): ``F = Lambda^{1/2} g``, ``y = omega . F + eps``,
+    ``z = W F``, loss ``E_g[(theta . z - omega . F)^2]``.
+
     Attributes
     ----------
     spectrum, target : the ``asymptotics.model`` specification it was built from.
@@ -53,7 +56,7 @@ class GaussianDesign:
     lam : ``lambda_i``, shape ``(S,)``.
     powers : ``p_i = E[omega_i^2] lambda_i``, shape ``(S,)``.
     isotropic_weights : the scalar ``c`` when ``Sigma_omega = c I`` exactly (Bahri's teacher),
-        else ``None``; it unlocks the cheaper trace ``Tr[Lambda (I - Pi)] c`` (SIM.8).
+        else ``None``; it unlocks the cheaper trace ``Tr[Lambda (I - Pi)] c`` docs/simulator.md (SIM.8).
     """
 
     spectrum: PowerLawSpectrum | ArraySpectrum
@@ -69,7 +72,7 @@ class GaussianDesign:
         return int(self.lam.size)
 
     def residual_top(self, p: int) -> float:
-        """``rho^2(P) = sum_{i > P} p_i`` for the top-``P`` student (SIM.4), summed from the tail."""
+        """``rho^2(P) = sum_{i > P} p_i`` for the top-``P`` student docs/simulator.md (SIM.4), summed from the tail."""
         return float(self.powers[p:][::-1].sum()) if p < self.size else 0.0
 
 
@@ -108,7 +111,7 @@ def make_design(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target,
 
 @dataclass(frozen=True)
 class DesignDraw:
-    """The random part of a chunk of seeds, in whitened student coordinates (SIM.3).
+    """The random part of a chunk of seeds, in whitened student coordinates docs/simulator.md (SIM.3).
 
     Attributes
     ----------
@@ -118,7 +121,7 @@ class DesignDraw:
         for the top-``P`` student (``Z = N * r``).
     qt : ``(c, p_max, S)`` = ``Q^T`` (projection only), else ``None``.
     phi_diag : ``(c, p_max)``, ``Phi_kk = sum_i p_i Q_ik^2``: target power captured by the
-        k-th student direction; ``rho^2(P) = sum_i p_i - sum_{k <= P} Phi_kk`` (SIM.4).
+        k-th student direction; ``rho^2(P) = sum_i p_i - sum_{k <= P} Phi_kk`` docs/simulator.md (SIM.4).
     """
 
     n: np.ndarray
@@ -156,18 +159,18 @@ def draw_designs(design: GaussianDesign, streams: list[np.random.SeedSequence], 
     rs, qts = [], []
     for g in gens:
         vt = sqrt_lam[:, None] * g.standard_normal((p_max, design.size)).T  # V^T = Lambda^1/2 G^T
-        r = np.linalg.qr(vt, mode="r")                                      # SIM.3
+        r = np.linalg.qr(vt, mode="r")                                      # docs/simulator.md (SIM.3)
         rs.append(r)
         qts.append(sla.solve_triangular(r, vt.T, trans="T", check_finite=False))  # Q^T = R^-T V
     n = np.stack([g.standard_normal((d_max, p_max)) for g in gens])
     r = np.stack(rs)
     qt = np.stack(qts)
-    phi = np.einsum("cks,s,cks->ck", qt, design.powers, qt)                 # SIM.4
+    phi = np.einsum("cks,s,cks->ck", qt, design.powers, qt)                 # docs/simulator.md (SIM.4)
     return DesignDraw(n, r, qt, phi)
 
 
 def residual_power(design: GaussianDesign, draw: DesignDraw, p: int) -> np.ndarray:
-    """``rho^2(P)`` per seed, shape ``(c,)`` (SIM.4): target power the first ``P`` features miss."""
+    """``rho^2(P)`` per seed, shape ``(c,)`` docs/simulator.md (SIM.4): target power the first ``P`` features miss."""
     if draw.diagonal:
         return np.full(draw.n.shape[0], design.residual_top(p))
     total = float(design.powers.sum())

@@ -1,8 +1,8 @@
 """Exact teacher- and test-averaged losses of least squares, whole sweeps per factorization.
 
-All routes evaluate, per seed and grid point, the conditional expectation (docs/simulator.md
-Eq. SIM.5) of the excess loss over teacher weights, label noise, the student-invisible part of
-the training inputs, and the test point:
+All routes evaluate, per seed and grid point, the conditional expectation
+docs/simulator.md (SIM.5) of the excess loss over teacher weights, label noise, the
+student-invisible part of the training inputs, and the test point:
 
 .. math::
 
@@ -48,7 +48,7 @@ def underparam_p_sweep(n: np.ndarray, p_grid: list[int]) -> tuple[np.ndarray, np
     ``N_P`` are the first ``P`` columns of ``n`` (``c x D x P_max``, ``D >= P``). With
     ``N = Q R`` and ``T = R^{-1}`` upper triangular, ``(N_P^T N_P)^{-1} = T_P T_P^T`` and
     ``T_P`` is the leading block of ``T``, so the trace is the running sum of the squared
-    column norms of ``T`` (SIM.6). Returns ``(trace, cond)``, each ``(c, len(p_grid))``.
+    column norms of ``T`` docs/simulator.md (SIM.6). Returns ``(trace, cond)``, each ``(c, len(p_grid))``.
     """
     r = np.linalg.qr(n, mode="r")
     colsq = np.stack([np.square(_tri_inv(rk)).sum(axis=0) for rk in r])
@@ -65,7 +65,7 @@ def underparam_d_points(n: np.ndarray, d_grid: list[int]) -> tuple[np.ndarray, n
     """
     tr, cond = [], []
     for d in d_grid:
-        r = np.linalg.qr(n[:, :d, :], mode="r")                                   # SIM.6
+        r = np.linalg.qr(n[:, :d, :], mode="r")                                   # docs/simulator.md (SIM.6)
         tr.append(np.stack([np.square(_tri_inv(rk)).sum() for rk in r]))
         cond.append(_diag_cond(r)[:, -1])
     return np.stack(tr, axis=1), np.stack(cond, axis=1)
@@ -92,22 +92,22 @@ def overparam_d_sweep(z: np.ndarray, lam_z: np.ndarray, sig: np.ndarray | float,
     """Min-norm least squares on the first ``D`` rows of ``z`` (``c x D_max x P``, ``D < P``).
 
     One QR ``Z^T = Q R`` per seed: ``Q``'s first ``D`` columns span the first ``D`` rows, so
-    ``AZ - I = -(I - Q_D Q_D^T)`` for every ``D`` at once (SIM.7). With ``b_kl = q_k^T Lambda_z
+    ``AZ - I = -(I - Q_D Q_D^T)`` for every ``D`` at once docs/simulator.md (SIM.7). With ``b_kl = q_k^T Lambda_z
     q_l`` and ``s_kl = q_k^T Sigma_theta q_l``, the bias is
     ``Tr[Lambda_z Sigma_theta] - 2 sum_{k<=D} q_k^T Lambda_z Sigma_theta q_k
     + sum_{k,l<=D} b_kl s_kl``; for ``Sigma_theta = c I`` it is ``c (Tr Lambda_z - sum_{k<=D}
-    b_kk)`` (SIM.8). The noise factor ``Tr[Lambda_z Z_D^+ Z_D^{+T}] = Tr[T_D B_D T_D^T]`` with
-    ``T_D = R_D^{-1}`` (SIM.9) costs one triangular inverse per grid point.
+    b_kk)`` docs/simulator.md (SIM.8). The noise factor ``Tr[Lambda_z Z_D^+ Z_D^{+T}] = Tr[T_D B_D T_D^T]`` with
+    ``T_D = R_D^{-1}`` docs/simulator.md (SIM.9) costs one triangular inverse per grid point.
     """
     zt = np.swapaxes(z, -1, -2)
-    r = np.linalg.qr(zt, mode="r")                                                # SIM.7
+    r = np.linalg.qr(zt, mode="r")                                                # docs/simulator.md (SIM.7)
     qt = np.stack([sla.solve_triangular(rk, zk, trans="T", check_finite=False)
                    for rk, zk in zip(r, z, strict=True)])                        # Q^T = R^-T Z
     w1 = _quad(lam_z, qt)                                                         # Q^T Lambda_z
     b_diag = np.einsum("ckp,ckp->ck", w1, qt)
     idx = np.asarray(d_grid) - 1
     b_full = w1 @ np.swapaxes(qt, -1, -2) if (need_noise or np.ndim(sig) > 0) else None
-    if np.ndim(sig) == 0:                                                         # SIM.8
+    if np.ndim(sig) == 0:                                                         # docs/simulator.md (SIM.8)
         bias = _trace_prod(lam_z, sig)[..., None] - sig * np.cumsum(b_diag, axis=-1)[:, idx]
     else:
         w2 = _quad(sig, qt)
@@ -118,7 +118,7 @@ def overparam_d_sweep(z: np.ndarray, lam_z: np.ndarray, sig: np.ndarray | float,
                 + np.cumsum(incr, axis=-1)[:, idx])
     noise = np.zeros_like(bias)
     if need_noise:
-        for j, d in enumerate(d_grid):                                            # SIM.9
+        for j, d in enumerate(d_grid):                                            # docs/simulator.md (SIM.9)
             t = np.stack([_tri_inv(rk[:d, :d]) for rk in r])
             noise[:, j] = np.einsum("cij,cij->c", t @ b_full[:, :d, :d], t)
     return bias, noise, _diag_cond(r)[:, idx]
@@ -130,7 +130,7 @@ def dual_or_primal_point(z: np.ndarray, lam_z: np.ndarray, sig: np.ndarray | flo
 
     The kernel-form ridge predictor ``A = Z^T (Z Z^T + ridge I)^{-1}`` has
     ``AZ = W diag(h) W^T`` with ``h = s^2 / (s^2 + ridge)`` and ``A A^T = W diag(s^2 /
-    (s^2 + ridge)^2) W^T`` (SIM.10). With ``b = W^T Lambda_z W`` and ``g = W^T Sigma_theta W``:
+    (s^2 + ridge)^2) W^T`` docs/simulator.md (SIM.10). With ``b = W^T Lambda_z W`` and ``g = W^T Sigma_theta W``:
     for ``D >= P`` (``W`` square) ``AZ - I = -W diag(1 - h) W^T`` and the bias is
     ``sum_kl (1-h_k)(1-h_l) b_kl g_lk`` (no cancellation); for ``D < P`` it is
     ``Tr[Lambda_z Sigma_theta] - 2 sum_k h_k (W^T Lambda_z Sigma_theta W)_kk

@@ -4,7 +4,7 @@
 ``P``) and many seeds, the excess test loss ``E_x[(f - F)^2]`` (asymptotics/model.py
 convention) of ridgeless (min-norm) or ridge least squares, averaged *exactly* over the
 teacher weights, the label noise, the student-invisible part of the training inputs and the
-test distribution (docs/simulator.md Eq. SIM.5). Only the projection and the student-visible
+test distribution (docs/simulator.md (SIM.5)). Only the projection and the student-visible
 training design are drawn (verify.gaussian_design). The sweep nests: the grid's points use
 the first ``D`` rows / first ``P`` columns of the largest draw, and the ridgeless routes get
 every point from one factorization per seed (verify.nested_solves).
@@ -59,7 +59,7 @@ class SweepResult:
     axis : ``"D"`` or ``"P"``, the swept axis.
     grid : the swept values (strictly increasing).
     D, P : the fixed value of the other axis (``P = None``: kernel limit, all ``S`` features).
-    losses : ``(n_seeds, n_points)`` exact teacher/test-averaged excess losses (SIM.5).
+    losses : ``(n_seeds, n_points)`` exact teacher/test-averaged excess losses docs/simulator.md (SIM.5).
     mean : ``losses.mean(axis=0)``.
     stderr : ``losses.std(axis=0, ddof=1) / sqrt(n_seeds)`` (``inf`` for one seed: unknown).
     cond : ``(n_seeds, n_points)`` condition estimates of the solves.
@@ -142,7 +142,7 @@ def student_metrics(design: GaussianDesign, draw: DesignDraw, p: int
     Top-``P``: ``R_P = sqrt(lambda_1..P)`` (diagonal), ``Lambda_z = lambda_1..P``,
     ``Sigma_theta = p_i / lambda_i`` (the scalar ``c`` for Bahri's teacher). Projection:
     ``R_P = P^{-1/2} R[:P, :P]``, ``Lambda_z = R_P^T R_P`` and ``Sigma_theta = R_P^{-1} Phi_P
-    R_P^{-T}`` with ``Phi_P = Q_P^T diag(p) Q_P`` (SIM.4).
+    R_P^{-T}`` with ``Phi_P = Q_P^T diag(p) Q_P`` docs/simulator.md (SIM.4).
     """
     if draw.diagonal:
         lam = design.lam[:p]
@@ -206,7 +206,7 @@ def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise):
             r, lam_z, sig = student_metrics(design, draw, p)
             z = _student_design(draw.n[:, :, :p], r)
             bias[:, j], fac[:, j], cond[:, j] = dual_or_primal_point(z, lam_z, sig, ridge)
-    losses = rho2 + bias + (rho2 + noise) * fac                                   # SIM.5
+    losses = rho2 + bias + (rho2 + noise) * fac                                   # docs/simulator.md (SIM.5)
     return losses, cond
 
 
@@ -220,9 +220,13 @@ def _flags(axis, grid, fixed, ridge, noise, losses, cond):
         if np.nanmax(cond[:, j]) > COND_LIMIT:
             why.append(f"ill-conditioned solve (condition estimate {np.nanmax(cond[:, j]):.2g} "
                        f"> {COND_LIMIT:.0e})")
+        # E Tr[(N^T N)^{-1}] = P / (D - P - 1): docs/simulator.md (SIM.11) diverges at the peak
         if ridge == 0 and abs(d - p) <= 1 and (losses[:, j] > 0).any():
             why.append("ridgeless with |D - P| <= 1: the mean loss is infinite, the sample mean "
                        "does not converge")
+        elif ridge == 0 and abs(d - p) <= 3 and (losses[:, j] > 0).any():
+            why.append("ridgeless with |D - P| <= 3: the loss has infinite variance (inverse "
+                       "Wishart), the standard error is unreliable")
         reasons.append("; ".join(why))
     return np.array([bool(w) for w in reasons]), tuple(reasons)
 

@@ -6,8 +6,8 @@ These are what a newcomer writes, kept as independent checks of :mod:`verify.sim
 * :func:`loop_losses`: for each seed and grid point separately, rebuild the seed's draw from
   its stream, form the student's ``Z``, ``Lambda_z = W Lambda W^T``, ``Sigma_theta`` and
   ``rho^2`` from the projection ``W`` directly (normal equations of the population regression,
-  docs/simulator.md SIM.2), solve with ``numpy.linalg.pinv`` or the kernel-form ridge system,
-  and evaluate SIM.5 with explicit matrix products. No nesting, no QR tricks.
+  docs/simulator.md (SIM.2)), solve with ``numpy.linalg.pinv`` or the kernel-form ridge system,
+  and evaluate docs/simulator.md (SIM.5) with explicit matrix products. No nesting, no QR tricks.
 * :func:`monte_carlo_loss`: draw everything (training inputs in all ``S`` teacher directions,
   teacher weights, label noise, the projection and ``n_test`` test points), fit with
   ``numpy.linalg.lstsq`` (or the ridge system) and average the squared test error.
@@ -31,9 +31,9 @@ def _student_weights(student: str, p: int, g: np.ndarray | None, s: int) -> np.n
 
 
 def _point_loss(lam, sig_w, w, n_dp, ridge, noise):
-    """SIM.5 at one point from first principles (SIM.2), with explicit matrices."""
+    """docs/simulator.md (SIM.5) at one point from first principles, docs/simulator.md (SIM.2), with explicit matrices."""
     v_t = np.sqrt(lam)[:, None] * w.T                              # V^T = Lambda^1/2 W^T
-    r = np.linalg.qr(v_t, mode="r")                                 # Z = N R (SIM.3)
+    r = np.linalg.qr(v_t, mode="r")                                 # Z = N R docs/simulator.md (SIM.3)
     z = n_dp @ r
     lam_z = (w * lam) @ w.T                                         # W Lambda W^T
     cross = (w * (lam * sig_w * lam)) @ w.T                         # W Lambda Sigma_w Lambda W^T
