@@ -16,6 +16,7 @@ Theorem 3 (parameters) is the same argument with ``P`` interpolation points in p
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import mpmath as mp
@@ -25,6 +26,7 @@ from asymptotics._validation import check_choice, check_int, check_real
 from asymptotics.derivation import Derivation
 from asymptotics.symbols import D, P, f, r, y
 from asymptotics.symbols import d as d_sym
+from asymptotics.symbols import k as k_sym
 from asymptotics.variance import loss_expression
 
 __all__ = ["MODELS", "NNDistanceMoment", "interpolant_order", "loss_order", "nn_distance_law",
@@ -49,9 +51,7 @@ def nn_distance_law(d: int | sp.Expr = d_sym, k: object = 1) -> Derivation:
     survival = (1 - vol * r**dim) ** D  # docs/theory/regimes.md (RG.5)
     exact_law = vol ** (-kk / dim) * sp.gamma(1 + kk / dim) * sp.gamma(D + 1) / sp.gamma(
         D + 1 + kk / dim)  # (RG.5)
-    log_law = sp.log(vol ** (-kk / dim) * sp.gamma(1 + kk / dim)) + sp.loggamma(D + 1) \
-        - sp.loggamma(D + 1 + kk / dim)
-    exponent = sp.simplify(-sp.limit(D * sp.diff(log_law, D), D, sp.oo))  # (RG.6)
+    exponent = _generic_nn_exponent().subs({k_sym: kk, d_sym: dim})  # (RG.6)
     prefactor = sp.gamma(1 + kk / dim) * vol ** (-kk / dim)
     steps = (("survival function Pr(r_NN > r)", survival),
              ("moment E[r_NN^k] = int k r^(k-1) Pr(r_NN > r) dr", exact_law),
@@ -61,6 +61,13 @@ def nn_distance_law(d: int | sp.Expr = d_sym, k: object = 1) -> Derivation:
                        "relative boundary corrections O(D^(-1/d)))",),
                       "THEORY §2.7; Levina & Bickel 2005; docs/theory/regimes.md (RG.5)-(RG.6)",
                       steps)
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_nn_exponent() -> sp.Expr:
+    """``-lim_{D->oo} D d/dD log E[r^k]`` for symbolic ``k`` and ``d`` (RG.6), derived once."""
+    log_law = sp.loggamma(D + 1) - sp.loggamma(D + 1 + k_sym / d_sym)
+    return sp.simplify(-sp.limit(D * sp.diff(log_law, D), D, sp.oo))
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,11 @@ def loss_order(loss: str | sp.Expr = "squared") -> tuple[sp.Expr, sp.Expr]:
     Returns ``(n_L, l(y + e, y))``. ``n_L = lim_{e -> 0} e l'(y+e)/l(y+e)``, taken from both
     sides (the smaller order wins). The loss must vanish at ``f = y``.
     """
-    name, expr = loss_expression(loss)
+    return _loss_order(*loss_expression(loss))
+
+
+@functools.lru_cache(maxsize=256)
+def _loss_order(name: str, expr: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     e = sp.Symbol("e", positive=True)
     if sp.simplify(expr.subs(f, y)) != 0:
         raise ValueError(f"`loss` must vanish at its minimum f = y to have an order there; "
@@ -144,7 +155,11 @@ def interpolant_order(model: str = "piecewise_linear") -> tuple[sp.Expr, sp.Expr
     generic smooth target ``F`` (an undefined sympy function) and ``m`` is the index of its
     first Taylor coefficient in ``h`` that is not identically zero.
     """
-    model = check_choice("model", model, MODELS)
+    return _interpolant_order(check_choice("model", model, MODELS))
+
+
+@functools.lru_cache(maxsize=8)
+def _interpolant_order(model: str) -> tuple[sp.Expr, sp.Expr]:
     F, g = sp.Function("F"), sp.Function("g")
     x0, h, th = sp.symbols("x0 h theta", real=True)
     point = x0 + th * h

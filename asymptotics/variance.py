@@ -20,6 +20,8 @@ the KL divergence, i.e. the cross-entropy minus its minimum).
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from asymptotics._validation import check_choice
@@ -121,6 +123,11 @@ def variance_limited(loss: str | sp.Expr = "squared", axis: str = "data") -> Der
     """
     name, expr = loss_expression(loss)
     axis = check_choice("axis", axis, ("data", "width"))
+    return _variance_limited(name, expr, axis)
+
+
+@functools.lru_cache(maxsize=256)
+def _variance_limited(name: str, expr: sp.Expr, axis: str) -> Derivation:
     size, quantity = (D, "alpha_D") if axis == "data" else (W, "alpha_W")
     regime = f"variance-limited ({axis})"
     source = "Bahri et al. Theorem 1 (THEORY §1.2); docs/theory/regimes.md (RG.1)-(RG.3)"
