@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 from verify.simulate import COND_LIMIT, SweepResult, simulate_sweep
@@ -201,3 +203,30 @@ def test_bad_spectra_raise_clear_errors():
         simulate_sweep(PowerLawSpectrum(400.0, size=10), Target.power_law(2.0), D=[4], P=2)
     with pytest.raises(TypeError, match=r"`spectrum` must be an asymptotics.model"):
         simulate_sweep(np.ones(4), Target.isotropic(), D=[4], P=2)
+
+
+# ------------------------------------------------------------------ property: sweep == loop
+@settings(max_examples=25)
+@given(s=st.integers(6, 24), b=st.floats(1.2, 3.0), a=st.one_of(st.none(), st.floats(1.2, 3.0)),
+       student=st.sampled_from(["top", "projection"]), axis=st.sampled_from(["D", "P"]),
+       ridge=st.sampled_from([0.0, 1e-3, 0.3]), noise=st.sampled_from([0.0, 0.2]),
+       seed=st.integers(0, 2**31), data=st.data())
+def test_sweep_equals_loop_property(s, b, a, student, axis, ridge, noise, seed, data):
+    # Random small models; P <= S/2 keeps cond(Lambda_z) moderate for the loop's normal
+    # equations, and ridgeless points keep |D - P| > 3 (finite variance, cond(N) moderate).
+    spec = PowerLawSpectrum(b, size=s)
+    target = Target.isotropic() if a is None else Target.power_law(a)
+    half = s // 2
+    if axis == "D":
+        fixed = data.draw(st.integers(1, half), label="P")
+        pool = [d for d in range(1, 3 * s) if ridge > 0 or abs(d - fixed) > 3]
+    else:
+        fixed = data.draw(st.integers(1, 3 * s), label="D")
+        pool = [p for p in range(1, half + 1) if ridge > 0 or abs(p - fixed) > 3]
+    assume(pool)
+    grid = sorted(data.draw(st.sets(st.sampled_from(pool), min_size=1, max_size=4), label="grid"))
+    kw = dict(student=student, ridge=ridge, noise=noise, seeds=2, seed=seed)
+    d, p = (grid, fixed) if axis == "D" else (fixed, grid)
+    res = simulate_sweep(spec, target, D=d, P=p, **kw)
+    ref = loop_losses(spec, target, axis=axis, grid=grid, fixed=fixed, **kw)
+    np.testing.assert_allclose(res.losses, ref, rtol=1e-8, atol=1e-300)
