@@ -231,9 +231,9 @@ def empirical_spectrum(kernel: str, domain: str, d: int, n: int, *, seed: int = 
     domain = check_choice("domain", domain, KERNELS)
     kernel = check_choice("kernel", kernel, KERNELS[domain])
     d = check_int("d", d, minimum=1)
-    n = check_int("n", n, minimum=16, maximum=20000)
-    seed = check_int("seed", seed, minimum=0)
     method = check_choice("method", method, METHODS)
+    n = check_int("n", n, minimum=16, maximum=20_000 if method == "sample" else 10_000_000)
+    seed = check_int("seed", seed, minimum=0)
     nu = check_real("nu", nu, gt=0.0)
     ell = check_real("ell", ell, gt=0.0)
     if method == "grid" and domain != "torus":
