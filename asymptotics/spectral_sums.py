@@ -217,11 +217,12 @@ def em_parameters(dps: int, variant: int = 0) -> tuple[int, int]:
     """Euler-Maclaurin cut ``M`` and Bernoulli-term count ``K`` for ``dps`` digits.
 
     The terms fall like ``(2k-1)! / (2 pi rho)^(2k)`` with ``rho ~ 0.6 M`` the distance to the
-    nearest singularity of the summand (docs/theory/learning_curves.md (LC.5)); ``M = 1.5 dps``, ``K = dps/4 + 3``
-    reaches ``10^-dps`` with margin (checked against ``M = 300, K = 30`` for b = 1.1 ... 4).
-    ``variant = 1`` moves both (the second, certifying evaluation).
+    nearest singularity of the summand (docs/theory/learning_curves.md (LC.5)). ``M = 3 dps``,
+    ``K = dps/4 + 2`` reaches ``10^-dps`` (checked against ``M = 500, K = 50`` for
+    b = 1.1 ... 8, a = 1.5 ... 20, dps = 26 ... 110); a long head is cheaper than a long
+    power series. ``variant = 1`` moves both (the second, certifying evaluation).
     """
-    return max(32, (3 * dps) // 2) + 12 * variant, max(6, dps // 4 + 3) + 3 * variant
+    return max(48, 3 * dps) + 12 * variant, max(6, dps // 4 + 2) + 3 * variant
 
 
 # ----------------------------------------------------------------------------------------
