@@ -36,6 +36,7 @@ __all__ = ["SpectralModel", "SpectralSums", "SumEvaluator", "em_parameters",
 
 _DIRECT_FLOAT = 4096  # finite power laws up to this size are summed term by term (float)
 _DIRECT_MP = 400  # ... and (mp backend)
+_CHUNK = 1 << 21  # float head sums: at most this many (point, mode) entries at once
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,17 @@ class SumEvaluator:
                 out += [mpmath.fsum(q * o for q, o in zip(p, om, strict=True)),
                         mpmath.fsum(q * o * o for q, o in zip(p, om, strict=True))]
             return out
-        k = np.asarray(kappa, dtype=np.float64)[..., None]
+        kap = np.asarray(kappa, dtype=np.float64)
+        flat = kap.reshape(-1)
+        step = max(1, _CHUNK // max(lam.size, 1))  # bound the (points x modes) temporaries
+        parts = [self._head_float(flat[i:i + step], need_p)
+                 for i in range(0, max(flat.size, 1), step)]
+        return [np.concatenate([q[j] for q in parts]).reshape(kap.shape)
+                for j in range(len(parts[0]))]
+
+    def _head_float(self, kappa: np.ndarray, need_p: bool) -> list:
+        lam, p = self._lam, self._p
+        k = kappa[:, None]
         L = lam / (lam + k)
         out = [L.sum(axis=-1), (L * L).sum(axis=-1)]
         if need_p:

@@ -159,3 +159,16 @@ def test_array_target_on_infinite_spectrum_has_no_phantom_tail(n_modes):
     with mpmath.workdps(20):
         smp = SumEvaluator(model, "mp")(mpmath.mpf(1e-2))
         assert float(smp.R) == pytest.approx(s.R[1], rel=1e-14)
+
+
+def test_float_head_is_chunked_over_points(monkeypatch):
+    import asymptotics.spectral_sums as ss
+
+    model = prepare_model(ArraySpectrum(np.linspace(1.0, 0.001, 300)), Target.isotropic())
+    k = np.logspace(-6, 0, 37)
+    whole = SumEvaluator(model)(k)
+    monkeypatch.setattr(ss, "_CHUNK", 1000)  # 3 points per chunk
+    chunked = SumEvaluator(model)(k)
+    for f in ("df1", "df2", "R", "B"):
+        np.testing.assert_array_equal(getattr(whole, f), getattr(chunked, f))
+    assert SumEvaluator(model)(np.array([])).df1.shape == (0,)

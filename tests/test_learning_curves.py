@@ -177,3 +177,20 @@ def test_extreme_exponents_and_sizes(b, a, ridge, noise):
     mp_ = learning_curve(D, P, dps=16, **kw)
     assert min(mp_.certified_digits) >= 14
     np.testing.assert_allclose(fl, mp_.loss_float, rtol=1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_hundred_digit_curves_are_certified(case):
+    # bounded: 5 points at 100 and at 130 digits per case (~ a few seconds each)
+    D = [7, 90, 400, 3000, math.inf]
+    P = [math.inf, 60, 1000, 200, 80]
+    lc = learning_curve(D, P, ridge=1e-2, noise=0.3, dps=100, **CASES[case])
+    ref = learning_curve(D, P, ridge=1e-2, noise=0.3, dps=130, **CASES[case])
+    assert min(lc.certified_digits) >= 97
+    with mpmath.workdps(130):
+        for v, r in zip(lc.loss, ref.loss, strict=True):
+            if r == 0:  # D = inf with P >= S modes: the target is learned exactly
+                assert v == 0
+            else:
+                assert abs(v / r - 1) < mpmath.mpf(10) ** -96
