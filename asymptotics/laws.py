@@ -20,6 +20,7 @@ All losses are the excess test error ``E_x[(f-F)^2]`` of :mod:`asymptotics.model
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -52,9 +53,16 @@ def _a_iv(a: object) -> sp.Expr:
     return _exponent_iv("a", a, "a target power p_i ~ i^-a is summable only for a > 1")
 
 
+@functools.lru_cache(maxsize=4)
+def _generic_beta(shift: int) -> sp.Expr:
+    """``int_0^oo u^(s-1) / (1+u)^shift du`` for symbolic ``0 < s < shift``, integrated once."""
+    return sp.integrate(u ** (_s - 1) / (1 + u) ** shift, (u, 0, sp.oo), conds="none")
+
+
+@functools.lru_cache(maxsize=512)
 def _beta_integral(shift: int, power: sp.Expr) -> sp.Expr:
     """``int_0^oo u^(power-1) / (1+u)^shift du`` by sympy, for 0 < power < shift."""
-    generic = sp.integrate(u ** (_s - 1) / (1 + u) ** shift, (u, 0, sp.oo), conds="none")
+    generic = _generic_beta(shift)
     value = generic.subs(_s, power)
     if value.has(sp.nan, sp.zoo):  # removable 0/0 of pi/sin at an integer power
         value = sp.limit(generic, _s, power)
@@ -63,7 +71,11 @@ def _beta_integral(shift: int, power: sp.Expr) -> sp.Expr:
 
 def mode_integral(b: object) -> sp.Expr:
     """``I_b = int_0^oo dx / (1 + x^b) = (pi/b) / sin(pi/b)`` (RG.8), via ``u = x^b``."""
-    bb = _b_iv(b)
+    return _mode_integral(_b_iv(b))
+
+
+@functools.lru_cache(maxsize=256)
+def _mode_integral(bb: sp.Expr) -> sp.Expr:
     return sp.simplify(_beta_integral(1, 1 / bb) / bb)  # (RG.8)
 
 
@@ -201,6 +213,11 @@ def rf_exponents(b: object, a: object | None = None) -> RFExponents:
     """
     bb = _b_iv(b)
     aa = bb if a is None else _a_iv(a)
+    return _rf_exponents(aa, bb)
+
+
+@functools.lru_cache(maxsize=256)
+def _rf_exponents(aa: sp.Expr, bb: sp.Expr) -> RFExponents:
     dual = bool(aa - 1 <= bb)
     return RFExponents(bb, aa, _alpha_D(aa, bb), _alpha_P(aa, bb), _variance("data"),
                        _variance("width"), dual)
