@@ -152,7 +152,7 @@ def draw_designs(design: GaussianDesign, streams: list[np.random.SeedSequence], 
     p_max = check_int("p_max", p_max, minimum=1, maximum=design.size)
     gens = [np.random.default_rng(s) for s in streams]
     if design.student == "top":
-        n = np.stack([g.standard_normal((d_max, p_max)) for g in gens])
+        n = _normals(gens, d_max, p_max)
         phi = np.broadcast_to(design.powers[:p_max], (len(gens), p_max)).copy()
         return DesignDraw(n, np.sqrt(design.lam[:p_max]), None, phi)
     sqrt_lam = np.sqrt(design.lam)
@@ -162,11 +162,19 @@ def draw_designs(design: GaussianDesign, streams: list[np.random.SeedSequence], 
         r = np.linalg.qr(vt, mode="r")                                      # docs/simulator.md (SIM.3)
         rs.append(r)
         qts.append(sla.solve_triangular(r, vt.T, trans="T", check_finite=False))  # Q^T = R^-T V
-    n = np.stack([g.standard_normal((d_max, p_max)) for g in gens])
+    n = _normals(gens, d_max, p_max)
     r = np.stack(rs)
     qt = np.stack(qts)
     phi = np.einsum("cks,s,cks->ck", qt, design.powers, qt)                 # docs/simulator.md (SIM.4)
     return DesignDraw(n, r, qt, phi)
+
+
+def _normals(gens: list[np.random.Generator], d_max: int, p_max: int) -> np.ndarray:
+    """``N`` for each generator, drawn in place into one ``(c, d_max, p_max)`` array."""
+    n = np.empty((len(gens), d_max, p_max))
+    for k, g in enumerate(gens):
+        g.standard_normal(out=n[k])
+    return n
 
 
 def residual_power(design: GaussianDesign, draw: DesignDraw, p: int) -> np.ndarray:

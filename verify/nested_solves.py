@@ -101,11 +101,18 @@ def overparam_d_sweep(z: np.ndarray, lam_z: np.ndarray, sig: np.ndarray | float,
     """
     zt = np.swapaxes(z, -1, -2)
     r = np.linalg.qr(zt, mode="r")                                                # docs/simulator.md (SIM.7)
-    qt = np.stack([sla.solve_triangular(rk, zk, trans="T", check_finite=False)
-                   for rk, zk in zip(r, z, strict=True)])                        # Q^T = R^-T Z
+    qt = np.empty(z.shape)
+    for k, (rk, zk) in enumerate(zip(r, z, strict=True)):                        # Q^T = R^-T Z
+        qt[k] = sla.solve_triangular(rk, zk, trans="T", check_finite=False)
+    idx = np.asarray(d_grid) - 1
+    if np.ndim(sig) == 0 and not need_noise and lam_z.ndim == 1:
+        # Bahri's teacher, top/kernel student, no noise: only diag(Q^T Lambda Q) is needed,
+        # computed in place (no D_max x P temporary); docs/simulator.md (SIM.8)
+        b_diag = np.square(qt, out=qt) @ lam_z
+        bias = _trace_prod(lam_z, sig)[..., None] - sig * np.cumsum(b_diag, axis=-1)[:, idx]
+        return bias, np.zeros_like(bias), _diag_cond(r)[:, idx]
     w1 = _quad(lam_z, qt)                                                         # Q^T Lambda_z
     b_diag = np.einsum("ckp,ckp->ck", w1, qt)
-    idx = np.asarray(d_grid) - 1
     b_full = w1 @ np.swapaxes(qt, -1, -2) if (need_noise or np.ndim(sig) > 0) else None
     if np.ndim(sig) == 0:                                                         # docs/simulator.md (SIM.8)
         bias = _trace_prod(lam_z, sig)[..., None] - sig * np.cumsum(b_diag, axis=-1)[:, idx]
