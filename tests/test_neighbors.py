@@ -198,3 +198,26 @@ class TestSlope:
             * mpmath.gamma(D + 1) / mpmath.gamma(D + 1 + mpmath.mpf(k) / d)
         assert nn_moment_exact(d, [D], k)[0] == pytest.approx(float(ref), rel=1e-12)
         assert math.isfinite(float(ref))
+
+
+class TestCommand:
+    def test_json_and_text(self, capsys):
+        import json
+
+        from verify.__main__ import main
+
+        assert main(["interpolate", "--d", "1", "--D", "20,40,80", "--seeds", "3",
+                     "--n-test", "50", "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["result"]["grid"] == [20, 40, 80] and "sampled" in out["result"]["note"]
+        assert len(out["result"]["stderr"]) == 3 and "alpha" in out["power_law_fit"]
+        assert main(["interpolate", "--d", "1", "--D", "20,40,80", "--seeds", "3",
+                     "--n-test", "50", "--method", "linear"]) == 0
+        assert "expected c/d = 4.0000" in capsys.readouterr().out
+
+    def test_bad_input_exits_2(self, capsys):
+        from verify.__main__ import main
+
+        assert main(["interpolate", "--D", "100,50"]) == 2
+        err = capsys.readouterr().err
+        assert "`D` must be strictly increasing" in err and "Traceback" not in err

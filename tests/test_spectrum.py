@@ -165,3 +165,25 @@ class TestResultAndValidation:
             empirical_spectrum("laplace", "torus", 1, 100, window=(50, 500))
         with pytest.raises(ValueError, match="noise floor"):
             decay_fit(np.array([1.0, 0.5, 0.0, 0.0]), (1, 4))
+
+
+class TestCommand:
+    def test_json_and_text(self, capsys):
+        import json
+
+        from verify.__main__ import main
+
+        assert main(["spectrum", "--kernel", "laplace", "--domain", "torus", "--d", "1",
+                     "--n", "4096", "--method", "grid", "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["theory"] == 1.0 and out["window"] == [40, 409]
+        assert main(["spectrum", "--kernel", "arccos1", "--domain", "sphere", "--n", "200"]) == 0
+        assert "theory alpha_K = 1.5000" in capsys.readouterr().out
+
+    def test_bad_input_exits_2(self, capsys):
+        from verify.__main__ import main
+
+        assert main(["spectrum", "--kernel", "ntk", "--domain", "torus"]) == 2
+        assert "`kernel` must be one of" in capsys.readouterr().err
+        assert main(["spectrum", "--window", "1,2,3"]) == 2
+        assert "two ranks" in capsys.readouterr().err
