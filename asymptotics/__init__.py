@@ -1,11 +1,56 @@
 """asymptotics: the theory of neural scaling laws, derived with sympy and evaluated with mpmath.
 
-This package never imports :mod:`verify` (the laboratory). Public names are
-re-exported here as modules land; see ``docs/`` for the equations they implement.
+This package never imports :mod:`verify` (the laboratory). The public names below are the
+ones a user needs; each lives in the module named after its concept (see ``docs/``).
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from asymptotics.derivation import REGIMES as REGIMES
+from asymptotics.derivation import Derivation as Derivation
+from asymptotics.laws import data_limited_prefactor as data_limited_prefactor
+from asymptotics.laws import feature_limited_prefactor as feature_limited_prefactor
+from asymptotics.laws import matched_prefactor as matched_prefactor
+from asymptotics.laws import rf_exponents as rf_exponents
+from asymptotics.learning_curves import learning_curve as learning_curve
+from asymptotics.learning_curves import learning_curve_float as learning_curve_float
+from asymptotics.learning_curves import solve_kappa as solve_kappa
+from asymptotics.model import ArraySpectrum as ArraySpectrum
+from asymptotics.model import PowerLawSpectrum as PowerLawSpectrum
+from asymptotics.model import Target as Target
+from asymptotics.resolution import nn_distance_law as nn_distance_law
+from asymptotics.resolution import nn_distance_moment as nn_distance_moment
+from asymptotics.resolution import resolution_exponent as resolution_exponent
+from asymptotics.spectra import kernel_decay as kernel_decay
+from asymptotics.spectra import smoothness_bound as smoothness_bound
+from asymptotics.tails import euler_maclaurin_tail as euler_maclaurin_tail
+from asymptotics.tails import hurwitz_tail as hurwitz_tail
+from asymptotics.tails import tail_law as tail_law
+from asymptotics.variance import variance_limited as variance_limited
+
+__all__ = [
+    "REGIMES",
+    "ArraySpectrum",
+    "Derivation",
+    "PowerLawSpectrum",
+    "Target",
+    "__version__",
+    "data_limited_prefactor",
+    "euler_maclaurin_tail",
+    "feature_limited_prefactor",
+    "hurwitz_tail",
+    "kernel_decay",
+    "learning_curve",
+    "learning_curve_float",
+    "matched_prefactor",
+    "nn_distance_law",
+    "nn_distance_moment",
+    "resolution_exponent",
+    "rf_exponents",
+    "smoothness_bound",
+    "solve_kappa",
+    "tail_law",
+    "variance_limited",
+]

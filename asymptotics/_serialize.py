@@ -55,7 +55,9 @@ def to_jsonable(obj: Any) -> Any:
             return "inf" if obj > 0 else "-inf"
         if mpmath.isnan(obj):
             raise ValueError("refusing to serialize NaN: a result should never contain it")
-        return mpmath.nstr(obj, mpmath.mp.dps, strip_zeros=False)
+        # every digit the number carries (its mantissa), not the global working precision
+        digits = max(15, int(obj.man.bit_length() * 0.30103) + 1)
+        return mpmath.nstr(obj, digits, strip_zeros=False)
     import sympy
     if isinstance(obj, sympy.Basic):
         return str(obj)

@@ -73,3 +73,12 @@ def test_json_is_strict():
     assert dumps({"x": float("inf")}, indent=None) == '{"x": "inf"}'
     with pytest.raises(ValueError, match="NaN"):
         dumps({"x": float("nan")})
+
+
+def test_json_keeps_every_mpmath_digit():
+    import mpmath
+    with mpmath.workdps(40):
+        third = mpmath.mpf(1) / 3
+    text = dumps({"x": third}, indent=None)
+    # 40 decimal digits requested -> the mantissa carries >= 40 correct digits of 1/3
+    assert text.startswith('{"x": "0.' + "3" * 39)
