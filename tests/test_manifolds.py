@@ -135,3 +135,12 @@ def test_relu_sphere_exponent_matches_kernel_decay(axis):
     alpha, se = loglog_slope(res.grid, res.losses)
     alpha_k = decay_fit(funk_hecke_eigenvalues("arccos1", 60), (25, 400))[0]
     assert abs(alpha - alpha_k) <= 3 * se + 0.1 * alpha_k, (alpha, se, alpha_k)
+
+
+def test_teacher_rank_warning():
+    # Matérn-3/2 Fourier features on T^1: almost all frequencies are small, so 200
+    # features span only a few dozen dimensions on the circle (measured: ~40 at S=1500)
+    res = manifold_rf_sweep("torus", 1, "matern", S=200, D=[10, 150], seeds=2, n_test=300)
+    assert max(res.teacher_rank) < 150 and "WARNING" in res.note
+    ok = manifold_rf_sweep("sphere", 2, "relu", S=64, D=[8, 16], seeds=2, n_test=100)
+    assert min(ok.teacher_rank) == 64 and "WARNING" not in ok.note

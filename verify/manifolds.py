@@ -167,6 +167,12 @@ class ManifoldSweepResult:
         seed has its own training set, features and test set.
     seed : int
         Root seed; seed ``s`` uses ``SeedSequence(seed).spawn(n_seeds)[s]``.
+    teacher_rank : tuple of int
+        Per seed, the numerical rank (singular values above ``1e-10`` times the largest)
+        of the teacher features on the test set: the dimension of the feature space the
+        data actually see. Random Fourier features on a low-dimensional torus have a rank
+        far below ``S`` (most frequencies are small), and the loss collapses to rounding
+        level once ``D`` or ``P`` reaches it; ``note`` says when a grid point does.
     config : dict
     note : str
     """
@@ -178,6 +184,7 @@ class ManifoldSweepResult:
     mean: np.ndarray
     stderr: np.ndarray
     seed: int
+    teacher_rank: tuple[int, ...] = ()
     config: dict[str, Any] = field(default_factory=dict)
     note: str = ""
 
@@ -333,15 +340,21 @@ def manifold_rf_sweep(domain: str, d: int, features: str, *, S: int = 256,
     for j, B in enumerate(_coef_nested(F_tr, axis, grid, fixed, ridge)):
         G = F_te - F_te[:, :, :B.shape[1]] @ B  # residual map, (LM.5)
         losses[:, j], test_se[:, j] = _loss_from_residual(G, S)
+    sv = np.linalg.svd(F_te, compute_uv=False)
+    rank = tuple(int(r) for r in (sv > 1e-10 * sv[:, :1]).sum(axis=1))
+    note = (f"teacher average exact (omega ~ N(0, I/S)); test inputs sampled ({n_test} per "
+            "seed, standard error in test_stderr)")
+    if grid[-1] >= min(rank):
+        note += (f"; WARNING: the grid reaches the teacher's numerical rank {min(rank)} "
+                 "(losses there are at rounding level, not on the power law)")
     config = {"domain": domain, "d": d, "features": features, "S": S, "axis": axis,
               ("P" if axis == "D" else "D"): fixed, "ridge": ridge, "seeds": seeds,
               "n_test": n_test, "nu": nu if features == "matern" else None,
               "ell": ell if features != "relu" else None}
     return ManifoldSweepResult(
         axis=axis, grid=grid, losses=losses, test_stderr=test_se, mean=losses.mean(axis=0),
-        stderr=losses.std(axis=0, ddof=1) / math.sqrt(seeds), seed=seed, config=config,
-        note=(f"teacher average exact (omega ~ N(0, I/S)); test inputs sampled "
-              f"({n_test} per seed, standard error in test_stderr)"))
+        stderr=losses.std(axis=0, ddof=1) / math.sqrt(seeds), seed=seed, teacher_rank=rank,
+        config=config, note=note)
 
 
 def _manifold_rf_loop(domain, d, features, *, S, D, P, ridge, seeds, seed, n_test, nu=1.5,
