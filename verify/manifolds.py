@@ -313,7 +313,7 @@ def manifold_rf_sweep(domain: str, d: int, features: str, *, S: int = 256,
         ``P`` teacher features (``P=None``: all ``S``) and the first ``D`` training points.
     ridge : float
         Ridge ``delta`` on the sum loss ``sum_a (f(x_a) - y_a)^2 + delta |theta|^2``;
-        0 gives the minimum-norm least-squares fit.
+        0 gives the minimum-norm least-squares fit (LM.4).
     seeds, seed : int
         Number of independent repetitions and the root seed (``SeedSequence.spawn``).
     n_test : int

@@ -147,12 +147,12 @@ def theory_alpha(kernel: str, domain: str, d: int, nu: float = 1.5) -> tuple[flo
 
 
 def default_window(n: int) -> tuple[int, int]:
-    """Fit window of ranks ``[max(8, n // 100), n // 10]``: past the head, before the floor."""
+    """Fit window of ranks ``[max(8, n // 100), n // 10]`` (LM.16): past the head, before the floor."""
     return max(8, n // 100), max(n // 10, max(8, n // 100) + 4)
 
 
 def decay_fit(eigenvalues: np.ndarray, window: tuple[int, int]) -> tuple[float, float]:
-    """Least-squares slope of ``log lambda_i`` vs ``log i`` on ~40 log-spaced ranks in window.
+    """Least-squares slope of ``log lambda_i`` vs ``log i`` on ~40 log-spaced ranks (LM.16).
 
     Returns ``(alpha_K, stderr)`` with ``alpha_K = -slope - 1`` and the OLS standard error
     of the slope (it ignores the staircase of degenerate eigenvalues, so it is a lower
