@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.linalg import solve_triangular
 
 from asymptotics._validation import (
     check_choice,
@@ -235,6 +236,11 @@ def _loss_from_residual(G: np.ndarray, S: int) -> tuple[np.ndarray, np.ndarray]:
     return per_point.mean(axis=-1), per_point.std(axis=-1, ddof=1) / math.sqrt(n)
 
 
+def _chol_solve(L: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``(L L^T)^(-1) B`` for a batch of lower-triangular Cholesky factors ``L``."""
+    return solve_triangular(L, solve_triangular(L, B, lower=True), lower=True, trans="T")
+
+
 def _coef_nested(F_tr, axis, grid, fixed, ridge):
     """Coefficient maps ``B = A F_train`` (student P x teacher S) for every grid point.
 
@@ -260,10 +266,10 @@ def _coef_nested(F_tr, axis, grid, fixed, ridge):
             if n in nested:
                 L = fac[:, :n, :n]
                 if ridge > 0:  # beta = Phi^T (Phi Phi^T + ridge)^(-1) Y
-                    alpha = np.linalg.solve(L.swapaxes(1, 2), np.linalg.solve(L, Y))
+                    alpha = _chol_solve(L, Y)
                     out.append(Phi[:, :n, :].swapaxes(1, 2) @ alpha)
                 else:  # beta = Q_n R_n^(-T) Y (minimum norm)
-                    out.append(Q[:, :, :n] @ np.linalg.solve(L.swapaxes(1, 2), Y))
+                    out.append(Q[:, :, :n] @ solve_triangular(L, Y, trans="T"))
             else:
                 out.append(np.stack([np.linalg.lstsq(Phi[s, :n], Y[s], rcond=None)[0]
                                      for s in range(Phi.shape[0])]))
@@ -273,20 +279,19 @@ def _coef_nested(F_tr, axis, grid, fixed, ridge):
     if nested:
         Pn = max(nested)
         A = F_tr[:, :, :Pn]
-        if ridge > 0:  # primal Gram Phi^T Phi + ridge I, leading blocks
-            fac = np.linalg.cholesky(A.swapaxes(1, 2) @ A + ridge * np.eye(Pn))
-        else:  # Phi = Q R, leading columns
+        if ridge > 0:  # primal Gram, once: Phi_p^T Phi_p and Phi_p^T Y are its leading rows
+            gram = A.swapaxes(1, 2) @ Y
+            fac = np.linalg.cholesky(gram[:, :, :Pn] + ridge * np.eye(Pn))
+        else:  # Phi = Q R, leading columns; Q_p^T Y = leading rows of Q^T Y
             Q, fac = np.linalg.qr(A)
+            gram = Q.swapaxes(1, 2) @ Y
     for p in grid:
-        Phi = F_tr[:, :, :p]
         if p in nested:
-            L = fac[:, :p, :p]
-            if ridge > 0:
-                rhs = Phi.swapaxes(1, 2) @ Y
-                out.append(np.linalg.solve(L.swapaxes(1, 2), np.linalg.solve(L, rhs)))
-            else:  # beta = R_p^(-1) Q_p^T Y
-                out.append(np.linalg.solve(L, Q[:, :, :p].swapaxes(1, 2) @ Y))
+            L, rhs = fac[:, :p, :p], gram[:, :p, :]
+            # ridge: beta = (Phi^T Phi + ridge)^(-1) Phi^T Y; ridgeless: beta = R_p^(-1) Q_p^T Y
+            out.append(_chol_solve(L, rhs) if ridge > 0 else solve_triangular(L, rhs))
         else:
+            Phi = F_tr[:, :, :p]
             out.append(np.stack([np.linalg.lstsq(Phi[s], Y[s], rcond=None)[0]
                                  for s in range(Phi.shape[0])]))
     return out
