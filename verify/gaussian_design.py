@@ -122,12 +122,15 @@ class DesignDraw:
     qt : ``(c, p_max, S)`` = ``Q^T`` (projection only), else ``None``.
     phi_diag : ``(c, p_max)``, ``Phi_kk = sum_i p_i Q_ik^2``: target power captured by the
         k-th student direction; ``rho^2(P) = sum_i p_i - sum_{k <= P} Phi_kk`` docs/simulator.md (SIM.4).
+    v : ``(c, p_max, S)`` = ``V = G Lambda^{1/2}`` (projection only, else ``None``): the rows
+        the over-parameterized ``P`` sweep accumulates docs/simulator.md (SIM.12).
     """
 
     n: np.ndarray
     r: np.ndarray
     qt: np.ndarray | None
     phi_diag: np.ndarray
+    v: np.ndarray | None = None
 
     @property
     def diagonal(self) -> bool:
@@ -156,17 +159,18 @@ def draw_designs(design: GaussianDesign, streams: list[np.random.SeedSequence], 
         phi = np.broadcast_to(design.powers[:p_max], (len(gens), p_max)).copy()
         return DesignDraw(n, np.sqrt(design.lam[:p_max]), None, phi)
     sqrt_lam = np.sqrt(design.lam)
-    rs, qts = [], []
-    for g in gens:
-        vt = sqrt_lam[:, None] * g.standard_normal((p_max, design.size)).T  # V^T = Lambda^1/2 G^T
-        r = np.linalg.qr(vt, mode="r")                                      # docs/simulator.md (SIM.3)
-        rs.append(r)
-        qts.append(sla.solve_triangular(r, vt.T, trans="T", check_finite=False))  # Q^T = R^-T V
+    c = len(gens)
+    v = np.empty((c, p_max, design.size))
+    qt = np.empty((c, p_max, design.size))
+    r = np.empty((c, p_max, p_max))
+    for k, g in enumerate(gens):
+        g.standard_normal(out=v[k])                                          # G (P_max x S)
+        v[k] *= sqrt_lam                                                     # V = G Lambda^1/2
+        r[k] = np.linalg.qr(v[k].T, mode="r")                                # docs/simulator.md (SIM.3)
+        qt[k] = sla.solve_triangular(r[k], v[k], trans="T", check_finite=False)  # Q^T = R^-T V
     n = _normals(gens, d_max, p_max)
-    r = np.stack(rs)
-    qt = np.stack(qts)
-    phi = np.einsum("cks,s,cks->ck", qt, design.powers, qt)                 # docs/simulator.md (SIM.4)
-    return DesignDraw(n, r, qt, phi)
+    phi = np.stack([np.square(q) @ design.powers for q in qt])              # docs/simulator.md (SIM.4)
+    return DesignDraw(n, r, qt, phi, v)
 
 
 def _normals(gens: list[np.random.Generator], d_max: int, p_max: int) -> np.ndarray:

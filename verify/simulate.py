@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg as sla
 
-from asymptotics._validation import check_int, check_real, check_sorted_int_grid
+from asymptotics._validation import check_choice, check_int, check_real, check_sorted_int_grid
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 from verify.gaussian_design import (
     DesignDraw,
@@ -38,8 +38,12 @@ from verify.nested_solves import (
     underparam_d_points,
     underparam_p_sweep,
 )
+from verify.overparam_p import kernel_form_p_sweep
 
-__all__ = ["CHUNK_BUDGET", "COND_LIMIT", "METHOD", "SweepResult", "simulate_sweep", "student_metrics"]
+__all__ = ["CHUNK_BUDGET", "COND_LIMIT", "METHOD", "P_ROUTES", "SweepResult", "simulate_sweep", "student_metrics"]
+
+#: Routes for a projection student's ``P > D`` points in a ``P`` sweep (``simulate_sweep``).
+P_ROUTES = ("nested", "per_point")
 
 #: Points whose condition estimate exceeds this are flagged: the relative rounding error of a
 #: QR/SVD based solve is about ``cond * 2.2e-16``, so beyond 1e8 fewer than ~8 digits survive.
@@ -165,7 +169,7 @@ def _student_design(n: np.ndarray, r: np.ndarray) -> np.ndarray:
     return n * r if r.ndim == 1 else n @ r
 
 
-def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise):
+def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise, route="nested"):
     """Losses and condition estimates ``(c, n_points)`` for one chunk of seeds."""
     c = draw.n.shape[0]
     bias = np.zeros((c, len(grid)))
@@ -199,9 +203,15 @@ def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise):
             p_under = [grid[j] for j in under]
             fac[:, under], cond[:, under] = underparam_p_sweep(draw.n[:, :, :p_under[-1]],
                                                                p_under)
+        dual = ([j for j, p in enumerate(grid) if p > d]
+                if route == "nested" and not draw.diagonal else [])
+        if dual:                                                   # docs/simulator.md (SIM.13)
+            bias[:, dual], fac[:, dual], cond[:, dual] = kernel_form_p_sweep(
+                draw.v, draw.qt, draw.r, draw.n, design.powers, draw.phi_diag,
+                [grid[j] for j in dual], ridge)
         for j, p in enumerate(grid):
             rho2[:, j] = residual_power(design, draw, p)
-            if j in under:
+            if j in under or j in dual:
                 continue
             r, lam_z, sig = student_metrics(design, draw, p)
             z = _student_design(draw.n[:, :, :p], r)
@@ -234,7 +244,8 @@ def _flags(axis, grid, fixed, ridge, noise, losses, cond):
 def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *,
                    D: int | Sequence[int], P: int | Sequence[int] | None,
                    student: str = "projection", ridge: float = 0.0, noise: float = 0.0,
-                   seeds: int = 8, seed: int = 0, chunk_size: int | None = None) -> SweepResult:
+                   seeds: int = 8, seed: int = 0, chunk_size: int | None = None,
+                   p_route: str = "nested") -> SweepResult:
     """Exact-average losses of least squares over a grid of ``D`` or ``P`` and many seeds.
 
     Parameters
@@ -250,6 +261,11 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
     seeds : number of independent seeds; seed ``k`` uses ``SeedSequence(seed).spawn(seeds)[k]``.
     chunk_size : seeds processed together (memory); never changes a number. Default: as many
         as fit in about 1 GiB of working arrays (:data:`CHUNK_BUDGET`).
+    p_route : how a projection student's ``P > D`` points of a ``P`` sweep are computed:
+        ``"nested"`` (default, the ``D x D`` dual in one pass over the projection's rows,
+        docs/simulator.md (SIM.13)) or ``"per_point"`` (the ``P x P`` primal route per grid
+        point, docs/simulator.md (SIM.10); kept as an independent check and benchmark
+        baseline). Both give the same numbers to rounding.
 
     Returns
     -------
@@ -260,17 +276,21 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
     Cost per seed (ridgeless): the ``P`` sweep with ``P <= D`` is one QR of the ``D x P_max``
     whitened design; the ``D`` sweep with ``D < P`` is one QR of ``Z^T`` (``P x D_max``) and
     one triangular solve; points with ``D >= P`` in a ``D`` sweep cost one QR of their own
-    ``D x P`` block. Ridge (and ridgeless ``P > D`` in a ``P`` sweep) does not nest: one thin
-    SVD per grid point and seed, batched over seeds; the draw is still shared (nested).
-    A projection student also costs one QR of ``Lambda^{1/2} G^T`` (``S x P_max``) per seed.
+    ``D x P`` block. Ridge (and the ``P > D`` points of a top student's ``P`` sweep) does not
+    nest: one thin SVD per grid point and seed, batched over seeds; the draw is still shared.
+    A projection student's ``P > D`` points of a ``P`` sweep (ridge or not) nest in the
+    ``D x D`` dual: ``2 S P_max D`` flops per seed plus ``4 S D^2`` per point
+    (verify.overparam_p). A projection student also costs one QR of ``Lambda^{1/2} G^T``
+    (``S x P_max``) and one triangular solve for ``Q^T`` per seed, which dominate that sweep.
     """
     (design, axis, grid, fixed, d_max, p_max, ridge, noise, seeds, seed,
      chunk) = _sweep_iv(spectrum, target, D, P, student, ridge, noise, seeds, seed, chunk_size)
+    p_route = check_choice("p_route", p_route, P_ROUTES)
     streams = seed_streams(seed, seeds)
     losses, cond = [], []
     for start in range(0, seeds, chunk):
         draw = draw_designs(design, streams[start:start + chunk], d_max=d_max, p_max=p_max)
-        lo, co = _chunk_losses(design, draw, axis, grid, fixed, ridge, noise)
+        lo, co = _chunk_losses(design, draw, axis, grid, fixed, ridge, noise, p_route)
         losses.append(lo)
         cond.append(co)
     loss_arr, cond_arr = np.concatenate(losses), np.concatenate(cond)
@@ -280,7 +300,7 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
               else np.full(len(grid), np.inf))
     config = {"spectrum": repr(spectrum), "target": repr(target), "S": design.size,
               "student": "kernel" if (axis == "D" and P is None) else student,
-              "ridge": ridge, "noise": noise, "chunk_size": chunk}
+              "ridge": ridge, "noise": noise, "chunk_size": chunk, "p_route": p_route}
     return SweepResult(axis, grid, fixed if axis == "P" else None,
                        (None if P is None else fixed) if axis == "D" else None,
                        loss_arr, mean, stderr, cond_arr, flags, reasons, seed, seeds, config)
