@@ -166,8 +166,11 @@ def draw_designs(design: GaussianDesign, streams: list[np.random.SeedSequence], 
     for k, g in enumerate(gens):
         g.standard_normal(out=v[k])                                          # G (P_max x S)
         v[k] *= sqrt_lam                                                     # V = G Lambda^1/2
-        r[k] = np.linalg.qr(v[k].T, mode="r")                                # docs/simulator.md (SIM.3)
-        qt[k] = sla.solve_triangular(r[k], v[k], trans="T", check_finite=False)  # Q^T = R^-T V
+        # Householder V^T = Q R with Q formed from the reflectors (orthonormal to rounding
+        # whatever cond(V); Q^T = R^-T V would lose orthogonality as cond(R) * eps and costs
+        # the same)                                                          docs/simulator.md (SIM.3)
+        q, r[k] = sla.qr(v[k].T, mode="economic", check_finite=False)
+        qt[k] = q.T
     n = _normals(gens, d_max, p_max)
     phi = np.stack([np.square(q) @ design.powers for q in qt])              # docs/simulator.md (SIM.4)
     return DesignDraw(n, r, qt, phi, v)
