@@ -45,6 +45,7 @@ def test_projection_draw_is_a_qr_of_the_projected_features():
         vt = np.sqrt(d.lam)[:, None] * g.T
         np.testing.assert_allclose(draw.qt[k].T @ draw.r[k], vt, atol=1e-13)   # V^T = Q R
         np.testing.assert_allclose(draw.qt[k] @ draw.qt[k].T, np.eye(9), atol=1e-12)
+        np.testing.assert_array_equal(draw.v[k], g * np.sqrt(d.lam))      # V = G Lambda^1/2
         assert np.allclose(np.tril(draw.r[k], -1), 0)
         # phi_kk = sum_i p_i Q_ik^2 by an explicit loop
         phi = [sum(d.powers[i] * draw.qt[k, j, i] ** 2 for i in range(40)) for j in range(9)]
@@ -61,11 +62,26 @@ def test_leading_block_of_r_is_the_factor_of_the_first_p_features():
         np.testing.assert_allclose(np.linalg.qr(vt[:, :p], mode="r"), r[:p, :p], atol=1e-13)
 
 
+def test_projection_q_stays_orthonormal_for_ill_conditioned_features():
+    # lambda from 1 to 1e-40: cond(V) ~ 1e20. Householder Q is orthonormal to rounding (a
+    # triangular solve Q^T = R^-T V would not be), so Phi_kk and rho^2 stay in [0, sum p].
+    d = make_design(ArraySpectrum(np.logspace(0, -40, 12)), Target.isotropic(), "projection")
+    draw = draw_designs(d, seed_streams(5, 2), d_max=3, p_max=10)
+    for k in range(2):
+        np.testing.assert_allclose(draw.qt[k] @ draw.qt[k].T, np.eye(10), atol=1e-14)
+        np.testing.assert_allclose(draw.qt[k].T @ draw.r[k], draw.v[k].T, rtol=0,
+                                   atol=1e-14 * np.abs(draw.v[k]).max())
+    rho2 = np.stack([residual_power(d, draw, p) for p in range(1, 11)])
+    total = d.powers.sum()
+    assert np.all(rho2 >= 0) and np.all(rho2 <= total * (1 + 1e-14))
+    assert np.all(np.diff(rho2, axis=0) <= 1e-15 * total)  # more features, less residual
+
+
 def test_top_draw_is_diagonal_and_residual_is_the_tail_sum():
     spec = PowerLawSpectrum(2.0, size=20)
     d = make_design(spec, Target.isotropic(), "top")
     draw = draw_designs(d, seed_streams(0, 3), d_max=5, p_max=8)
-    assert draw.diagonal and draw.qt is None
+    assert draw.diagonal and draw.qt is None and draw.v is None
     np.testing.assert_array_equal(draw.r, np.sqrt(spec.eigenvalues(8)))
     np.testing.assert_allclose(residual_power(d, draw, 8), d.powers[8:].sum(), rtol=1e-15)
     d_full = make_design(spec, Target.isotropic(), "top")
