@@ -84,9 +84,10 @@ def main(prog: str, description: str, command_modules: Sequence[str],
     try:
         commands = [importlib.import_module(m) for m in command_modules]
         parser = build_parser(prog, description, commands, default)
-        if default is not None and (not argv or argv[0].startswith("-")) \
-                and not {"-h", "--help"} & set(argv):
-            argv = [default, *argv]
+        names = {mod.NAME for mod in commands}
+        if default is not None and (not argv or argv[0] not in names) \
+                and not {"-h", "--help"} & set(argv[:1]):
+            argv = [default, *argv]   # `prog [options] [args]` runs the default command
         args = parser.parse_args(argv)
         if getattr(args, "_run", None) is None:
             parser.print_help()

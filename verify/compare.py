@@ -45,6 +45,10 @@ class ExponentComparison:
         The finite-size band added on both sides of ``ci``.
     band_reason : str
         Why the band has its size (printed with every verdict).
+    shift : float
+        A finite-window correction known with its sign (e.g. the slope of an exact
+        finite-size theory on the measured grid minus the asymptotic exponent): the fit is
+        compared with ``predicted + shift`` (CMP.1).
     deviation : float
         ``measured - predicted``.
     distance : float
@@ -65,6 +69,7 @@ class ExponentComparison:
     distance: float
     agrees: bool
     message: str
+    shift: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -115,12 +120,12 @@ class VerdictSummary:
 
 
 def compare_exponent(predicted: object, fit: object, *, band: float,
-                     band_reason: str) -> ExponentComparison:
+                     band_reason: str, shift: float = 0.0) -> ExponentComparison:
     """Does the predicted exponent lie in the fit's interval widened by ``band``?
 
     The rule (docs/fitting.md (CMP.1)):
 
-    .. math:: \\alpha_{\\rm lo} - b \\le \\alpha_{\\rm pred} \\le \\alpha_{\\rm hi} + b .
+    .. math:: \\alpha_{\\rm lo} - b \\le \\alpha_{\\rm pred} + s \\le \\alpha_{\\rm hi} + b .
 
     Parameters
     ----------
@@ -133,6 +138,8 @@ def compare_exponent(predicted: object, fit: object, *, band: float,
         not remove); keyword-only so it is never implicit.
     band_reason : str
         A non-empty justification, printed in ``message``.
+    shift : float
+        Signed finite-window correction ``s`` (default 0), stated in ``message``.
 
     Returns
     -------
@@ -140,6 +147,7 @@ def compare_exponent(predicted: object, fit: object, *, band: float,
     """
     predicted = check_real("predicted", predicted)
     band = check_real("band", band, ge=0)
+    shift = check_real("shift", shift)
     if not isinstance(band_reason, str) or not band_reason.strip():
         raise ValueError(f"`band_reason` must be a non-empty string saying why the band has its "
                          f"size; got {band_reason!r}")
@@ -154,15 +162,19 @@ def compare_exponent(predicted: object, fit: object, *, band: float,
                         f"{type(fit).__name__}") from None
     if lo > hi:
         raise ValueError(f"`fit.alpha_ci` must have lo <= hi; got ({lo!r}, {hi!r})")
-    distance = max(0.0, (lo - band) - predicted, predicted - (hi + band))  # (CMP.1)
+    expected = predicted + shift
+    distance = max(0.0, (lo - band) - expected, expected - (hi + band))  # (CMP.1)
     agrees = distance == 0.0
-    message = (f"predicted {predicted:.6g}, measured {measured:.6g} with {confidence:.0%} CI "
+    on_window = f" (+{shift:.3g} on this window: {expected:.6g})" if shift > 0 else (
+        f" ({shift:.3g} on this window: {expected:.6g})" if shift < 0 else "")
+    message = (f"predicted {predicted:.6g}{on_window}, measured {measured:.6g} with "
+               f"{confidence:.0%} CI "
                f"[{lo:.6g}, {hi:.6g}], band ±{band:.3g} ({band_reason.strip()}): "
                + ("agree" if agrees else f"DISAGREE (outside by {distance:.3g})"))
     return ExponentComparison(predicted=predicted, measured=measured, ci=(lo, hi),
                               confidence=confidence, band=band, band_reason=band_reason.strip(),
                               deviation=measured - predicted, distance=distance, agrees=agrees,
-                              message=message)
+                              message=message, shift=shift)
 
 
 def compare_values(predicted: object, mean: object, stderr: object, *, rel_tol: float,

@@ -57,6 +57,9 @@ class ScenarioRow:
         Free text (e.g. the band's reason).
     value_deviation_stderr : float or None
         Standard error of ``value_deviation``.
+    shift : float
+        The signed finite-window correction the comparison added to ``predicted``
+        (``ExponentComparison.shift``); shown next to the prediction when non-zero.
     """
 
     name: str
@@ -70,6 +73,7 @@ class ScenarioRow:
     verdict: str
     note: str = ""
     value_deviation_stderr: float | None = None
+    shift: float = 0.0
 
     def __post_init__(self) -> None:
         for field in ("name", "regime", "note"):
@@ -80,6 +84,7 @@ class ScenarioRow:
         for field in ("predicted", "measured", "ci_lo", "ci_hi"):
             object.__setattr__(self, field, check_real(field, getattr(self, field)))
         object.__setattr__(self, "band", check_real("band", self.band, ge=0))
+        object.__setattr__(self, "shift", check_real("shift", self.shift))
         for field in ("value_deviation", "value_deviation_stderr"):
             if getattr(self, field) is not None:
                 object.__setattr__(self, field, check_real(field, getattr(self, field)))
@@ -102,7 +107,8 @@ class ScenarioRow:
                    value_deviation=None if values is None else values.max_rel_dev,
                    value_deviation_stderr=None if values is None else values.max_rel_dev_stderr,
                    verdict="agree" if agrees else "disagree",
-                   note=exponent.band_reason if note is None else note)
+                   note=exponent.band_reason if note is None else note,
+                   shift=getattr(exponent, "shift", 0.0))
 
 
 def _decimals(err: float) -> int:
@@ -141,6 +147,15 @@ def _deviation(row: ScenarioRow, *, latex: bool) -> str:
     return f"{dev:+.{dec}f} ± {err:.{dec}f}%"
 
 
+def _predicted(row: ScenarioRow, *, latex: bool) -> str:
+    """The prediction, and the window-corrected value it was compared at (when shifted)."""
+    if row.shift == 0:
+        return f"${row.predicted:.4g}$" if latex else f"{row.predicted:.4g}"
+    if latex:
+        return f"${row.predicted:.4g}$ (${row.predicted + row.shift:.4g}$)"
+    return f"{row.predicted:.4g} ({row.predicted + row.shift:.4g})"
+
+
 def _rows_iv(rows: Sequence[ScenarioRow]) -> list[ScenarioRow]:
     if isinstance(rows, ScenarioRow) or not isinstance(rows, Sequence):
         raise TypeError(f"`rows` must be a sequence of ScenarioRow; got {type(rows).__name__}")
@@ -159,7 +174,7 @@ def render_terminal(rows: Sequence[ScenarioRow]) -> str:
     A disagreement is written ``DISAGREE`` so it stands out; notes follow the table.
     """
     rows = _rows_iv(rows)
-    body = [(r.name, r.regime, f"{r.predicted:.4g}", format_interval(r.measured, r.ci_lo, r.ci_hi),
+    body = [(r.name, r.regime, _predicted(r, latex=False), format_interval(r.measured, r.ci_lo, r.ci_hi),
              f"±{r.band:.3g}", _deviation(r, latex=False),
              "DISAGREE" if r.verdict == "disagree" else r.verdict) for r in rows]
     widths = [max(len(c) for c in col) for col in zip(_HEADER, *body, strict=False)]
@@ -211,7 +226,7 @@ def render_latex(rows: Sequence[ScenarioRow]) -> str:
     ]
     for r in rows:
         verdict = "\\textbf{disagree}" if r.verdict == "disagree" else r.verdict
-        cells = [latex_escape(r.name), latex_escape(r.regime), f"${r.predicted:.4g}$",
+        cells = [latex_escape(r.name), latex_escape(r.regime), _predicted(r, latex=True),
                  format_interval(r.measured, r.ci_lo, r.ci_hi, latex=True),
                  f"$\\pm {r.band:.3g}$", _deviation(r, latex=True), verdict]
         lines.append(" & ".join(cells) + " \\\\")

@@ -1,0 +1,111 @@
+"""The main job, `python -m verify`: scenarios, verdicts, checkpoints and usage errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from verify.__main__ import main
+from verify.scenarios import QUICK, suite
+from verify.scenarios.manifolds import richardson_band
+
+
+def test_suite_names_and_quick_subset():
+    names = list(suite())
+    assert len(names) == len(set(names))
+    assert set(QUICK) <= set(names)
+    regimes = {suite()[n].regime for n in QUICK}
+    # the quick suite keeps one scenario of every regime of the full suite
+    assert regimes == {s.regime for s in suite().values()}
+
+
+def test_wrong_prediction_is_caught():
+    """A prediction off by 0.2 must disagree (issue #5), the true one must agree."""
+    scenario = suite()["rf-resolution-D-aK1"]
+    good = scenario.run(True, 0)
+    assert good.agrees, good.exponent.message
+    bad = scenario.run(True, 0, predicted=good.exponent.predicted + 0.2)
+    assert not bad.agrees
+    assert bad.exponent.distance > 0
+    assert bad.row.verdict == "disagree"
+
+
+def test_richardson_band_on_exact_corrections():
+    """(VR.3) recovers the bias of the window's slope for L = D^-a (1 + D^(-1/d)) to leading
+    order (Richardson extrapolation is first order: within 20 % here)."""
+    import numpy as np
+
+    from verify.fit import fit_power_law
+    d, a = 2, 1.0
+    x = 250.0 * 2.0 ** np.arange(6)
+    y = x**-a * (1 + x ** (-1 / d))
+    first, second, band = richardson_band(x, y, d)
+    assert first > second > a            # the slope approaches a from above
+    true_bias = fit_power_law(x, y).alpha - a
+    assert 0.8 * true_bias <= band <= 1.2 * true_bias
+
+
+def test_usage_errors_are_one_line(capsys, tmp_path):
+    assert main(["report", "no-such-scenario", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "`scenario` must be one of" in err[0]
+    assert not (tmp_path / "o").exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["--out", str(blocker), "interp-lipschitz-d2"]) == 2
+    assert "`--out` must be a directory" in capsys.readouterr().err
+    assert main(["--seed", "-1"]) == 2
+    assert "`seed` must be an integer >= 0" in capsys.readouterr().err
+
+
+def test_list(capsys):
+    assert main(["--list"]) == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in suite())
+
+
+def test_report_files_and_checkpoint_resume(tmp_path, capsys):
+    out = tmp_path / "rep"
+    argv = ["interp-lipschitz-d2", "interp-smooth-d2", "--quick", "--out", str(out),
+            "--no-figures"]
+    assert main(argv) == 0
+    first = json.loads((out / "results.json").read_text())
+    assert [r["name"] for r in first["rows"]] == ["interp-lipschitz-d2", "interp-smooth-d2"]
+    assert first["configuration"]["n_from_checkpoint"] == 0
+    tex = (out / "table.tex").read_text()
+    assert r"\toprule" in tex and tex.count(r"\\") >= 3  # header + 2 rows
+    capsys.readouterr()
+    assert main(argv) == 0                     # a rerun reuses both checkpoints
+    second = json.loads((out / "results.json").read_text())
+    assert second["configuration"]["n_from_checkpoint"] == 2
+    assert second["rows"] == first["rows"]
+
+
+@pytest.mark.slow
+def test_quick_suite_end_to_end(tmp_path):
+    """`python -m verify --quick` in a subprocess: every verdict agrees, files written, and
+    the LaTeX table compiles with one row per scenario (when pdflatex is installed)."""
+    out = tmp_path / "report"
+    proc = subprocess.run([sys.executable, "-m", "verify", "--quick", "--out", str(out)],
+                          capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((out / "results.json").read_text())
+    assert [r["name"] for r in data["rows"]] == list(QUICK)
+    assert all(r["verdict"] == "agree" for r in data["rows"])
+    assert len(list((out / "figures").glob("*.pdf"))) == len(QUICK)
+    tex = (out / "table.tex").read_text()
+    assert sum(line.rstrip().endswith(r"\\") for line in tex.splitlines()) == len(QUICK) + 1
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed; .ci/run installs texlive")
+    doc = tmp_path / "doc.tex"
+    doc.write_text("\\documentclass{article}\\usepackage{booktabs}\\usepackage{amsmath}"
+                   "\\begin{document}\\input{" + str(out / "table") + "}\\end{document}\n")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                          doc.name], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert Path(tmp_path / "doc.pdf").exists()

@@ -1,0 +1,123 @@
+"""``python -m verify [report]``: the default verification suite, as a report a paper can print.
+
+For each scenario: derive the prediction (asymptotics), simulate (verify), fit, compare,
+then print one table and write ``table.tex``, ``table.txt``, figures (PNG and PDF) and
+``results.json`` into ``--out``. Exit status: 0 every scenario agrees, 1 any disagrees or
+fails (named on stderr), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+NAME = "report"
+HELP = "run the verification suite (the default command) and write the report"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", nargs="*", help="scenario names (default: all; see --list)")
+    parser.add_argument("--quick", action="store_true",
+                        help="reduced sizes (the CI suite, under 30 s)")
+    parser.add_argument("--out", default="verify-report",
+                        help="output directory (default: ./verify-report)")
+    parser.add_argument("--seed", type=int, default=0, help="root seed of every draw (default 0)")
+    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--no-figures", action="store_true", help="skip the figures")
+    parser.add_argument("--fresh", action="store_true",
+                        help="ignore checkpoints of an earlier interrupted run")
+    parser.add_argument("--json", action="store_true",
+                        help="print the results as JSON instead of the table")
+
+
+def _figures(outcomes):
+    from verify.plots import loglog_figure
+    figs = {}
+    for o in outcomes:
+        figs[o.name] = loglog_figure(
+            o.curve.x, o.curve.mean, o.curve.stderr, predicted_curve=o.predicted_curve,
+            predicted_slope=o.exponent.predicted, fit=o.fit,
+            title=f"{o.name}: predicted {o.exponent.predicted:.4g}, "
+                  f"measured {o.fit.alpha:.4g}", xlabel=o.curve.xlabel, ylabel="loss")
+    return figs
+
+
+def run(args: argparse.Namespace) -> int:
+    from asymptotics._cli import UsageError
+    from asymptotics._serialize import dumps
+    from asymptotics._validation import check_int
+    from verify.compare import summarize_verdicts
+    from verify.progress import ProgressBar
+    from verify.report import write_report
+    from verify.scenarios import QUICK, suite
+    from verify.scenarios.runner import run_suite, select
+
+    seed = check_int("seed", args.seed, minimum=0)
+    scenarios = suite()
+    if args.list:
+        for s in scenarios.values():
+            print(f"{s.name:28s} {s.regime:34s} {s.description}")
+        return 0
+    chosen = select(scenarios, args.scenario or (QUICK if args.quick else ()))
+    figures_wanted = not args.no_figures
+    if figures_wanted:
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+        except ImportError:
+            print("verify: matplotlib is not installed; writing no figures "
+                  "(pip install 'scaling-law-toolkit[plots]')", file=sys.stderr)
+            figures_wanted = False
+    from pathlib import Path
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"verify: `--out` must be a directory; got the file {str(out)!r}")
+    ckpt = out / ".checkpoints"
+    if args.fresh and ckpt.exists():
+        for f in ckpt.glob("*.pkl"):
+            f.unlink()
+    started = time.perf_counter()
+    with ProgressBar(len(chosen), "verify") as bar:
+        result = run_suite(chosen, quick=args.quick, seed=seed, checkpoint_dir=ckpt,
+                           on_done=lambda name: bar.update(1))
+    elapsed = time.perf_counter() - started
+    outcomes = result.outcomes
+    rows = [o.row for o in outcomes]
+    records = {o.name: o.record() for o in outcomes}
+    config = {"quick": args.quick, "seed": seed, "scenarios": [s.name for s in chosen],
+              "elapsed_s": elapsed, "errors": result.errors,
+              "n_from_checkpoint": result.n_cached}
+    figures = _figures(outcomes) if figures_wanted and outcomes else {}
+    paths = None
+    if rows:
+        paths = write_report(out, rows, records, figures, config=config, seeds={"root": seed})
+    for f in figures.values():
+        import matplotlib.pyplot as plt
+        plt.close(f)
+    verdicts = {o.name: o.agrees for o in outcomes}
+    verdicts.update({name: False for name in result.errors})
+    summary = summarize_verdicts(verdicts)
+    if args.json:
+        print(dumps({"rows": rows, "records": records, "configuration": config,
+                     "exit_code": summary.exit_code}))
+    else:
+        from verify.tables import render_terminal
+        if rows:
+            print(render_terminal(rows))
+        for o in outcomes:
+            if not o.agrees:
+                print(f"  {o.name}: {o.exponent.message}")
+                if o.values is not None:
+                    print(f"  {o.name}: {o.values.message}")
+                if o.row.note and o.row.note != o.exponent.band_reason:
+                    print(f"  {o.name}: {o.row.note}")
+        print(f"{summary.message} ({elapsed:.1f} s"
+              + (f", {result.n_cached} from checkpoints" if result.n_cached else "") + ")")
+        if paths is not None:
+            print(f"report written to {paths.out_dir}")
+    for name, err in result.errors.items():
+        print(f"verify: scenario {name} failed: {err}", file=sys.stderr)
+    if summary.exit_code:
+        print(f"verify: {summary.message}", file=sys.stderr)
+    return summary.exit_code
