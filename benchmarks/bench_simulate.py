@@ -3,6 +3,10 @@
 Reference sweeps (lambda_i = i^-2, Bahri's isotropic teacher):
   (a) kernel limit (student = all S features), D at 12 log-spaced values up to D_max;
   (b) D fixed, Gaussian-projection student, P at 12 log-spaced values up to P_max.
+  (c) the over-parameterized side: D = 16, projection student, P at 8 log-spaced values from
+      128 to S = 2048 (the variance-limited-in-width experiment). Also timed: the same sweep by
+      the per-point primal route (``p_route="per_point"``, same run), against which the nested
+      dual route (docs/simulator.md SIM.12-13) is compared.
 Baseline: per grid point and seed, draw everything (omega, the training set, the projection),
 fit with numpy.linalg.lstsq and evaluate on 2,000 fresh test points
 (verify.simulate_reference.monte_carlo_loss).
@@ -18,6 +22,7 @@ Usage::
 
     python benchmarks/bench_simulate.py            # the reference S = 4096: ~2-3 minutes
     python benchmarks/bench_simulate.py --quick    # reduced scale (S = 1024): seconds
+    python benchmarks/bench_simulate.py --cases c  # only case (c)
 
 BLAS threads: ``--threads`` (default 1) is set before numpy is imported; with 2 shared cores,
 multi-threaded OpenBLAS QR was measured 2-20x slower than single-threaded here.
@@ -38,6 +43,7 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--seeds", type=int, default=4, help="simulator seeds (4)")
     ap.add_argument("--baseline-seeds", type=int, default=2, help="baseline seeds (2)")
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads (1)")
+    ap.add_argument("--cases", default="abc", help="which sweeps to run, e.g. 'c' (abc)")
     return ap.parse_args()
 
 
@@ -104,44 +110,63 @@ def main() -> int:
     s = 1024 if args.quick else 4096
     top = 512 if args.quick else 2048
     d_fixed = 1024 if args.quick else 4096
-    spec, target = PowerLawSpectrum(2.0, size=s), Target.isotropic()
+    s_c = 512 if args.quick else 2048
+    target = Target.isotropic()
+    spec, spec_c = PowerLawSpectrum(2.0, size=s), PowerLawSpectrum(2.0, size=s_c)
+    grid_c = _grid(s_c // 16, s_c, 8)
     cases = [
-        ("(a) kernel, D sweep", "D", _grid(16, top), None, "top", [(s, top)]),
-        ("(b) projection, P sweep", "P", _grid(16, top), d_fixed, "projection",
+        ("(a) kernel, D sweep", spec, "D", _grid(16, top), None, "top", [(s, top)]),
+        ("(b) projection, P sweep", spec, "P", _grid(16, top), d_fixed, "projection",
          [(d_fixed, top), (s, top)]),
+        (f"(c) proj., D=16, P>D (S={s_c})", spec_c, "P", grid_c, 16, "projection",
+         [(16, s_c), (s_c, s_c)]),
     ]
-    print(f"S = {s}, lambda_i = i^-2, isotropic teacher; {args.seeds} simulator seeds, "
-          f"{args.baseline_seeds} baseline seeds (extrapolated); BLAS threads = {args.threads}")
-    rows = []
-    for name, axis, grid, fixed, student, qr_shapes in cases:
+    cases = [c for c, key in zip(cases, "abc", strict=True) if key in args.cases]
+    print(f"lambda_i = i^-2, isotropic teacher; {args.seeds} simulator seeds, "
+          f"{args.baseline_seeds} baseline seeds (extrapolated); BLAS threads = {args.threads} "
+          f"(OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS set to {args.threads})")
+    rows, routes = [], []
+    for name, sp, axis, grid, fixed, student, qr_shapes in cases:
         kw = dict(D=grid, P=fixed) if axis == "D" else dict(D=fixed, P=grid)
         if student == "projection":
             kw["student"] = "projection"
         t_qr_before = _qr_times(qr_shapes)
-        res, t_sim, peak = _run_sim(spec, target, args.seeds, **kw)
+        res, t_sim, peak = _run_sim(sp, target, args.seeds, **kw)
         t_qr = min(t_qr_before, _qr_times(qr_shapes))
-        base, t_base = _run_baseline(spec, target, args.baseline_seeds, axis, grid, fixed,
+        if name.startswith("(c)"):
+            old, t_old, peak_old = _run_sim(sp, target, args.seeds, p_route="per_point", **kw)
+            _, t_sim2, _ = _run_sim(sp, target, args.seeds, **kw)   # noise: min of two
+            t_sim = min(t_sim, t_sim2)
+            routes.append((name, t_sim, t_old, peak, peak_old,
+                           float(np.max(np.abs(res.losses / old.losses - 1)))))
+        base, t_base = _run_baseline(sp, target, args.baseline_seeds, axis, grid, fixed,
                                      student)
         n_sim, n_base = _seeds_needed(res.losses), _seeds_needed(base)
         rows.append((name, t_sim, n_sim, t_base, n_base, t_qr, peak, res.flags.any()))
         rel = np.abs(res.mean / base.mean(axis=0) - 1)
-        print(f"{name}: grid {grid[0]}..{grid[-1]} ({len(grid)} points); "
+        print(f"{name}: S = {sp.size}, grid {grid[0]}..{grid[-1]} ({len(grid)} points); "
               f"simulator mean vs baseline mean: max |rel diff| = {rel.max():.2f} "
               f"(baseline noise ~ {np.max(base.std(0, ddof=1) / base.mean(0)):.2f}/sqrt(seeds))")
     print()
-    hdr = (f"{'sweep':<26}{'sim s/seed':>11}{'sim seeds':>10}{'sim T(1%)':>11}"
+    hdr = (f"{'sweep':<30}{'sim s/seed':>11}{'sim seeds':>10}{'sim T(1%)':>11}"
            f"{'base s/seed':>12}{'base seeds':>11}{'base T(1%)':>12}{'speedup':>9}"
            f"{'QR s':>8}{'sim/QR':>8}{'peak MiB':>9}")
     print(hdr)
     for name, t_sim, n_sim, t_base, n_base, t_qr, peak, flagged in rows:
         ts, tb = t_sim * max(n_sim, 1.0), t_base * max(n_base, 1.0)
-        print(f"{name:<26}{t_sim:>11.3f}{n_sim:>10.1f}{ts:>11.2f}{t_base:>12.3f}{n_base:>11.0f}"
+        print(f"{name:<30}{t_sim:>11.3f}{n_sim:>10.1f}{ts:>11.2f}{t_base:>12.3f}{n_base:>11.0f}"
               f"{tb:>12.1f}{tb / ts:>9.0f}{t_qr:>8.3f}{t_sim / t_qr:>8.2f}{peak / 2**20:>9.0f}"
               + ("  (flagged points)" if flagged else ""))
     print("\nT(1%) = per-seed time x seeds needed for 1% relative standard error at every "
           "point (at least 1 seed); QR s = Householder QR (mode 'r') of the largest matrix per "
-          "seed and axis ((b): the training design D x P_max and the projection S x P_max), "
-          "min of 4 runs around the simulator's; peak = tracemalloc peak of the simulator call.")
+          "seed and axis ((b), (c): the training design D x P_max and the projection "
+          "S x P_max), min of 4 runs around the simulator's; peak = tracemalloc peak of the "
+          "simulator call.")
+    for name, t_new, t_old, peak, peak_old, rel in routes:
+        print(f"\n{name}: nested dual route {t_new:.3f} s/seed (min of 2 runs), per-point "
+              f"primal route {t_old:.3f} s/seed (same run): {t_old / t_new:.2f}x faster; peak "
+              f"{peak / 2**20:.0f} vs {peak_old / 2**20:.0f} MiB; max |rel diff| of the losses "
+              f"{rel:.1e}")
     return 0
 
 

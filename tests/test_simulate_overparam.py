@@ -1,7 +1,7 @@
 """Tests of the nested over-parameterized P sweep (verify.overparam_p, docs/simulator.md SIM.12-13).
 
-The dual route (``p_route="nested"``, the default) is checked against two independent routes
-on the same draws: the primal per-point route of the simulator (``p_route="per_point"``: SVD of
+The dual route (``p_route="dual"``; ``"auto"``, the default, uses it wherever it is cheaper)
+is checked against two independent routes on the same draws: the primal per-point route of the simulator (``p_route="per_point"``: SVD of
 ``Z``, ``Sigma_theta`` through ``R^{-1} Phi R^{-T}``, SIM.10) and the plain loop
 (``verify.simulate_reference.loop_losses``: normal equations from the projection itself,
 ``numpy.linalg.pinv``), then against plain Monte Carlo over teacher, noise, inputs and test
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 from verify.gaussian_design import draw_designs, make_design, seed_streams
-from verify.overparam_p import kernel_form_p_sweep
+from verify.overparam_p import dual_is_cheaper, kernel_form_p_sweep
 from verify.simulate import COND_LIMIT, _auto_chunk, simulate_sweep
 from verify.simulate_reference import loop_losses, monte_carlo_loss
 
@@ -37,10 +37,10 @@ def test_nested_route_equals_per_point_route_and_loop(target, ridge, noise):
     # tests/test_simulate.py), so all three routes carry ~1e-11 relative rounding.
     grid = [3, 6, 8, 10, 11, 15, 20, 24]     # under-parameterized, the peak, over-parameterized
     kw = dict(student="projection", ridge=ridge, noise=noise, seeds=3, seed=5)
-    nested = simulate_sweep(SPEC, target, D=6, P=grid, **kw)
+    nested = simulate_sweep(SPEC, target, D=6, P=grid, p_route="dual", **kw)
     primal = simulate_sweep(SPEC, target, D=6, P=grid, p_route="per_point", **kw)
     ref = loop_losses(SPEC, target, axis="P", grid=grid, fixed=6, **kw)
-    assert nested.config["p_route"] == "nested" and primal.config["p_route"] == "per_point"
+    assert nested.config["p_route"] == "dual" and primal.config["p_route"] == "per_point"
     np.testing.assert_allclose(nested.losses, primal.losses, rtol=1e-10, atol=0)
     np.testing.assert_allclose(nested.losses, ref, rtol=1e-10, atol=0)
     # the condition estimates are the singular-value ratios of Z either way
@@ -54,9 +54,37 @@ def test_nested_route_up_to_all_features(target):
     spec = PowerLawSpectrum(1.6, size=40)
     grid = [14, 20, 31, 40]
     kw = dict(student="projection", ridge=0.0, noise=0.05, seeds=2, seed=2)
-    nested = simulate_sweep(spec, target, D=9, P=grid, **kw)
+    nested = simulate_sweep(spec, target, D=9, P=grid, p_route="dual", **kw)
     primal = simulate_sweep(spec, target, D=9, P=grid, p_route="per_point", **kw)
     np.testing.assert_allclose(nested.losses, primal.losses, rtol=1e-10, atol=0)
+
+
+def test_auto_route_uses_the_dual_on_a_suffix_and_agrees():
+    # D = 16, S = 400: the primal is cheaper just above D (P = 17, 20: flop model by hand,
+    # about 3.9e5 and 5.4e5 against the dual's 7.4e5), the dual further out
+    spec, grid = PowerLawSpectrum(2.0, size=400), [8, 17, 20, 26, 40, 64]
+    chosen = [dual_is_cheaper(16, p, 400) for p in grid]
+    assert chosen == [False, False, False, True, True, True]
+    kw = dict(D=16, P=grid, noise=0.1, ridge=1e-3, seeds=2, seed=4)
+    auto = simulate_sweep(spec, Target.power_law(1.5), **kw)
+    assert auto.config["p_route"] == "auto"
+    for route in ("dual", "per_point"):
+        other = simulate_sweep(spec, Target.power_law(1.5), p_route=route, **kw)
+        np.testing.assert_allclose(auto.losses, other.losses, rtol=1e-10, atol=0)
+    # which route ran: the primal points are bitwise those of the per-point route, the dual
+    # ones differ from it by rounding
+    assert np.array_equal(auto.losses[:, :3], other.losses[:, :3])
+    assert not np.array_equal(auto.losses[:, 3:], other.losses[:, 3:])
+
+
+@given(d=st.integers(1, 4000), s=st.integers(1, 10**5), p1=st.integers(1, 10**5),
+       p2=st.integers(1, 10**5))
+def test_dual_choice_is_monotone_in_p(d, s, p1, p2):
+    # the primal cost grows with P and the dual cost does not: once cheaper, always cheaper
+    lo, hi = sorted((p1, p2))
+    if dual_is_cheaper(d, lo, s):
+        assert dual_is_cheaper(d, hi, s)
+    assert not dual_is_cheaper(d, min(lo, d), s)   # never for P <= D
 
 
 def test_top_student_keeps_its_route():
@@ -107,14 +135,15 @@ def test_kernel_form_validation():
         kernel_form_p_sweep(*args, [9], -1.0)
     with pytest.raises(ValueError, match=r"`qt` must have shape \(2, 20, 30\).*got \(2, 19, 30\)"):
         kernel_form_p_sweep(draw.v, draw.qt[:, :19], *args[2:], [9], 0.0)
-    with pytest.raises(ValueError, match=r"`p_route` must be one of"):
-        simulate_sweep(SPEC, Target.isotropic(), D=4, P=[8], p_route="dual")
+    with pytest.raises(ValueError, match=r"`p_route` must be one of \['auto', 'dual', 'per_point'\]"):
+        simulate_sweep(SPEC, Target.isotropic(), D=4, P=[8], p_route="nested")
 
 
 # ------------------------------------------------------------------ determinism and memory
 @pytest.mark.parametrize("ridge", [0.0, 0.01])
 def test_nested_route_bitwise_identical_whatever_the_chunking(ridge):
-    kw = dict(D=7, P=[4, 12, 20, 30], student="projection", ridge=ridge, noise=0.1, seed=3)
+    kw = dict(D=7, P=[4, 8, 12, 20, 30], student="projection", ridge=ridge, noise=0.1, seed=3,
+              p_route="dual")
     runs = [simulate_sweep(SPEC, Target.power_law(1.5), seeds=5, chunk_size=c, **kw)
             for c in (None, 1, 2, 3)]
     for other in runs[1:]:
@@ -141,13 +170,14 @@ def test_nested_route_stays_within_the_chunk_memory_estimate():
 
 # ------------------------------------------------------------------ flags
 def test_peak_and_ill_conditioning_flags_on_the_nested_route():
-    res = simulate_sweep(SPEC, Target.isotropic(), D=20, P=[21, 22, 23, 24, 40], seeds=3)
+    res = simulate_sweep(SPEC, Target.isotropic(), D=20, P=[21, 22, 23, 24, 40], seeds=3,
+                         p_route="dual")
     assert res.flags.tolist() == [True, True, True, False, False]
     assert "mean loss is infinite" in res.flag_reasons[0]
     assert "infinite variance" in res.flag_reasons[1]
     # eigenvalues down to 1e-40: Z's singular values span far more than COND_LIMIT
     spec = ArraySpectrum(np.logspace(0, -40, 12))
-    bad = simulate_sweep(spec, Target.isotropic(), D=6, P=[10, 12], seeds=2)
+    bad = simulate_sweep(spec, Target.isotropic(), D=6, P=[10, 12], seeds=2, p_route="dual")
     assert bad.cond.min() > COND_LIMIT
     assert bad.flags.all() and all("ill-conditioned" in w for w in bad.flag_reasons)
 
@@ -185,6 +215,6 @@ def test_nested_equals_per_point_property(s, b, a, ridge, noise, seed, data):
     assume(pool)
     grid = sorted(data.draw(st.sets(st.sampled_from(pool), min_size=1, max_size=4), label="P"))
     kw = dict(student="projection", ridge=ridge, noise=noise, seeds=2, seed=seed)
-    nested = simulate_sweep(spec, target, D=d, P=grid, **kw)
+    nested = simulate_sweep(spec, target, D=d, P=grid, p_route="dual", **kw)
     primal = simulate_sweep(spec, target, D=d, P=grid, p_route="per_point", **kw)
     np.testing.assert_allclose(nested.losses, primal.losses, rtol=1e-8, atol=1e-300)

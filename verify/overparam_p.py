@@ -38,7 +38,24 @@ import numpy as np
 
 from asymptotics._validation import check_real, check_sorted_int_grid
 
-__all__ = ["kernel_form_p_sweep"]
+__all__ = ["dual_is_cheaper", "kernel_form_p_sweep"]
+
+
+def dual_is_cheaper(d: int, p: int, s: int) -> bool:
+    """Whether grid point ``P > D`` costs fewer flops by the dual than by the primal route.
+
+    Flop models per seed and point (leading terms; each was checked against timings with one
+    BLAS thread, see docs/simulator.md §7): dual ``6 S D^2 + 30 D^3`` (three ``S x D`` products
+    and a ``D x D`` SVD; the running sums are shared by the sweep); primal (SIM.10)
+    ``2 P^2 S + 4 P^3 + 4 D P^2 + 8 P D^2 + 22 D^3`` (``Phi_P``, the triangular solves for
+    ``Sigma_theta``, the SVD of ``Z`` and its rotations). The dual wins unless
+    ``D < P < ~1.3 D``; the primal cost grows with ``P``, so the dual points form a suffix.
+    """
+    if p <= d:
+        return False
+    dual = 6.0 * s * d * d + 30.0 * d**3
+    primal = 2.0 * p * p * s + 4.0 * p**3 + 4.0 * d * p * p + 8.0 * p * d * d + 22.0 * d**3
+    return dual < primal
 
 
 def _check_shapes(v: np.ndarray, qt: np.ndarray, r: np.ndarray, n: np.ndarray,
@@ -106,6 +123,7 @@ def _one_seed(v: np.ndarray, qt: np.ndarray, r: np.ndarray, n: np.ndarray, power
     l_sum = np.zeros((s, d))                          # sum_k v_k^T y_k = P L_P
     x_sum = np.zeros((s, d))                          # sum_k q_k n_k^T = Xt_P^T
     tr_phi = np.cumsum(phi_diag[:p_hi])
+    sqrt_p = np.sqrt(powers)
     res = np.empty((3, len(grid)))
     start = 0
     for j, p in enumerate(grid):
@@ -120,11 +138,11 @@ def _one_seed(v: np.ndarray, qt: np.ndarray, r: np.ndarray, n: np.ndarray, power
             inv = 1.0 / (s2 + ridge)
             cond = np.sqrt((s2[0] + ridge) / (s2[-1] + ridge))
         hw = ((l_sum / p) @ wt.T) * inv                              # H_P W
-        xw = x_sum @ wt.T                                             # Xt_P^T W
-        pxw = powers[:, None] * xw                                    # D_p Xt_P^T W
         with np.errstate(invalid="ignore", over="ignore"):
-            cross = np.einsum("se,se->", hw, pxw)                     # Tr[H Xt D_p]
-            quad = np.einsum("ef,ef->", hw.T @ hw, xw.T @ pxw)        # Tr[H^T H Xt D_p Xt^T]
+            cross = np.einsum("ed,ed->", hw.T @ (powers[:, None] * x_sum), wt)  # Tr[H Xt D_p]
+            sx = sqrt_p[:, None] * x_sum
+            g_xx = wt @ (sx.T @ sx) @ wt.T                            # W^T Xt D_p Xt^T W
+            quad = np.einsum("ef,ef->", hw.T @ hw, g_xx)              # Tr[H^T H Xt D_p Xt^T]
             res[0, j] = tr_phi[p - 1] - 2.0 * cross + quad            # docs/simulator.md (SIM.13)
             res[1, j] = np.einsum("se,se->", hw, hw)                  # ||H_P||_F^2
         res[2, j] = cond

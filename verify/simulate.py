@@ -38,12 +38,12 @@ from verify.nested_solves import (
     underparam_d_points,
     underparam_p_sweep,
 )
-from verify.overparam_p import kernel_form_p_sweep
+from verify.overparam_p import dual_is_cheaper, kernel_form_p_sweep
 
 __all__ = ["CHUNK_BUDGET", "COND_LIMIT", "METHOD", "P_ROUTES", "SweepResult", "simulate_sweep", "student_metrics"]
 
 #: Routes for a projection student's ``P > D`` points in a ``P`` sweep (``simulate_sweep``).
-P_ROUTES = ("nested", "per_point")
+P_ROUTES = ("auto", "dual", "per_point")
 
 #: Points whose condition estimate exceeds this are flagged: the relative rounding error of a
 #: QR/SVD based solve is about ``cond * 2.2e-16``, so beyond 1e8 fewer than ~8 digits survive.
@@ -169,7 +169,7 @@ def _student_design(n: np.ndarray, r: np.ndarray) -> np.ndarray:
     return n * r if r.ndim == 1 else n @ r
 
 
-def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise, route="nested"):
+def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise, route="auto"):
     """Losses and condition estimates ``(c, n_points)`` for one chunk of seeds."""
     c = draw.n.shape[0]
     bias = np.zeros((c, len(grid)))
@@ -203,8 +203,11 @@ def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise, route="nested")
             p_under = [grid[j] for j in under]
             fac[:, under], cond[:, under] = underparam_p_sweep(draw.n[:, :, :p_under[-1]],
                                                                p_under)
-        dual = ([j for j, p in enumerate(grid) if p > d]
-                if route == "nested" and not draw.diagonal else [])
+        if draw.diagonal or route == "per_point":
+            dual = []
+        else:
+            dual = [j for j, p in enumerate(grid) if p > d and (
+                route == "dual" or dual_is_cheaper(d, p, design.size))]
         if dual:                                                   # docs/simulator.md (SIM.13)
             bias[:, dual], fac[:, dual], cond[:, dual] = kernel_form_p_sweep(
                 draw.v, draw.qt, draw.r, draw.n, design.powers, draw.phi_diag,
@@ -245,7 +248,7 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
                    D: int | Sequence[int], P: int | Sequence[int] | None,
                    student: str = "projection", ridge: float = 0.0, noise: float = 0.0,
                    seeds: int = 8, seed: int = 0, chunk_size: int | None = None,
-                   p_route: str = "nested") -> SweepResult:
+                   p_route: str = "auto") -> SweepResult:
     """Exact-average losses of least squares over a grid of ``D`` or ``P`` and many seeds.
 
     Parameters
@@ -262,10 +265,12 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
     chunk_size : seeds processed together (memory); never changes a number. Default: as many
         as fit in about 1 GiB of working arrays (:data:`CHUNK_BUDGET`).
     p_route : how a projection student's ``P > D`` points of a ``P`` sweep are computed:
-        ``"nested"`` (default, the ``D x D`` dual in one pass over the projection's rows,
-        docs/simulator.md (SIM.13)) or ``"per_point"`` (the ``P x P`` primal route per grid
-        point, docs/simulator.md (SIM.10); kept as an independent check and benchmark
-        baseline). Both give the same numbers to rounding.
+        ``"dual"`` (the ``D x D`` dual, all such points from one pass over the projection's
+        rows, docs/simulator.md (SIM.13)), ``"per_point"`` (the ``P x P`` primal route per
+        grid point, docs/simulator.md (SIM.10); an independent check and benchmark baseline)
+        or ``"auto"`` (default: per point, whichever costs fewer flops,
+        :func:`verify.overparam_p.dual_is_cheaper`; the primal only for ``D < P < ~1.3 D``).
+        All give the same numbers to rounding.
 
     Returns
     -------
