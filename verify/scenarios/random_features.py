@@ -122,7 +122,7 @@ def duality(axis: str) -> Scenario:
         # the loss of this target is dominated by a few modes: seed variance is high
         return _run_rf(name=f"rf-duality-break-{axis}", regime=law.regime, derivation=law,
                        spectrum=spec, target=Target.power_law(DUALITY["a"]),
-                       student="projection", seeds=4 * z["seeds"], seed=seed,
+                       student="projection", seeds=2 * z["seeds"], seed=seed,
                        predicted=predicted, **kw)
 
     return Scenario(f"rf-duality-break-{axis}",
