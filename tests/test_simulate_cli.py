@@ -52,3 +52,15 @@ def test_usage_errors_exit_2_with_one_line(argv, match, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert re.search(match, err), err
+
+
+@pytest.mark.parametrize("route", ["dual", "per_point"])
+def test_p_route_option_reaches_the_library(capsys, route):
+    argv = ["simulate", "--S", "64", "--D", "8", "--P", "9,16,40", "--noise", "0.1",
+            "--seeds", "2", "--p-route", route, "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    ref = simulate_sweep(PowerLawSpectrum(2.0, size=64), Target.isotropic(), D=8,
+                         P=[9, 16, 40], noise=0.1, seeds=2, p_route=route)
+    assert out["config"]["p_route"] == route
+    np.testing.assert_array_equal(np.array(out["losses"]), ref.losses)

@@ -7,7 +7,9 @@ teacher weights, the label noise, the student-invisible part of the training inp
 test distribution (docs/simulator.md (SIM.5)). Only the projection and the student-visible
 training design are drawn (verify.gaussian_design). The sweep nests: the grid's points use
 the first ``D`` rows / first ``P`` columns of the largest draw, and the ridgeless routes get
-every point from one factorization per seed (verify.nested_solves).
+every point from one factorization per seed (verify.nested_solves); a projection student's
+``P > D`` points of a ``P`` sweep (ridge or not) come from one pass over the projection's rows
+in the ``D x D`` dual (verify.overparam_p, docs/simulator.md (SIM.13)).
 
 Randomness: seed ``k`` of the sweep uses stream ``SeedSequence(seed).spawn(seeds)[k]``, so
 the numbers are bitwise the same whatever ``chunk_size``.
@@ -269,7 +271,7 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
         rows, docs/simulator.md (SIM.13)), ``"per_point"`` (the ``P x P`` primal route per
         grid point, docs/simulator.md (SIM.10); an independent check and benchmark baseline)
         or ``"auto"`` (default: per point, whichever costs fewer flops,
-        :func:`verify.overparam_p.dual_is_cheaper`; the primal only for ``D < P < ~1.3 D``).
+        ``verify.overparam_p.dual_is_cheaper``; the primal only for ``D < P < ~1.3 D``).
         All give the same numbers to rounding.
 
     Returns

@@ -40,6 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="root seed (0)")
     parser.add_argument("--chunk-size", type=int, default=None,
                         help="seeds per batch (memory only; never changes a number)")
+    parser.add_argument("--p-route", choices=("auto", "dual", "per_point"), default="auto",
+                        help="route for a projection student's P > D points of a P sweep: the "
+                             "nested D x D dual, the per-point primal, or auto (cheaper; "
+                             "default); never changes a number beyond rounding")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -71,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     d, p = _axes(args)
     res = simulate_sweep(spectrum, target, D=d, P=p, student=args.student, ridge=args.ridge,
                          noise=args.noise, seeds=args.seeds, seed=args.seed,
-                         chunk_size=args.chunk_size)
+                         chunk_size=args.chunk_size, p_route=args.p_route)
     if args.json:
         print(dumps(res))
         return 0
