@@ -53,9 +53,9 @@ def _decay_exponent(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
 
 def _torus(kernel: str, dim: int, density: sp.Expr, extra_steps: tuple = ()) -> Derivation:
     dd = sp.Integer(dim)
-    count = _ball_volume(dd) * R**dd  # (KS.2) lattice modes with |n| <= R
+    count = _ball_volume(dd) * R**dd  # docs/theory/kernel_spectra.md (KS.2)
     radius = sp.solve(sp.Eq(count, N), R)[0]
-    lam_N = density.subs(_omega, radius)  # (KS.3)
+    lam_N = density.subs(_omega, radius)  # docs/theory/kernel_spectra.md (KS.3)
     q = _decay_exponent(lam_N, N)
     alpha = sp.oo if q == sp.oo else sp.simplify(q - 1)
     steps = (*extra_steps, ("spectral density (eigenvalue of the mode n, |n| = omega)", density),

@@ -195,8 +195,8 @@ def _twonn(Xu, ks, bootstrap, rng_boot, rng_scan):
 def _mle(Xu, ks, bootstrap, rng_boot):
     T = knn.neighbor_distances(Xu, int(ks[-1]))
     inv = knn.mle_inverse_estimates(T, ks)  # (n, K): per-point 1/m_k(x), (ID.3)
-    m_k = knn.inverse_of_mean(inv.mean(axis=0))  # MacKay–Ghahramani, (ID.4)
-    d = float(m_k.mean())  # Levina–Bickel average over k, (ID.5)
+    m_k = knn.inverse_of_mean(inv.mean(axis=0))  # MacKay–Ghahramani, docs/dimension.md (ID.4)
+    d = float(m_k.mean())  # Levina–Bickel average over k, docs/dimension.md (ID.5)
     boot = knn.inverse_of_mean(knn.bootstrap_means(inv, bootstrap, rng_boot)).mean(axis=1)
     return d, boot, {int(kk): float(m) for kk, m in zip(ks, m_k, strict=True)}
 

@@ -270,7 +270,7 @@ def nn_moment_exact(d: int, D: Any, k: float) -> np.ndarray:
 
     D = np.asarray(D, dtype=np.float64)
     log_vd = (d / 2) * math.log(math.pi) - math.lgamma(d / 2 + 1)  # unit-ball volume V_d
-    return np.exp(-(k / d) * log_vd + math.lgamma(1 + k / d)  # THEORY §2.7, (LM.11)
+    return np.exp(-(k / d) * log_vd + math.lgamma(1 + k / d)  # docs/laboratory_manifolds.md (LM.11)
                   + gammaln(D + 1) - gammaln(D + 1 + k / d))
 
 

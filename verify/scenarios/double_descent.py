@@ -73,8 +73,8 @@ def _run(*, ridge: float, quick: bool, seed: int, predicted: float | None) -> Sc
         checks = {"finite": (finite, "every simulated and predicted loss is finite")}
         rel_tol = 0.03
         what = "ridge"
-    shift = theory_shift(x, theory[over], pred.value)                           # (VR.1)
-    band = 2.0 * rel_tol / float(np.log(x[-1] / x[0]))                          # (VR.2)
+    shift = theory_shift(x, theory[over], pred.value)                           # docs/verification.md (VR.1)
+    band = 2.0 * rel_tol / float(np.log(x[-1] / x[0]))                          # docs/verification.md (VR.2)
     reason = (f"(VR.1) shift {shift:+.3g} = slope of the {what} deterministic equivalent on "
               f"this x-grid minus {pred.value:g}; (VR.2) band 2 rel_tol/ln(range); value "
               f"tolerance {rel_tol:g}"

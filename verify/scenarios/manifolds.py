@@ -46,7 +46,7 @@ def richardson_band(x: np.ndarray, mean: np.ndarray, d: int) -> tuple[float, flo
     second = fit_power_law(x[n - h:], mean[n - h:]).alpha
     whole = fit_power_law(x, mean).alpha
     ratio = math.sqrt(x[n - h] * x[-1]) / math.sqrt(x[0] * x[h - 1])
-    extrapolated = second - (first - second) / (ratio ** (1.0 / d) - 1.0)        # (VR.3)
+    extrapolated = second - (first - second) / (ratio ** (1.0 / d) - 1.0)        # docs/verification.md (VR.3)
     return first, second, abs(whole - extrapolated)
 
 

@@ -49,7 +49,7 @@ def _run_rf(*, name: str, regime: str, derivation: Any, spectrum: PowerLawSpectr
     theory = learning_curve_float(d_arr, p_arr, spectrum, target, ridge=ridge,
                                   student=student)
     pred = float(derivation.value) if predicted is None else predicted
-    # (VR.1) compare at the theory's own slope on this grid (a signed shift); the band is
+    # docs/verification.md (VR.1)-(VR.2): compare at the theory's own slope on this grid (a signed shift); the band is
     # (VR.2) the largest slope change deviations within the value tolerance can make
     shift = theory_shift(x, theory, float(derivation.value), offset=offset)
     band = 2.0 * rel_tol / float(np.log(x[-1] / x[0]))

@@ -65,11 +65,11 @@ def _scenario(name: str) -> Scenario:
         half_fit = fit_power_law(x, seeds_losses=half, rng=np.random.default_rng(seed + 1))
         diff = abs(full_fit.alpha - half_fit.alpha)
         diff_se = float(np.hypot(full_fit.alpha_stderr, half_fit.alpha_stderr))
-        bias = (diff + 2.0 * diff_se) / (2**0.5 - 1)  # (VR.4), upper 2-sigma bound
+        bias = (diff + 2.0 * diff_se) / (2**0.5 - 1)  # docs/verification.md (VR.4)
         exact = empirical_spectrum(kernel, domain, d, 4 * n, method=exact_method,
                                    nu=params.get("nu", 1.5)).eigenvalues
         exact_fit = fit_power_law(ranks.astype(float), exact[ranks - 1])
-        shift = exact_fit.alpha - pred.value                                        # (VR.1)
+        shift = exact_fit.alpha - pred.value                                        # docs/verification.md (VR.1)
         band = bias
         reason = (f"(VR.1) shift {shift:+.3f}: slope {exact_fit.alpha:.3f} of the exact operator "
                   f"spectrum ({exact_method}) on ranks {lo}-{hi}; (VR.4) band = sample-size "
