@@ -22,12 +22,19 @@ from asymptotics.variance import variance_limited
 from verify.scenarios.base import Curve, Scenario, ScenarioOutcome, assess, theory_shift
 from verify.simulate import simulate_sweep
 
-__all__ = ["SCENARIOS"]
+__all__ = ["SCENARIOS", "finite_size_tolerance"]
 
 # VR.2: the deterministic equivalent is exact as D, P -> inf; at the sizes simulated here
 # its relative error is of order 1/min(D, P, |D - P|) (THEORY §2.4: "finite-size corrections
-# of relative order 1/|N - n|"). The value check allows max(k_sigma * stderr, REL_TOL).
+# of relative order 1/|N - n|"). The value check allows max(k_sigma * stderr, rel_tol) with
+# rel_tol = max(REL_TOL, 1/min(D, P, |D - P|) over the grid).
 REL_TOL = 0.03
+
+
+def finite_size_tolerance(D: np.ndarray, P: np.ndarray) -> float:
+    """``max(REL_TOL, 1 / min(D, P, |D - P|))`` over the grid (P = inf: kernel limit)."""
+    sizes = np.concatenate([D, P[np.isfinite(P)], np.abs(D - P)[np.isfinite(P)]])
+    return max(REL_TOL, 1.0 / float(sizes.min()))
 K_SIGMA = 4.0
 
 
@@ -37,7 +44,7 @@ def _geom(lo: int, hi: int, n: int) -> list[int]:
 
 def _run_rf(*, name: str, regime: str, derivation: Any, spectrum: PowerLawSpectrum,
             target: Target, D: Any, P: Any, student: str, seeds: int, seed: int,
-            offset: bool = False, ridge: float = 0.0, rel_tol: float = REL_TOL,
+            offset: bool = False, ridge: float = 0.0,
             predicted: float | None = None) -> ScenarioOutcome:
     started = time.perf_counter()
     sweep = simulate_sweep(spectrum, target, D=D, P=P, student=student, ridge=ridge,
@@ -49,6 +56,7 @@ def _run_rf(*, name: str, regime: str, derivation: Any, spectrum: PowerLawSpectr
     theory = learning_curve_float(d_arr, p_arr, spectrum, target, ridge=ridge,
                                   student=student)
     pred = float(derivation.value) if predicted is None else predicted
+    rel_tol = finite_size_tolerance(d_arr, p_arr)
     # docs/verification.md (VR.1)-(VR.2): compare at the theory's own slope on this grid (a signed shift); the band is
     # (VR.2) the largest slope change deviations within the value tolerance can make
     shift = theory_shift(x, theory, float(derivation.value), offset=offset)
@@ -57,7 +65,7 @@ def _run_rf(*, name: str, regime: str, derivation: Any, spectrum: PowerLawSpectr
               f"this grid (S={spectrum.size}) minus the asymptotic exponent; (VR.2) band "
               f"2 rel_tol/ln(range) for its {rel_tol:g} accuracy")
     curve = Curve.from_losses(x, sweep.losses, xlabel=axis, method=sweep.method)
-    config = {"b": spectrum.b, "S": spectrum.size, "target": repr(target), "D": D, "P": P,
+    config = {"b": spectrum.b, "S": spectrum.size, "target": repr(target), "D": D, "P": P, "rel_tol": rel_tol,
               "student": student, "ridge": ridge, "seeds": seeds, "offset_fit": offset}
     return assess(name=name, regime=regime, derivation=derivation, curve=curve, band=band,
                   band_reason=reason, config=config, started=started, seed=seed,
@@ -152,8 +160,8 @@ def variance_width() -> Scenario:
     """Projection student at fixed D = 16, P >> D: L(P) - L(P=inf) ~ 1/P (Theorem 1)."""
 
     def run(quick: bool, seed: int, predicted: float | None = None) -> ScenarioOutcome:
-        S = 256 if quick else 512
-        P = _geom(128, 256, 4) if quick else _geom(128, 512, 6)
+        S = 512 if quick else 1024
+        P = _geom(128, 512, 5) if quick else _geom(128, 1024, 7)
         spec = PowerLawSpectrum(2.0, size=S)
         law = variance_limited("squared", axis="width")
         return _run_rf(name="variance-limited-P", regime=law.regime, derivation=law,
@@ -162,7 +170,7 @@ def variance_width() -> Scenario:
                        predicted=predicted)
 
     return Scenario("variance-limited-P", "variance-limited (width)",
-                    "projection student, D = 16, P from 128 to 512: offset fit, alpha_W = 1",
+                    "projection student, D = 16, P from 128 to 1024: offset fit, alpha_W = 1",
                     run)
 
 
