@@ -110,6 +110,10 @@ def loglog_figure(x: object, mean: object, stderr: object, *,
     ax.set_ylim(bottom=bottoms.min() / 1.3)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_title(title, fontsize="medium")
+    from matplotlib.ticker import NullFormatter
+    step = max(1, -(-len(x) // 7))          # at most 7 labels: one per measured size
+    ax.set_xticks(x[::step], [f"{v:g}" for v in x[::step]], fontsize="small")
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.legend(fontsize="small")
     return fig

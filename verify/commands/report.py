@@ -38,8 +38,11 @@ def _figures(outcomes):
         figs[o.name] = loglog_figure(
             o.curve.x, o.curve.mean, o.curve.stderr, predicted_curve=o.predicted_curve,
             predicted_slope=o.exponent.predicted, fit=o.fit,
-            title=f"{o.name}: predicted {o.exponent.predicted:.4g}, "
-                  f"measured {o.fit.alpha:.4g}", xlabel=o.curve.xlabel, ylabel="loss")
+            title=f"{o.name}\npredicted {o.exponent.predicted:.4g}"
+                  + (f" ({o.exponent.predicted + o.exponent.shift:.4g} on this window)"
+                     if o.exponent.shift else "")
+                  + f", measured {o.fit.alpha:.4g}", xlabel=o.curve.xlabel,
+            ylabel=o.curve.ylabel)
     return figs
 
 

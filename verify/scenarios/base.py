@@ -52,15 +52,17 @@ class Curve:
     stderr: tuple[float, ...]
     xlabel: str
     method: str
+    ylabel: str = "loss"
 
     @classmethod
     def from_losses(cls, x: Sequence[float], losses: np.ndarray, *, xlabel: str,
-                    method: str) -> Curve:
+                    method: str, ylabel: str = "loss") -> Curve:
         losses = np.asarray(losses, dtype=float)
         n = losses.shape[0]
         mean = losses.mean(axis=0)
         stderr = losses.std(axis=0, ddof=1) / math.sqrt(n) if n > 1 else np.zeros_like(mean)
-        return cls(tuple(float(v) for v in x), losses, tuple(mean), tuple(stderr), xlabel, method)
+        return cls(tuple(float(v) for v in x), losses, tuple(mean), tuple(stderr), xlabel, method,
+                   ylabel)
 
 
 @dataclass(frozen=True)

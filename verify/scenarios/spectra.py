@@ -74,7 +74,7 @@ def _scenario(name: str) -> Scenario:
         reason = (f"(VR.1) shift {shift:+.3f}: slope {exact_fit.alpha:.3f} of the exact operator "
                   f"spectrum ({exact_method}) on ranks {lo}-{hi}; (VR.4) band = sample-size "
                   f"bias estimate")
-        curve = Curve.from_losses(x, eig, xlabel="rank i",
+        curve = Curve.from_losses(x, eig, xlabel="rank i", ylabel="eigenvalue of K/n",
                                   method=f"eigenvalues of K/n, n = {n} sampled points per seed")
         config = {"kernel": kernel, "domain": domain, "d": d, "n": n, "seeds": seeds,
                   "ranks": ranks, "params": params, "exact_method": exact_method}
