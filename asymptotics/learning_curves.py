@@ -217,7 +217,7 @@ def solve_kappa(D: float, P: float, spectrum: PowerLawSpectrum | ArraySpectrum,
     D = check_real("D", D, ge=1.0)
     P = check_real("P", P, ge=1.0, allow_inf=True)
     ridge = check_real("ridge", ridge, ge=0.0)
-    dps = check_int("dps", dps, minimum=5)
+    dps = check_int("dps", dps, minimum=5, maximum=10_000)
     model = prepare_model(spectrum, target if target is not None else Target.power_law(2.0))
     S = len(model.lam) if model.kind == "array" else (model.size or math.inf)
     if ridge == 0 and min(D, P) >= S:
@@ -259,7 +259,7 @@ def learning_curve(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
     LearningCurve
     """
     Da, Pa, model, ridge, noise, student = _iv(D, P, spectrum, target, ridge, noise, student)
-    dps = check_int("dps", dps, minimum=5)
+    dps = check_int("dps", dps, minimum=5, maximum=10_000)
     Da, Pa = Da.ravel(), Pa.ravel()
     _, kf = _float_path(model, Da, Pa, ridge, noise, student)
     first = _mp_path(model, Da, Pa, ridge, noise, student, list(kf), dps + _GUARD, 0)
