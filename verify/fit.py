@@ -348,6 +348,8 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
     (x, y, y_err, win, offset, seeds, confidence,
      n_resamples) = _fit_iv(x, y, y_err, window, offset, seeds_losses, confidence, n_resamples)
     initial = _initial_iv(initial, offset)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        check_int("rng", rng, minimum=0)  # validated even when no bootstrap will use it
     core = _offset_fit(x, y, y_err, initial) if offset else _linear_fit(x, y, y_err)
     alpha, stderr, dof, num = core["alpha"], core["stderr"], core["dof"], core["numerical"]
     seed, n_seeds, used_resamples, se = None, 0, 0, stderr
