@@ -29,6 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ignore checkpoints of an earlier interrupted run")
     parser.add_argument("--json", action="store_true",
                         help="print the results as JSON instead of the table")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS threads (default 1: the suite is many small factorizations, "
+                             "and oversubscribed BLAS threads made it 18x slower on a shared "
+                             "2-core machine)")
 
 
 def _figures(outcomes):
@@ -57,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from verify.scenarios.runner import run_suite, select
 
     seed = check_int("seed", args.seed, minimum=0)
+    threads = check_int("threads", args.threads, minimum=1)
     scenarios = suite()
     if args.list:
         for s in scenarios.values():
@@ -80,15 +85,18 @@ def run(args: argparse.Namespace) -> int:
     if args.fresh and ckpt.exists():
         for f in ckpt.glob("*.pkl"):
             f.unlink()
+    from threadpoolctl import threadpool_limits
     started = time.perf_counter()
-    with ProgressBar(len(chosen), "verify") as bar:
+    with threadpool_limits(limits=threads, user_api="blas"), \
+            ProgressBar(len(chosen), "verify") as bar:
         result = run_suite(chosen, quick=args.quick, seed=seed, checkpoint_dir=ckpt,
                            on_done=lambda name: bar.update(1))
     elapsed = time.perf_counter() - started
     outcomes = result.outcomes
     rows = [o.row for o in outcomes]
     records = {o.name: o.record() for o in outcomes}
-    config = {"quick": args.quick, "seed": seed, "scenarios": [s.name for s in chosen],
+    config = {"quick": args.quick, "seed": seed, "blas_threads": threads,
+              "scenarios": [s.name for s in chosen],
               "elapsed_s": elapsed, "errors": result.errors,
               "n_from_checkpoint": result.n_cached}
     figures = _figures(outcomes) if figures_wanted and outcomes else {}
