@@ -57,7 +57,7 @@ def _scenario(case: str, d: int) -> Scenario:
     def run(quick: bool, seed: int, predicted: float | None = None) -> ScenarioOutcome:
         started = time.perf_counter()
         lo = 125 * 2 ** max(0, d - 2) if d < 6 else 1000
-        n_points = 5 if quick else 6
+        n_points = 5 if quick else 7
         D = [lo * 2**k for k in range(n_points)]
         seeds = 4 if quick else 6
         n_test = 500 if quick else 1000

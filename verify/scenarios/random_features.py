@@ -77,7 +77,7 @@ def _run_rf(*, name: str, regime: str, derivation: Any, spectrum: PowerLawSpectr
 def _sizes(quick: bool) -> dict[str, Any]:
     if quick:
         return {"S": 1024, "seeds": 4, "D": _geom(32, 256, 5), "P": _geom(16, 128, 5)}
-    return {"S": 2048, "seeds": 8, "D": _geom(32, 512, 9), "P": _geom(16, 256, 9)}
+    return {"S": 2048, "seeds": 16, "D": _geom(32, 512, 9), "P": _geom(16, 256, 9)}
 
 
 def resolution_data(alpha_K: float) -> Scenario:
@@ -150,7 +150,7 @@ def variance_data() -> Scenario:
         law = variance_limited("squared", axis="data")
         return _run_rf(name="variance-limited-D", regime=law.regime, derivation=law,
                        spectrum=spec, target=Target.isotropic(), D=D, P=16, student="top",
-                       seeds=4 if quick else 8, seed=seed, offset=True, predicted=predicted)
+                       seeds=4 if quick else 16, seed=seed, offset=True, predicted=predicted)
 
     return Scenario("variance-limited-D", "variance-limited (data)",
                     "top-16 student, D from 256 to 2048: offset power-law fit, alpha_D = 1", run)
@@ -166,7 +166,7 @@ def variance_width() -> Scenario:
         law = variance_limited("squared", axis="width")
         return _run_rf(name="variance-limited-P", regime=law.regime, derivation=law,
                        spectrum=spec, target=Target.isotropic(), D=16, P=P,
-                       student="projection", seeds=4 if quick else 8, seed=seed, offset=True,
+                       student="projection", seeds=8 if quick else 32, seed=seed, offset=True,
                        predicted=predicted)
 
     return Scenario("variance-limited-P", "variance-limited (width)",

@@ -44,7 +44,7 @@ def _scenario(name: str) -> Scenario:
         started = time.perf_counter()
         # n is not reduced in quick mode: below ~1000 points the sample estimator's tail bias
         # (VR.4) is larger than its Richardson estimate (measured: Laplace on T^2, n = 600)
-        n = 1200
+        n = 1200 if quick else 2400
         seeds = 3 if quick else 4
         lo, hi = n // 100, n // 20           # past the head, far from the floor at rank ~ n
         ranks = np.unique(np.round(np.geomspace(lo, hi, 12)).astype(int))
