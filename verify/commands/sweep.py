@@ -20,6 +20,8 @@ import argparse
 import dataclasses
 import importlib
 import json
+import os
+import shutil
 import sys
 from typing import Any
 
@@ -254,6 +256,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"`--chunksize` must be a positive integer; got {args.chunksize}")
     progress = None if args.json else (lambda p: print(_line(p), flush=True))
     executor, client = _executor(args)
+    fresh_cache = not os.path.exists(args.cache)
     try:
         sweep = run_sweep(task, configs, executor=executor, cache_dir=args.cache,
                           progress=progress, chunksize=args.chunksize)
@@ -261,6 +264,8 @@ def run(args: argparse.Namespace) -> int:
         cause = exc.__cause__
         line = f"{exc}; {type(cause).__name__}: {cause}".replace("\n", " ")
         if isinstance(cause, ValueError | TypeError):
+            if fresh_cache and not any(files for _, _, files in os.walk(args.cache)):
+                shutil.rmtree(args.cache, ignore_errors=True)  # a usage error leaves no file
             raise UsageError(line) from None  # a bad configuration: exit 2
         print(f"verify sweep: error: {line}", file=sys.stderr)
         return 1
