@@ -64,6 +64,9 @@ def _scenario(args: argparse.Namespace) -> dict:
     if alpha_K is not None:
         check_real("alpha_K", alpha_K, gt=0)
         b = 1.0 + alpha_K
+    from asymptotics._validation import check_choice
+    from asymptotics.resolution import MODELS
+    check_choice("model", args.model, MODELS)  # validated even when no --d uses it
     if args.kernel is not None and d is None:
         raise ValueError("`d` must be given with `kernel` (the manifold dimension); got None")
     return {"d": d, "b": b, "a": a, "loss": args.loss, "model": args.model,
