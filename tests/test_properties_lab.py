@@ -63,3 +63,22 @@ def test_permuting_training_rows_changes_nothing(data, d, p, ridge, diag_sig):
     b2, n2, _ = dual_or_primal_point(z[:, perm, :], lam_z, sig, ridge)
     np.testing.assert_allclose(b2, b1, rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(n2, n1, rtol=1e-8, atol=1e-12)
+
+
+@given(log_a=st.floats(-30, 30), alpha=st.floats(0.01, 10.0), lo=st.floats(0, 3),
+       span=st.floats(1, 6), n=st.integers(3, 40))
+def test_fit_recovers_exact_power_laws_over_wide_ranges(log_a, alpha, lo, span, n):
+    """Extends tests/test_fit.py (a in [1e-3, 1e3], alpha in [0.1, 3], one grid) to prefactors
+    1e-30..1e30, exponents 0.01..10 and random grids of 3-40 points over 1-6 decades."""
+    from verify.fit import fit_power_law
+
+    x = np.geomspace(10.0**lo, 10.0 ** (lo + span), n)
+    y = 10.0**log_a * x ** (-alpha)
+    assume_finite = np.isfinite(y).all() and (y > 0).all() and (y > 1e-300).all()
+    if not assume_finite:
+        return
+    f = fit_power_law(x, y)
+    # rounding of log(y) ~ 1e-16 * |log y| <= 1e-16 * 760 spread over >= 1 decade
+    assert abs(f.alpha - alpha) < 1e-9 * max(1.0, alpha)
+    assert f.alpha_ci[0] <= alpha <= f.alpha_ci[1]
+    np.testing.assert_allclose(f.prefactor, 10.0**log_a, rtol=1e-8)
