@@ -235,12 +235,18 @@ def test_learning_curve_junk_never_escapes(bad, which):
         assert not np.isnan(out).any()
 
 
-@given(b=junk, a=junk)
+# arbitrary floats > 1 are not junk for rf_exponents, and long-decimal ones hang sympy (see
+# docs/testing.md, "Known and not fixed"): the junk here is invalid by construction
+junk_exponent = st.one_of(st.none(), st.booleans(), st.text(max_size=5),
+                          st.sampled_from([NAN, INF, -INF, 1.0, 0.5, 0.0, -3.0]),
+                          st.floats(-1e6, 1.0), st.lists(st.integers(), max_size=3))
+
+
+@given(b=junk_exponent, a=junk_exponent)
 def test_rf_exponents_junk(b, a):
-    try:
+    with pytest.raises((ValueError, TypeError)) as info:
         A.rf_exponents(b, a)
-    except (ValueError, TypeError) as exc:
-        assert _names_param(str(exc), "b") or _names_param(str(exc), "a"), str(exc)
+    assert _names_param(str(info.value), "b") or _names_param(str(info.value), "a")
 
 
 # ------------------------------------------------------------------ regressions found by this suite
