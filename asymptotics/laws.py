@@ -36,13 +36,24 @@ _s = sp.Symbol("s", positive=True)
 _SOURCE = "THEORY §2.2, §2.4; Bahri et al. Eq. (3); docs/theory/regimes.md (RG.8)-(RG.11)"
 
 
+#: Largest denominator of an exponent ``a`` or ``b`` that the exact derivation accepts.
+MAX_DENOMINATOR = 10_000
+
+
 def _exponent_iv(name: str, value: object, rule: str) -> sp.Expr:
     if isinstance(value, sp.Basic) and not value.is_number:
         return value
     check_real(name, value)
     if not float(value) > 1:
         raise ValueError(f"`{name}` must be > 1 ({rule}); got {value!r} ({type(value).__name__})")
-    return exact(value)
+    value_exact = exact(value)
+    if isinstance(value_exact, sp.Rational) and value_exact.q > MAX_DENOMINATOR:
+        # sympy's automatic evaluation of powers like (p/q)**(r/s) with such denominators
+        # ran for minutes (found by the fuzz suite): refuse instead of hanging
+        raise ValueError(f"`{name}` must be a rational with denominator <= {MAX_DENOMINATOR} "
+                         f"for an exact derivation (round it, e.g. {float(value):.4g}); got "
+                         f"{value!r}, read as {value_exact}")
+    return value_exact
 
 
 def _b_iv(b: object) -> sp.Expr:
@@ -59,6 +70,15 @@ def _generic_beta(shift: int) -> sp.Expr:
     return sp.integrate(u ** (_s - 1) / (1 + u) ** shift, (u, 0, sp.oo), conds="none")
 
 
+def _simplify(expr: sp.Expr) -> sp.Expr:
+    """``sympy.simplify`` unless ``expr`` is a number holding a rational with a large
+    denominator: simplifying ``pi/sin(pi p/q)`` or ``Gamma(p/q)`` for 12-digit ``q`` ran for
+    minutes (found by the fuzz suite); such an exact value is returned as it stands."""
+    if not expr.free_symbols and any(r.q > 10**4 for r in expr.atoms(sp.Rational)):
+        return expr
+    return sp.simplify(expr)
+
+
 @functools.lru_cache(maxsize=512)
 def _beta_integral(shift: int, power: sp.Expr) -> sp.Expr:
     """``int_0^oo u^(power-1) / (1+u)^shift du`` by sympy, for 0 < power < shift."""
@@ -66,7 +86,7 @@ def _beta_integral(shift: int, power: sp.Expr) -> sp.Expr:
     value = generic.subs(_s, power)
     if value.has(sp.nan, sp.zoo):  # removable 0/0 of pi/sin at an integer power
         value = sp.limit(generic, _s, power)
-    return sp.simplify(value)
+    return _simplify(value)
 
 
 def mode_integral(b: object) -> sp.Expr:
@@ -76,13 +96,13 @@ def mode_integral(b: object) -> sp.Expr:
 
 @functools.lru_cache(maxsize=256)
 def _mode_integral(bb: sp.Expr) -> sp.Expr:
-    return sp.simplify(_beta_integral(1, 1 / bb) / bb)  # (RG.8)
+    return _simplify(_beta_integral(1, 1 / bb) / bb)  # (RG.8)
 
 
 def matched_prefactor(b: object) -> sp.Expr:
     """``C_b = I_b^b`` of the matched-teacher law ``E(n) = n kappa_n ~ C_b n^-(b-1)`` (RG.11)."""
     bb = _b_iv(b)
-    return sp.simplify(mode_integral(bb) ** bb)  # (RG.11)
+    return _simplify(mode_integral(bb) ** bb)  # (RG.11)
 
 
 def data_limited_prefactor(a: object, b: object) -> sp.Expr:
@@ -96,7 +116,7 @@ def data_limited_prefactor(a: object, b: object) -> sp.Expr:
         raise ValueError(f"`a` must be < 2b + 1 for the data-limited law n^-(a-1); got a={a}, b={b}"
                          " (for a >= 2b + 1 the law is n^-2b)")
     bias = _beta_integral(2, 2 - t) / bb  # (RG.9) B(kappa) / kappa^t
-    return sp.simplify(bb * bias * mode_integral(bb) ** (aa - 1))
+    return _simplify(bb * bias * mode_integral(bb) ** (aa - 1))
 
 
 def feature_limited_prefactor(a: object, b: object) -> sp.Expr:
@@ -107,7 +127,7 @@ def feature_limited_prefactor(a: object, b: object) -> sp.Expr:
         raise ValueError(f"`a` must be < b + 1 for the feature-limited law N^-(a-1); got a={a}, "
                          f"b={b} (for a >= b + 1 the law is N^-b)")
     resid = _beta_integral(1, 1 - t) / bb  # (RG.10) R(kappa) / kappa^t
-    return sp.simplify(resid * mode_integral(bb) ** (aa - 1))
+    return _simplify(resid * mode_integral(bb) ** (aa - 1))
 
 
 @dataclass(frozen=True)
@@ -138,7 +158,7 @@ def _kappa_steps(bb: sp.Expr, size: sp.Symbol) -> tuple[tuple[str, sp.Expr], ...
 
 def _law(quantity: str, regime: str, law: sp.Expr, size: sp.Symbol, steps: tuple,
          conditions: tuple[str, ...], prefactor: sp.Expr | None) -> Derivation:
-    exponent = sp.simplify(-sp.limit(size * sp.diff(sp.log(law), size), size, sp.oo))
+    exponent = _simplify(-sp.limit(size * sp.diff(sp.log(law), size), size, sp.oo))
     return Derivation(quantity, exponent, prefactor, regime, conditions, _SOURCE,
                       (*steps, (f"loss as a function of {size}", law)))
 
@@ -189,8 +209,8 @@ def _variance(axis: str) -> Derivation:
     else:  # THEORY §1.4: P > D, deterministic equivalent L(D,P) = L(D) P/(P-D)
         excess = limit_loss * P / (P - D) - limit_loss
         size, quantity, regime, cond = P, "alpha_P", "variance-limited (width)", "P > D, D fixed"
-    excess = sp.simplify(excess)
-    exponent = sp.simplify(-sp.limit(size * sp.diff(sp.log(excess), size), size, sp.oo))
+    excess = _simplify(excess)
+    exponent = _simplify(-sp.limit(size * sp.diff(sp.log(excess), size), size, sp.oo))
     other = P if size == D else D
     pref = sp.limit(excess * size, size, sp.oo)
     return Derivation(quantity, exponent, pref, regime,

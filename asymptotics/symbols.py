@@ -14,6 +14,7 @@ exponents the derivations return are exact.
 from __future__ import annotations
 
 import numbers
+from fractions import Fraction
 
 import sympy as sp
 
@@ -62,10 +63,16 @@ kappa = sp.Symbol("kappa", positive=True)
 
 
 def exact(value: object) -> sp.Expr:
-    """Return ``value`` as an exact sympy number (floats via their shortest decimal form).
+    """Return ``value`` as an exact sympy number (floats via their decimal form, 12 digits).
 
     ``exact(1.5) == Rational(3, 2)``, ``exact(0.1) == Rational(1, 10)``; sympy
     expressions pass through unchanged. The caller validates the value first.
+
+    A float is read as its decimal form when that has at most 6 significant digits
+    (``5.7 + 0.4 == 6.1000000000000005`` is read as ``61/10``), and otherwise as the nearest
+    fraction with denominator at most 10**6 (relative change below 1e-12 for the exponents
+    used here): sympy's automatic evaluation of powers such as ``(pi/sin(pi p/q))**(r/s)``
+    ran for minutes with 12- to 17-digit denominators (found by the fuzz suite).
     """
     if isinstance(value, sp.Basic):
         return value
@@ -74,5 +81,9 @@ def exact(value: object) -> sp.Expr:
     if isinstance(value, numbers.Integral):
         return sp.Integer(int(value))
     if isinstance(value, numbers.Real):
-        return sp.Rational(repr(float(value)))
+        short = sp.Rational(f"{float(value):.6g}")
+        if abs(float(short) - float(value)) <= 4e-16 * max(1.0, abs(float(value))):
+            return short
+        frac = Fraction(float(value)).limit_denominator(10**6)
+        return sp.Rational(frac.numerator, frac.denominator)
     raise TypeError(f"expected a number; got {value!r} ({type(value).__name__})")

@@ -130,3 +130,22 @@ def test_input_validation():
         data_limited_prefactor(6, 2)
     with pytest.raises(ValueError, match=r"`a` must be < b \+ 1"):
         feature_limited_prefactor(3, 2)
+
+
+def test_float_noise_is_read_as_the_decimal_meant():
+    """5.7 + 0.4 == 6.1000000000000005 used to become a 17-digit rational and hang sympy
+    (found by the fuzz suite); it is read as 61/10 and derives in well under a second."""
+    import sympy as sp
+
+    from asymptotics.laws import rf_exponents
+    laws = rf_exponents(5.7 + 0.4, 10.85)
+    assert laws.b == sp.Rational(61, 10)
+    assert laws.alpha_P.exponent == sp.Rational(61, 10)     # min(a - 1, b) = b
+
+
+def test_long_rational_exponent_is_refused_not_hung():
+    import pytest
+
+    from asymptotics.laws import rf_exponents
+    with pytest.raises(ValueError, match="`b` must be a rational with denominator <= 10000"):
+        rf_exponents(1.23456789012, 5.5)
