@@ -134,16 +134,24 @@ def funk_hecke_eigenvalues(kernel: str, k_max: int, *, nu: float = 1.5, ell: flo
 
 
 def theory_alpha(kernel: str, domain: str, d: int, nu: float = 1.5) -> tuple[float, str]:
-    """``alpha_K`` in ``lambda_i ~ i^(-1-alpha_K)`` from THEORY §2.7's table (d = manifold dim)."""
-    if kernel == "gaussian":
-        return math.inf, "Gaussian kernel: super-polynomial decay (alpha_K = inf)"
-    if kernel in ("laplace", "matern"):
-        v = 0.5 if kernel == "laplace" else nu
-        return 2 * v / d, f"Matérn-nu (nu={v:g}) on a {d}-manifold: alpha_K = 2 nu / d"
-    if kernel == "arccos1":
-        return 3 / d, ("arc-cosine deg 1 on S^{p-1}: mu_k ~ k^-(p+2), multiplicity k^(p-2): "
-                       "alpha_K = 3/(p-1)")
-    return 1 / d, f"{kernel} on S^{{p-1}}: mu_k ~ k^-p: alpha_K = 1/(p-1)"
+    """``alpha_K`` in ``lambda_i ~ i^(-1-alpha_K)``, from :func:`asymptotics.spectra.kernel_decay`.
+
+    ``d`` is the manifold dimension. The theory's Matérn/Laplace/Gaussian laws are derived on
+    the torus; their exponent in terms of the manifold dimension is used on the sphere too.
+    """
+    from asymptotics.spectra import kernel_decay
+
+    name, params = _THEORY_NAMES[kernel]
+    if kernel == "matern":
+        params = {"nu": nu}
+    law = kernel_decay(name, d, **params)
+    return law.value, f"{law.quantity} = {law.exponent} ({law.source}; domain: {domain})"
+
+
+# verify.spectrum kernel name -> (asymptotics.spectra kernel name, parameters)
+_THEORY_NAMES = {"laplace": ("laplace", {}), "matern": ("matern", {}),
+                 "gaussian": ("gaussian", {}), "arccos0": ("arccos", {"degree": 0}),
+                 "arccos1": ("arccos", {"degree": 1}), "ntk": ("relu_ntk", {})}
 
 
 def default_window(n: int) -> tuple[int, int]:
