@@ -126,6 +126,9 @@ def _grid(name: str, value: Any) -> np.ndarray:
     return out
 
 
+_MAX_SCALE = 1e100
+
+
 def _iv(D: Any, P: Any, spectrum: Any, target: Any, ridge: Any, noise: Any,
         student: Any) -> tuple:
     Da, Pa = _grid("D", D), _grid("P", P)
@@ -134,8 +137,10 @@ def _iv(D: Any, P: Any, spectrum: Any, target: Any, ridge: Any, noise: Any,
     except ValueError:
         raise ValueError(f"`D` and `P` must broadcast together; got shapes {Da.shape} and "
                          f"{Pa.shape}") from None
-    ridge = check_real("ridge", ridge, ge=0.0)
-    noise = check_real("noise", noise, ge=0.0)
+    # above ~1e100 the float path's products of kappa overflow (inf - inf; found by the
+    # fuzz suite with ridge = 4.5e307): refuse rather than return NaN
+    ridge = check_real("ridge", ridge, ge=0.0, le=_MAX_SCALE)
+    noise = check_real("noise", noise, ge=0.0, le=_MAX_SCALE)
     student = check_choice("student", student, ("projection", "top"))
     if student == "top":
         frac = np.isfinite(Pa) & (Pa != np.floor(Pa))

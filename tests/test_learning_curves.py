@@ -194,3 +194,14 @@ def test_hundred_digit_curves_are_certified(case):
                 assert v == 0
             else:
                 assert abs(v / r - 1) < mpmath.mpf(10) ** -96
+
+
+def test_astronomical_ridge_is_refused_not_nan():
+    """ridge = 4.5e307 overflowed to inf - inf in the float path (found by the fuzz suite)."""
+    import pytest
+
+    from asymptotics.learning_curves import learning_curve_float
+    from asymptotics.model import PowerLawSpectrum, Target
+    with pytest.raises(ValueError, match=r"`ridge` must be <= 1e\+100"):
+        learning_curve_float([10.0], float("inf"), PowerLawSpectrum(2.0),
+                             Target.isotropic(weight_variance=1.0), ridge=4.49423283715579e307)
