@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from asymptotics._cli import discover_commands
-from asymptotics._cli import main as _main
+from asymptotics._lib.cli import discover_commands
+from asymptotics._lib.cli import main as _main
 
 DESCRIPTION = ("The theory half of the scaling-law toolkit: exponents of every regime of "
                "'Explaining Neural Scaling Laws' and learning curves at any precision.")

@@ -1,7 +1,7 @@
 """The random-feature teacher-student model's specification: spectrum and target.
 
-This is the vocabulary shared by the theory (``asymptotics.learning_curves``) and the
-laboratory (``verify.simulate``), so both describe the same model in the same units.
+This is the vocabulary shared by the theory (``asymptotics.rf.learning_curves``) and the
+laboratory (``verify.simulator.simulate``), so both describe the same model in the same units.
 
 Conventions (docs/theory/model.md):
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from asymptotics._validation import check_choice, check_int, check_real, check_real_array
+from asymptotics._lib.validation import check_choice, check_int, check_real, check_real_array
 
 __all__ = ["ArraySpectrum", "PowerLawSpectrum", "Spectrum", "Target"]
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import mpmath as mp
 import sympy as sp
 
-from asymptotics._validation import check_choice, check_int, check_real
+from asymptotics._lib.validation import check_choice, check_int, check_real
 from asymptotics.derivation import Derivation
 from asymptotics.symbols import D, P, f, r, y
 from asymptotics.symbols import d as d_sym

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import mpmath as mp
 import sympy as sp
 
-from asymptotics._validation import check_int, check_real
+from asymptotics._lib.validation import check_int, check_real
 from asymptotics.derivation import Derivation
 from asymptotics.symbols import N as N_sym
 from asymptotics.symbols import exact

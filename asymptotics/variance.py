@@ -24,7 +24,7 @@ import functools
 
 import sympy as sp
 
-from asymptotics._validation import check_choice
+from asymptotics._lib.validation import check_choice
 from asymptotics.derivation import Derivation
 from asymptotics.symbols import D, W, delta, f, fbar, sigma2, v, y
 

@@ -1,4 +1,4 @@
-"""Benchmark of asymptotics.learning_curves (prints figures; not a pass/fail test).
+"""Benchmark of asymptotics.rf.learning_curves (prints figures; not a pass/fail test).
 
 1. A 50-point learning curve at 30 digits for an infinite power-law spectrum (target:
    under 2 s on one core), against a plain baseline measured in the same run: the same 50
@@ -20,9 +20,9 @@ import mpmath
 import numpy as np
 from scipy.optimize import brentq
 
-from asymptotics.asymptotes import data_limited
-from asymptotics.learning_curves import learning_curve, learning_curve_float
 from asymptotics.model import PowerLawSpectrum, Target
+from asymptotics.rf.asymptotes import data_limited
+from asymptotics.rf.learning_curves import learning_curve, learning_curve_float
 
 BASE_MODES = 2000
 

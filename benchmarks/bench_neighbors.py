@@ -15,7 +15,7 @@ import time
 import numpy as np
 from scipy.spatial import KDTree
 
-from verify.manifolds import _manifold_rf_loop, manifold_rf_sweep
+from verify.manifolds.features import _manifold_rf_loop, manifold_rf_sweep
 
 
 def _best(fn, repeat=3):

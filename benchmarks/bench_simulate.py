@@ -9,7 +9,7 @@ Reference sweeps (lambda_i = i^-2, Bahri's isotropic teacher):
       dual route (docs/simulator.md SIM.12-13) is compared.
 Baseline: per grid point and seed, draw everything (omega, the training set, the projection),
 fit with numpy.linalg.lstsq and evaluate on 2,000 fresh test points
-(verify.simulate_reference.monte_carlo_loss).
+(verify.simulator.reference.monte_carlo_loss).
 
 Figure of merit: the time to reach 1% relative standard error of the mean at every grid
 point = (per-seed time) x (seeds needed), the seeds needed being max over the grid of
@@ -74,7 +74,7 @@ def _qr_times(shapes: list[tuple[int, int]]) -> float:
 def _run_sim(spec, target, seeds, **kw):
     import tracemalloc
 
-    from verify.simulate import simulate_sweep
+    from verify.simulator.simulate import simulate_sweep
     tracemalloc.start()
     t = time.perf_counter()
     res = simulate_sweep(spec, target, seeds=seeds, seed=0, **kw)
@@ -87,7 +87,7 @@ def _run_sim(spec, target, seeds, **kw):
 def _run_baseline(spec, target, seeds, axis, grid, fixed, student):
     import numpy as np
 
-    from verify.simulate_reference import monte_carlo_loss
+    from verify.simulator.reference import monte_carlo_loss
     rng = np.random.default_rng(12345)
     out = np.empty((seeds, len(grid)))
     t = time.perf_counter()

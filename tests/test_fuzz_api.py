@@ -4,7 +4,7 @@ Each row of :data:`CASES` is a cheap valid call with one parameter replaced by a
 (negative, zero, NaN, inf, huge, wrong type, empty, unsorted, malformed). The call must raise
 ``ValueError`` or ``TypeError`` (nothing else, and never return) and the message must name the
 parameter in backticks (possibly indexed, as `` `D[1]` `` or `` `window[0]` ``), as
-:mod:`asymptotics._validation` promises. A Hypothesis property then throws arbitrary junk at
+:mod:`asymptotics._lib.validation` promises. A Hypothesis property then throws arbitrary junk at
 the scalar parameters of the core theory functions.
 """
 
@@ -24,9 +24,13 @@ from hypothesis import strategies as st
 import asymptotics as A
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 from asymptotics.tails import hurwitz_tail
-from verify import compare, dimension, dimension_curves, dimension_manifolds, fit, sweep
-from verify.cache import canonical_config
-from verify.tables import ScenarioRow
+from verify import compare, fit
+from verify.dimension import estimate as dimension
+from verify.dimension import nn_curve as dimension_curves
+from verify.manifolds import sampling as dimension_manifolds
+from verify.output.tables import ScenarioRow
+from verify.sweeps import run as sweep
+from verify.sweeps.cache import canonical_config
 
 NAN, INF = math.nan, math.inf
 SPEC, ISO = PowerLawSpectrum(2.0, size=64), Target.isotropic()
@@ -68,7 +72,7 @@ def _cases() -> list[Case]:
     add("Target.power_law", Target.power_law, {"a": 2.0}, "a", GT1_REAL)
     add("Target.power_law", Target.power_law, {"a": 2.0}, "scale", POS_REAL)
     add("Target.array", Target.array, {"values": [1.0]}, "values", [[], [-1.0], [NAN], "x"])
-    # ---- asymptotics.learning_curves
+    # ---- asymptotics.rf.learning_curves
     lc = {"D": [10, 20], "P": INF, "spectrum": SPEC, "target": ISO}
     for fn in (A.learning_curve_float, A.learning_curve):
         add(fn.__name__, fn, lc, "D", [0, -5, 0.5, NAN, "x", None, [10, NAN]])
@@ -82,7 +86,7 @@ def _cases() -> list[Case]:
     add("solve_kappa", A.solve_kappa, kap, "P", [0, NAN, "x"])
     add("solve_kappa", A.solve_kappa, kap, "ridge", NONNEG_REAL)
     add("solve_kappa", A.solve_kappa, kap, "dps", [4, 2.5, "30", 10**7])
-    # ---- asymptotics.laws
+    # ---- asymptotics.rf.laws
     add("rf_exponents", A.rf_exponents, {"b": 2.0, "a": 2.5}, "b", GT1_REAL)
     add("rf_exponents", A.rf_exponents, {"b": 2.0, "a": 2.5}, "a", GT1_REAL[:-2])
     add("matched_prefactor", A.matched_prefactor, {"b": 2.0}, "b", GT1_REAL)
@@ -148,7 +152,7 @@ def _cases() -> list[Case]:
            "ci_hi": 1.1, "band": 0.0, "value_deviation": None, "verdict": "agree"}
     add("ScenarioRow", ScenarioRow, row, "band", [-1.0, NAN, "x"])
     add("ScenarioRow", ScenarioRow, row, "verdict", ["maybe", 3])
-    # ---- verify.dimension*
+    # ---- verify.dimension.estimate*
     pts = np.random.default_rng(0).random((60, 3))
     add("estimate_dimension", dimension.estimate_dimension, {"X": pts}, "X",
         [np.ones(5), np.zeros((0, 3)), np.full((5, 2), NAN), "x"])
@@ -172,7 +176,7 @@ def _cases() -> list[Case]:
     add("sample_manifold", dimension_manifolds.sample_manifold, sm, "embedding", CHOICE)
     add("sample_manifold", dimension_manifolds.sample_manifold, sm, "noise", NONNEG_REAL)
     add("sample_manifold", dimension_manifolds.sample_manifold, sm, "ambient", [1, 0, -1, "x"])
-    # ---- verify.sweep / cache
+    # ---- verify.sweeps.run / cache
     add("grid", sweep.grid, {}, "b", [[], "12", 3])
     add("assign_seeds", sweep.assign_seeds, {"configs": [{"b": 2}]}, "root_seed",
         [-1, 2.5, "x", None])

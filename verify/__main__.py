@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from asymptotics._cli import discover_commands
-from asymptotics._cli import main as _main
+from asymptotics._lib.cli import discover_commands
+from asymptotics._lib.cli import main as _main
 
 DESCRIPTION = ("The laboratory of the scaling-law toolkit: simulate, fit, compare and report. "
                "With no arguments it runs the default verification report.")

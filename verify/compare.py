@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from asymptotics._validation import check_real, check_real_array
+from asymptotics._lib.validation import check_real, check_real_array
 
 __all__ = ["ExponentComparison", "ValueComparison", "VerdictSummary", "compare_exponent",
            "compare_values", "summarize_verdicts"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from asymptotics._validation import check_int, check_real, check_real_array
+from asymptotics._lib.validation import check_int, check_real, check_real_array
 
 __all__ = ["PowerLawFit", "fit_power_law", "local_slopes"]
 

@@ -13,7 +13,7 @@ import argparse
 import math
 from typing import Any
 
-from asymptotics._cli import UsageError, parse_float_list
+from asymptotics._lib.cli import UsageError, parse_float_list
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
 
@@ -59,9 +59,9 @@ def _points(D: list[float], P: list[float], grid: bool) -> tuple[list[float], li
 def run(args: argparse.Namespace) -> int:
     import mpmath
 
-    from asymptotics._serialize import dumps
-    from asymptotics.learning_curves import learning_curve
+    from asymptotics._lib.serialize import dumps
     from asymptotics.model import PowerLawSpectrum, Target
+    from asymptotics.rf.learning_curves import learning_curve
 
     spectrum = PowerLawSpectrum(args.b, size=args.size)
     target = (Target.isotropic(args.weight_variance) if args.a is None

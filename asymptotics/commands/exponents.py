@@ -51,20 +51,20 @@ def _number(name: str, text: str | None) -> float | None:
 
 
 def _integer(name: str, text: str | None) -> int | None:
-    from asymptotics._validation import check_int
+    from asymptotics._lib.validation import check_int
     value = _number(name, text)
     return None if value is None else check_int(name, value, minimum=1 if name == "d" else 0)
 
 
 def _scenario(args: argparse.Namespace) -> dict:
-    from asymptotics._validation import check_real
+    from asymptotics._lib.validation import check_real
     d = _integer("d", args.d)
     alpha_K, b, a = (_number(n, getattr(args, n)) for n in ("alpha_K", "b", "a"))
     nu, degree = _number("nu", args.nu), _integer("degree", args.degree)
     if alpha_K is not None:
         check_real("alpha_K", alpha_K, gt=0)
         b = 1.0 + alpha_K
-    from asymptotics._validation import check_choice
+    from asymptotics._lib.validation import check_choice
     from asymptotics.resolution import MODELS
     check_choice("model", args.model, MODELS)  # validated even when no --d uses it
     if args.kernel is not None and d is None:
@@ -77,9 +77,9 @@ def derive_all(sc: dict) -> tuple[list[tuple[str, object]], dict]:
     """All derivations for a scenario, as ``(context, Derivation)`` rows, plus notes."""
     import sympy as sp
 
-    from asymptotics.laws import rf_exponents
+    from asymptotics.kernel_spectra import kernel_decay
     from asymptotics.resolution import resolution_exponent
-    from asymptotics.spectra import kernel_decay
+    from asymptotics.rf.laws import rf_exponents
     from asymptotics.variance import variance_limited
 
     rows: list[tuple[str, object]] = []
@@ -140,7 +140,7 @@ def _text(rows: list, notes: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from asymptotics._serialize import dumps
+    from asymptotics._lib.serialize import dumps
     sc = _scenario(args)
     rows, notes = derive_all(sc)
     if args.json:

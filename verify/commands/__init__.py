@@ -1,1 +1,1 @@
-"""Sub-commands of ``python -m verify``: one module per command (see ``asymptotics._cli``)."""
+"""Sub-commands of ``python -m verify``: one module per command (see ``asymptotics._lib.cli``)."""

@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from asymptotics._cli import UsageError, parse_int_list
+from asymptotics._lib.cli import UsageError, parse_int_list
 
 __all__ = ["HELP", "NAME", "add_arguments", "read_points", "run"]
 
@@ -109,8 +109,8 @@ def _print_estimate(est, preds, out) -> None:
 
 
 def _run_digits(args) -> int:
-    from asymptotics._serialize import dumps
-    from verify.realdata import MissingOptionalDependency, digits_check
+    from asymptotics._lib.serialize import dumps
+    from verify.dimension.digits import MissingOptionalDependency, digits_check
     try:
         res = digits_check(estimator=args.estimator, target=args.target,
                            bootstrap=args.bootstrap, seed=args.seed)
@@ -140,8 +140,8 @@ def run(args: argparse.Namespace) -> int:
         if args.k is not None:
             raise UsageError("verify dimension: --k is not used with --digits")
         return _run_digits(args)
-    from asymptotics._serialize import dumps
-    from verify.dimension import estimate_dimension, predicted_exponents
+    from asymptotics._lib.serialize import dumps
+    from verify.dimension.estimate import estimate_dimension, predicted_exponents
     X = read_points(args.file)
     est = estimate_dimension(X, estimator=args.estimator,
                              k=None if args.k is None else tuple(args.k),

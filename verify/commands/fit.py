@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from asymptotics._cli import UsageError, parse_float_list
+from asymptotics._lib.cli import UsageError, parse_float_list
 
 __all__ = ["HELP", "NAME", "CurveData", "add_arguments", "read_curve_csv", "run"]
 
@@ -124,7 +124,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _describe(fit: Any, data: CurveData, path: Path) -> list[str]:
-    from verify.tables import format_interval
+    from verify.output.tables import format_interval
     lo, hi = fit.alpha_ci
     if fit.ci_method == "bootstrap-seeds":
         how = (f"{fit.n_seeds} seeds, percentile bootstrap over seeds ({fit.n_resamples} "
@@ -144,10 +144,10 @@ def _describe(fit: Any, data: CurveData, path: Path) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from asymptotics._serialize import dumps
+    from asymptotics._lib.serialize import dumps
     from verify.compare import compare_exponent
     from verify.fit import fit_power_law
-    from verify.tables import ScenarioRow, render_latex
+    from verify.output.tables import ScenarioRow, render_latex
 
     if args.window is not None and len(args.window) != 2:
         raise UsageError(f"verify fit: --window must be LO,HI; got {args.window}")

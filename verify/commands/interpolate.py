@@ -1,6 +1,6 @@
 """``python -m verify interpolate``: resolution-limited interpolation exponents on the d-torus.
 
-Runs :func:`verify.neighbors.interpolation_sweep` (nearest-neighbour or piecewise-linear
+Runs :func:`verify.manifolds.interpolation.interpolation_sweep` (nearest-neighbour or piecewise-linear
 interpolation of a smooth or kinked periodic target, sampled test set) and prints the
 mean loss with its standard error per ``D``, the fitted exponent and the expected
 ``c/d`` (docs/laboratory_manifolds.md (LM.8)-(LM.10)).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from asymptotics._cli import parse_int_list
+from asymptotics._lib.cli import parse_int_list
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
 
@@ -33,9 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from asymptotics._serialize import dumps
+    from asymptotics._lib.serialize import dumps
     from verify.fit import fit_power_law
-    from verify.neighbors import interpolation_sweep
+    from verify.manifolds.interpolation import interpolation_sweep
 
     res = interpolation_sweep(args.d, args.D, method=args.method, loss=args.loss,
                               target=args.target, n_test=args.n_test, seeds=args.seeds,

@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _figures(outcomes):
-    from verify.plots import loglog_figure
+    from verify.output.plots import loglog_figure
     figs = {}
     for o in outcomes:
         figs[o.name] = loglog_figure(
@@ -51,12 +51,12 @@ def _figures(outcomes):
 
 
 def run(args: argparse.Namespace) -> int:
-    from asymptotics._cli import UsageError
-    from asymptotics._serialize import dumps
-    from asymptotics._validation import check_int
+    from asymptotics._lib.cli import UsageError
+    from asymptotics._lib.serialize import dumps
+    from asymptotics._lib.validation import check_int
     from verify.compare import summarize_verdicts
-    from verify.progress import ProgressBar
-    from verify.report import write_report
+    from verify.output.progress import ProgressBar
+    from verify.output.report import write_report
     from verify.scenarios import QUICK, suite
     from verify.scenarios.runner import run_suite, select
 
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         print(dumps({"rows": rows, "records": records, "configuration": config,
                      "exit_code": summary.exit_code}))
     else:
-        from verify.tables import render_terminal
+        from verify.output.tables import render_terminal
         if rows:
             print(render_terminal(rows))
         for o in outcomes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from asymptotics._cli import UsageError, parse_int_list
+from asymptotics._lib.cli import UsageError, parse_int_list
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
 
@@ -66,9 +66,9 @@ def _axes(args: argparse.Namespace) -> tuple[object, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from asymptotics._serialize import dumps
+    from asymptotics._lib.serialize import dumps
     from asymptotics.model import PowerLawSpectrum, Target
-    from verify.simulate import simulate_sweep
+    from verify.simulator.simulate import simulate_sweep
 
     spectrum = PowerLawSpectrum(args.b, size=args.S)
     target = Target.isotropic() if args.a is None else Target.power_law(args.a)

@@ -1,6 +1,6 @@
 """``python -m verify spectrum``: empirical kernel spectrum and its decay exponent.
 
-Runs :func:`verify.spectrum.empirical_spectrum` (sampled Gram matrix, grid DFT on the
+Runs :func:`verify.manifolds.spectrum.empirical_spectrum` (sampled Gram matrix, grid DFT on the
 torus, or Funk-Hecke on ``S^2``) and prints the fitted ``alpha_K`` in
 ``lambda_i ~ i^(-1-alpha_K)`` with its window and the theory's value
 (docs/laboratory_manifolds.md (LM.12)-(LM.16)).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from asymptotics._cli import UsageError, parse_int_list
+from asymptotics._lib.cli import UsageError, parse_int_list
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
 
@@ -35,8 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from asymptotics._serialize import dumps
-    from verify.spectrum import empirical_spectrum
+    from asymptotics._lib.serialize import dumps
+    from verify.manifolds.spectrum import empirical_spectrum
 
     if args.window is not None and len(args.window) != 2:
         raise UsageError(f"verify spectrum: --window takes two ranks LO,HI; got {args.window}")

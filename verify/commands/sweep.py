@@ -9,7 +9,7 @@ command and it resumes from the cache.
 
 The built-in tasks are defined here, at top level so that every executor can pickle them:
 
-* ``simulate``: the Gaussian-design least-squares simulator (``verify.simulate``);
+* ``simulate``: the Gaussian-design least-squares simulator (``verify.simulator.simulate``);
 * ``lstsq``: a seeded random least-squares problem, a small deterministic workload for
   trying an executor or a cluster.
 """
@@ -25,7 +25,7 @@ import shutil
 import sys
 from typing import Any
 
-from asymptotics._cli import UsageError, parse_float_list, parse_int_list
+from asymptotics._lib.cli import UsageError, parse_float_list, parse_int_list
 
 __all__ = ["HELP", "NAME", "add_arguments", "lstsq_task", "run", "simulate_task"]
 
@@ -47,7 +47,7 @@ def lstsq_task(config: dict[str, Any]) -> dict[str, Any]:
     """
     import numpy as np
 
-    from asymptotics._validation import check_int, check_real
+    from asymptotics._lib.validation import check_int, check_real
 
     n = check_int("n", config.get("n"), minimum=1)
     m = check_int("m", config.get("m"), minimum=1)
@@ -64,7 +64,7 @@ def lstsq_task(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def simulate_task(config: dict[str, Any]) -> dict[str, Any]:
-    """Run ``verify.simulate.simulate_sweep`` for one JSON configuration.
+    """Run ``verify.simulator.simulate.simulate_sweep`` for one JSON configuration.
 
     Config: ``b`` (spectrum ``lambda_i = i**(-b)``), ``S`` (its size), ``a`` (power-law
     target ``p_i = i**(-a)``) or ``a = None``/absent (Bahri's isotropic teacher), ``D`` (list
@@ -74,7 +74,7 @@ def simulate_task(config: dict[str, Any]) -> dict[str, Any]:
     stay arrays).
     """
     from asymptotics.model import PowerLawSpectrum, Target
-    from verify.simulate import simulate_sweep
+    from verify.simulator.simulate import simulate_sweep
 
     spectrum = PowerLawSpectrum(config["b"], size=config["S"])
     a = config.get("a")
@@ -87,8 +87,8 @@ def simulate_task(config: dict[str, Any]) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     """``value`` if the cache codec stores it exactly, else its JSON form (``to_jsonable``)."""
-    from asymptotics._serialize import to_jsonable
-    from verify.cache import encode_result
+    from asymptotics._lib.serialize import to_jsonable
+    from verify.sweeps.cache import encode_result
 
     try:
         encode_result(value)
@@ -186,7 +186,7 @@ def _simulator_axes(args: argparse.Namespace) -> dict[str, list[Any]]:
 
 
 def _build_configs(args: argparse.Namespace) -> list[dict[str, Any]]:
-    from verify.sweep import assign_seeds, derive_seed, grid
+    from verify.sweeps.run import assign_seeds, derive_seed, grid
 
     sim_given = [k for k in (*_SIM_AXES, *_SIM_FIXED) if getattr(args, k) is not None]
     if args.task != "simulate" and sim_given:
@@ -239,7 +239,7 @@ def _executor(args: argparse.Namespace):
 
 
 def _line(p) -> str:
-    from verify.cache import canonical_json
+    from verify.sweeps.cache import canonical_json
 
     state = "cached  " if p.cached else "computed"
     width = len(str(p.total))
@@ -247,8 +247,8 @@ def _line(p) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from asymptotics._serialize import dumps
-    from verify.sweep import SweepError, run_sweep
+    from asymptotics._lib.serialize import dumps
+    from verify.sweeps.run import SweepError, run_sweep
 
     task = _resolve_task(args.task)
     configs = _build_configs(args)

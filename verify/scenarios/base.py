@@ -22,7 +22,7 @@ import numpy as np
 
 from verify.compare import ExponentComparison, ValueComparison, compare_exponent, compare_values
 from verify.fit import PowerLawFit, fit_power_law
-from verify.tables import ScenarioRow
+from verify.output.tables import ScenarioRow
 
 __all__ = ["Curve", "Prediction", "Scenario", "ScenarioOutcome", "assess", "theory_shift"]
 

@@ -16,10 +16,10 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-from asymptotics.learning_curves import learning_curve_float
 from asymptotics.model import PowerLawSpectrum, Target
+from asymptotics.rf.learning_curves import learning_curve_float
 from verify.scenarios.base import Curve, Prediction, Scenario, ScenarioOutcome, assess, theory_shift
-from verify.simulate import simulate_sweep
+from verify.simulator.simulate import simulate_sweep
 
 __all__ = ["SCENARIOS", "divergence_exponent"]
 

@@ -5,7 +5,7 @@ interpolant, absolute loss: c = 1, the bound of Theorems 2-3 saturated) and a *s
 case (piecewise-linear interpolant through the d + 1 nearest neighbours of an analytic
 target, squared loss: c = 4, Sharma & Kaplan's 4/d). The prediction c/d is derived by
 :func:`asymptotics.resolution.resolution_exponent`; the laboratory is
-:func:`verify.neighbors.interpolation_sweep` (test points sampled: the test standard error
+:func:`verify.manifolds.interpolation.interpolation_sweep` (test points sampled: the test standard error
 is recorded).
 
 There is no exact finite-D theory for these losses, so the band is estimated from the data
@@ -26,12 +26,12 @@ import numpy as np
 
 from asymptotics.resolution import resolution_exponent
 from verify.fit import fit_power_law
-from verify.neighbors import interpolation_sweep
+from verify.manifolds.interpolation import interpolation_sweep
 from verify.scenarios.base import Curve, Scenario, ScenarioOutcome, assess
 
 __all__ = ["SCENARIOS", "richardson_band"]
 
-CASES = {  # name -> (interpolant in verify.neighbors, loss, model in asymptotics.resolution)
+CASES = {  # name -> (interpolant in verify.manifolds.interpolation, loss, model in asymptotics.resolution)
     "lipschitz": ("nearest", "absolute", "piecewise_constant"),
     "smooth": ("local_linear", "squared", "piecewise_linear"),
 }

@@ -1,8 +1,8 @@
 """Scenarios of the linear random-feature model (Bahri et al. §1.4; docs/verification.md).
 
 Each scenario simulates the Gaussian-design teacher-student model with exact teacher and
-test averages (:func:`verify.simulate.simulate_sweep`), evaluates the deterministic
-equivalent on the same grid (:func:`asymptotics.learning_curves.learning_curve_float`),
+test averages (:func:`verify.simulator.simulate.simulate_sweep`), evaluates the deterministic
+equivalent on the same grid (:func:`asymptotics.rf.learning_curves.learning_curve_float`),
 and checks two things: the fitted exponent against the exact asymptotic exponent from
 :mod:`asymptotics` (band (VR.1): the theory's own slope on the same grid), and the simulated
 values against the theory curve point by point (VR.2).
@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from asymptotics.laws import rf_exponents
-from asymptotics.learning_curves import learning_curve_float
 from asymptotics.model import PowerLawSpectrum, Target
+from asymptotics.rf.laws import rf_exponents
+from asymptotics.rf.learning_curves import learning_curve_float
 from asymptotics.variance import variance_limited
 from verify.scenarios.base import Curve, Scenario, ScenarioOutcome, assess, theory_shift
-from verify.simulate import simulate_sweep
+from verify.simulator.simulate import simulate_sweep
 
 __all__ = ["SCENARIOS", "finite_size_tolerance"]
 

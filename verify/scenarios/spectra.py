@@ -1,9 +1,9 @@
 """Kernel spectra: measured eigenvalue decay against the derived alpha_K (THEORY §2.7).
 
 The prediction ``lambda_i ~ i^(-1-alpha_K)`` comes from
-:func:`asymptotics.spectra.kernel_decay` (Fourier transform and lattice count on the torus;
+:func:`asymptotics.kernel_spectra.kernel_decay` (Fourier transform and lattice count on the torus;
 Funk-Hecke singularity order on the sphere). The measurement is the spectrum of ``K/n`` for
-``n`` random points (:func:`verify.spectrum.empirical_spectrum`, method ``"sample"``) over
+``n`` random points (:func:`verify.manifolds.spectrum.empirical_spectrum`, method ``"sample"``) over
 several seeds, fitted in log-log against the rank on a window past the head and well
 before the noise floor. The band (VR.1 for spectra) is the distance between the asymptotic
 slope and the slope of the *exact* operator spectrum on the same ranks: the periodic-grid
@@ -21,14 +21,14 @@ import time
 
 import numpy as np
 
-from asymptotics.spectra import kernel_decay
+from asymptotics.kernel_spectra import kernel_decay
 from verify.fit import fit_power_law
+from verify.manifolds.spectrum import empirical_spectrum
 from verify.scenarios.base import Curve, Prediction, Scenario, ScenarioOutcome, assess
-from verify.spectrum import empirical_spectrum
 
 __all__ = ["SCENARIOS"]
 
-# name -> (kernel in verify.spectrum, domain, d, kernel in asymptotics.spectra, params, exact)
+# name -> (kernel in verify.manifolds.spectrum, domain, d, kernel in asymptotics.kernel_spectra, params, exact)
 CASES = {
     "spectrum-laplace-T2": ("laplace", "torus", 2, "laplace", {}, "grid"),
     "spectrum-matern1.5-T2": ("matern", "torus", 2, "matern", {"nu": 1.5}, "grid"),

@@ -1,0 +1,24 @@
+"""The random-feature model: exponents, closed-form asymptotes and exact learning curves.
+
+Docs: docs/theory/regimes.md (the exponents, :mod:`.laws`) and
+docs/theory/learning_curves.md (the deterministic equivalent: :mod:`.sums`,
+:mod:`.equivalent`, :mod:`.special_points`, :mod:`.asymptotes`, orchestrated by
+:mod:`.learning_curves`).
+"""
+
+from __future__ import annotations
+
+from asymptotics.rf.laws import RFExponents as RFExponents
+from asymptotics.rf.laws import data_limited_prefactor as data_limited_prefactor
+from asymptotics.rf.laws import feature_limited_prefactor as feature_limited_prefactor
+from asymptotics.rf.laws import matched_prefactor as matched_prefactor
+from asymptotics.rf.laws import rf_exponents as rf_exponents
+from asymptotics.rf.learning_curves import KappaSolution as KappaSolution
+from asymptotics.rf.learning_curves import LearningCurve as LearningCurve
+from asymptotics.rf.learning_curves import learning_curve as learning_curve
+from asymptotics.rf.learning_curves import learning_curve_float as learning_curve_float
+from asymptotics.rf.learning_curves import solve_kappa as solve_kappa
+
+__all__ = ["KappaSolution", "LearningCurve", "RFExponents", "data_limited_prefactor",
+           "feature_limited_prefactor", "learning_curve", "learning_curve_float",
+           "matched_prefactor", "rf_exponents", "solve_kappa"]

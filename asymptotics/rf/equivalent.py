@@ -1,0 +1,225 @@
+"""The random-feature deterministic equivalent: the kappa fixed point and the test loss.
+
+Implements docs/theory/learning_curves.md (LC.1)-(LC.4) and (LC.7) (THEORY §2.1, §2.4): with ``n = D``
+samples, ``N = P`` features and ridge ``delta`` on the sum loss, the renormalized ridge
+``kappa`` solves
+
+.. math::
+
+    \\kappa\\Big(1 - \\frac{\\mathrm{df}_1(\\kappa)}{D}\\Big)\\Big(1 - \\frac{\\mathrm{df}_1(\\kappa)}{P}\\Big)
+    = \\frac{\\delta}{D}
+
+(``P = inf``: the kernel limit; ``delta = 0``: ``df1(kappa) = min(D, P)``), and the excess test
+loss is the Bach / Atanasov-Zavatone-Veth-Pehlevan form
+
+.. math::
+
+    E = \\frac{d\\,B + (1-d)\\,R + \\sigma^2}{1-\\gamma_1} - \\sigma^2,\\quad
+    d = \\frac{P-\\mathrm{df}_1}{P-\\mathrm{df}_2},\\quad
+    \\gamma_1 = \\frac{\\mathrm{df}_1 - d(\\mathrm{df}_1-\\mathrm{df}_2)}{D}.
+
+The Simon-Karkada-Ghosh-Belkin ``(kappa, gamma)`` form (LC.7) is implemented separately in
+:func:`simon_loss_mp`, with its own two-dimensional root finder, as the independent route.
+Both backends (float arrays, mpmath scalars) share :func:`loss_from_sums`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from asymptotics.rf.sums import SpectralModel, SumEvaluator
+
+__all__ = ["kappa_bracket", "loss_from_sums", "simon_loss_mp", "solve_kappa_float",
+           "solve_kappa_mp"]
+
+
+def kappa_bracket(model: SpectralModel, D: np.ndarray, P: np.ndarray,
+                  ridge: float) -> tuple[np.ndarray, np.ndarray]:
+    """A bracket ``[lo, hi]`` in ``log kappa`` holding the root of (LC.1) (``min(D,P) < S``).
+
+    ``hi = log(2 tr/m + 4 delta/D)`` makes ``df1 <= m/2``; ``lo = log min(lambda_(m+1)/(2m+2),
+    delta/D)`` makes ``df1 >= m`` or ``kappa (...) <= delta/D`` (docs/theory/learning_curves.md (LC.1), proof there).
+    """
+    m = np.minimum(D, P)
+    tr = model.trace
+    hi = 2.0 * tr / m + (4.0 * ridge / D if ridge > 0 else 0.0)
+    size = len(model.lam) if model.kind == "array" else model.size
+    mi = np.minimum(m, np.inf if size is None else size - 1).astype(np.int64)
+    if model.kind == "array":
+        lam_sorted = np.sort(np.asarray(model.lam))[::-1]
+        lam_next = lam_sorted[mi]
+    else:
+        lam_next = model.c * (mi + 1.0) ** (-model.b)
+    # m >= S only happens with a ridge: then lo = delta/D alone brackets the root
+    lo = np.where(m < (np.inf if size is None else size), lam_next / (2.0 * (m + 1.0)), np.inf)
+    if ridge > 0:
+        lo = np.minimum(lo, ridge / D)
+    return np.log(lo), np.log(hi)
+
+
+def _g(df1: Any, df2: Any, ell: Any, D: Any, P: Any, ridge: float, ln: Any) -> tuple:
+    """The increasing function of ``ell = log kappa`` whose zero is (LC.1), and its slope."""
+    dd = df1 - df2  # = -d df1 / d ell
+    if ridge == 0:
+        m = min(D, P) if not isinstance(D, np.ndarray) else np.minimum(D, P)
+        return ln(m) - ln(df1), dd / df1
+    gD, gP = D - df1, P - df1
+    inv = 1 / gD + (1 / gP if not _isinf(P) else 0)
+    g = ell + ln(gD) - ln(ridge) + (ln(gP) - ln(P) if not _isinf(P) else 0)
+    return g, 1 + dd * inv
+
+
+def _isinf(x: Any) -> bool:
+    return isinstance(x, float | int) and math.isinf(x)
+
+
+def solve_kappa_float(ev: SumEvaluator, D: np.ndarray, P: np.ndarray, ridge: float,
+                      tol: float = 4e-16, maxiter: int = 200) -> np.ndarray:
+    """Vectorized bracketed Newton in ``log kappa`` for (LC.1); needs ``min(D, P) < S``.
+
+    ``D`` finite, ``P`` finite or ``inf`` (same shape). Returns ``kappa`` (float64 array).
+    """
+    D = np.asarray(D, dtype=np.float64)
+    P = np.asarray(P, dtype=np.float64)
+    lo, hi = kappa_bracket(ev.model, D, P, ridge)
+    x = 0.5 * (lo + hi)
+    Pinf = np.isinf(P)
+    Pe = np.where(Pinf, 1.0, P)
+    for _ in range(maxiter):
+        s = ev(np.exp(x), target=False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ridge == 0:
+                m = np.minimum(D, P)
+                g, dg = np.log(m) - np.log(s.df1), (s.df1 - s.df2) / s.df1
+            else:
+                gD, gP = D - s.df1, Pe - s.df1
+                ok = (gD > 0) & ((gP > 0) | Pinf)
+                g = np.where(ok, x + np.log(np.where(ok, gD, 1.0)) - math.log(ridge)
+                             + np.where(Pinf, 0.0, np.log1p(-np.where(ok, s.df1, 0) / Pe)), -np.inf)
+                dg = 1 + (s.df1 - s.df2) * (1 / gD + np.where(Pinf, 0.0, 1 / gP))
+        lo = np.where(g < 0, x, lo)
+        hi = np.where(g > 0, x, hi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xn = x - g / dg
+        bad = ~np.isfinite(xn) | (xn <= lo) | (xn >= hi)
+        xn = np.where(bad, 0.5 * (lo + hi), xn)
+        done = (np.abs(xn - x) <= tol * np.maximum(1.0, np.abs(x))) | (g == 0)
+        x = xn
+        if done.all() or (hi - lo <= tol * np.maximum(1.0, np.abs(x))).all():
+            break
+    return np.exp(x)
+
+
+def solve_kappa_mp(ev: SumEvaluator, D: int, P: float, ridge: float, guess: Any,
+                   maxiter: int = 100, residual: bool = True) -> tuple[Any, Any]:
+    """Newton for (LC.1) at the current mpmath precision from ``guess`` (bracketed fallback).
+
+    Returns ``(kappa, residual)`` with the residual of ``g(log kappa)`` at the root (one more
+    sum evaluation; None when ``residual`` is false).
+    """
+    Pm = P if _isinf(P) else mpmath.mpf(P)
+    Dm = mpmath.mpf(D)
+
+    def g_of(ell: Any) -> tuple:
+        s = ev(mpmath.exp(ell), target=False)
+        if ridge != 0 and (Dm - s.df1 <= 0 or (not _isinf(P) and Pm - s.df1 <= 0)):
+            return mpmath.ninf, mpmath.mpf(1)
+        return _g(s.df1, s.df2, ell, Dm, Pm, ridge, mpmath.log)
+
+    x = mpmath.log(mpmath.mpf(guess))
+    # Newton from the float guess: quadratic convergence, so a step below
+    # 10^-(digits/2 + 3) leaves an error below 10^-digits after it is applied.
+    small = mpmath.mpf(10) ** (-(mpmath.mp.dps // 2 + 3))
+    prev = mpmath.inf
+    for _ in range(8):
+        g, dg = g_of(x)
+        if g == 0:
+            return mpmath.exp(x), g
+        step = -g / dg if mpmath.isfinite(g) and dg > 0 else mpmath.inf
+        if not abs(step) < min(prev, 1):
+            break  # not converging from the guess: fall back to the bracket
+        x, prev = x + step, abs(step)
+        if prev < small:
+            return mpmath.exp(x), (g_of(x)[0] if residual else None)
+    blo, bhi = kappa_bracket(ev.model, np.array([float(D)]), np.array([float(P)]), ridge)
+    lo, hi = mpmath.mpf(float(blo[0])), mpmath.mpf(float(bhi[0]))
+    x = (lo + hi) / 2
+    eps = mpmath.mpf(2) ** (-mpmath.mp.prec + 4)
+    for _ in range(maxiter):
+        g, dg = g_of(x)
+        if g < 0:
+            lo = x
+        elif g > 0:
+            hi = x
+        xn = x - g / dg if mpmath.isfinite(g) and dg != 0 else (lo + hi) / 2
+        if not lo < xn < hi:
+            xn = (lo + hi) / 2
+        if abs(xn - x) <= eps * max(1, abs(x)) or g == 0:
+            x = xn
+            break
+        x = xn
+    return mpmath.exp(x), (g_of(x)[0] if residual else None)
+
+
+def loss_from_sums(df1: Any, df2: Any, R: Any, B: Any, D: Any, P: Any, noise: Any) -> Any:
+    """Excess loss (LC.2)-(LC.3) from the sums at the root ``kappa`` (P may be inf).
+
+    Returns ``inf`` (float or mpf) where ``1 - gamma_1 <= 0`` (the interpolation peak).
+    """
+    if isinstance(df1, np.ndarray):
+        return _loss_from_sums_array(df1, df2, R, B, np.asarray(D, dtype=np.float64),
+                                     np.asarray(P, dtype=np.float64), noise)
+    if _isinf(P):
+        gamma1, denom = df2 / D, (D - df2) / D  # THEORY §2.1: 1 - gamma_1 = 1/E0
+        num = B
+    else:
+        d = (P - df1) / (P - df2)  # THEORY §2.4 (AZP form)
+        gamma1 = (df1 - d * (df1 - df2)) / D
+        denom = (D - df1 + d * (df1 - df2)) / D  # 1 - gamma_1 without cancelling 1 - df1/D
+        num = d * B + (1 - d) * R
+    if denom <= 0:
+        return mpmath.inf if isinstance(denom, mpmath.mpf) else math.inf
+    # (num + sigma^2)/(1 - gamma_1) - sigma^2, with the sigma^2 terms combined exactly
+    return (num + noise * gamma1) / denom
+
+
+def _loss_from_sums_array(df1: np.ndarray, df2: np.ndarray, R: np.ndarray, B: np.ndarray,
+                          D: np.ndarray, P: np.ndarray, noise: float) -> np.ndarray:
+    """Vectorized (LC.2)-(LC.3); ``P = inf`` entries use ``d = 1`` (the kernel limit)."""
+    Pinf = np.isinf(P)
+    Pe = np.where(Pinf, 1.0, P)
+    d = np.where(Pinf, 1.0, (Pe - df1) / np.where(Pinf, 1.0, Pe - df2))  # THEORY §2.4
+    gamma1 = (df1 - d * (df1 - df2)) / D
+    denom = (D - df1 + d * (df1 - df2)) / D  # 1 - gamma_1 (LC.3), cancellation-free
+    num = d * B + (1 - d) * R + noise * gamma1
+    pos = denom > 0
+    return np.where(pos, num / np.where(pos, denom, 1.0), np.inf)
+
+
+def simon_loss_mp(ev: SumEvaluator, D: int, P: int, ridge: float, noise: float,
+                  guess: tuple[float, float]) -> Any:
+    """Excess loss in the Simon et al. (2023) ``(kappa, gamma)`` form (LC.7), ridge > 0.
+
+    Solves ``D = sum L_i(gamma) + delta/kappa`` and ``P = sum L_i(gamma) + P kappa/gamma``
+    with ``mpmath.findroot`` (two unknowns, log variables), then
+    ``MSE = E0 (sum_i [(1-L_i) - kappa L_i/(lambda_i+gamma) P/(P-q)] p_i + sigma^2)`` with
+    ``E0 = 1/(1-x)``, ``x = (q(P-2z)+z^2)/(D(P-q))``; returns ``MSE - sigma^2``.
+    """
+    Dm, Pm, dl, s2 = (mpmath.mpf(v) for v in (D, P, ridge, noise))
+
+    def eqs(lk: Any, lg: Any) -> list:
+        k, gm = mpmath.exp(lk), mpmath.exp(lg)
+        z = ev(gm, target=False).df1
+        return [(z + dl / k) / Dm - 1, (z + Pm * k / gm) / Pm - 1]
+
+    lk, lg = mpmath.findroot(eqs, (mpmath.log(guess[0]), mpmath.log(guess[1])), maxsteps=200)
+    k, gm = mpmath.exp(lk), mpmath.exp(lg)
+    s = ev(gm)
+    z, q = s.df1, s.df2
+    x = (q * (Pm - 2 * z) + z * z) / (Dm * (Pm - q))  # Simon et al. (LC.7)
+    weighted = s.R - k * (s.R - s.B) / gm * Pm / (Pm - q)  # sum p_i L_i/(lam_i+g) = (R-B)/g
+    return (weighted + s2) / (1 - x) - s2

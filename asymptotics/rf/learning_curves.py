@@ -1,0 +1,318 @@
+"""The whole learning curve L(D, P) of the random-feature model, at any precision.
+
+Public entry points (docs/theory/learning_curves.md (LC.1)-(LC.11), (LC.17)):
+
+* :func:`learning_curve_float`: float64, vectorized over broadcast ``D`` and ``P`` arrays,
+  for dense curves (``P = inf``: the kernel limit; ``D = inf``: the feature-limited loss).
+* :func:`learning_curve`: mpmath at ``dps`` digits; every value reports the digits it
+  certifies (two evaluations at different precision *and* different Euler-Maclaurin cuts
+  must agree), the interpolation peak is ``inf`` with its reason, and the closed-form
+  asymptote of :mod:`asymptotics.rf.asymptotes` is attached.
+* :func:`solve_kappa`: the renormalized ridge ``kappa`` of (LC.1) alone.
+
+Conventions: ``ridge`` is ``delta`` on the sum loss (predictor ``z^T Z^T (Z Z^T + delta I)^-1
+y``); ``noise`` is the label-noise variance; the loss is the excess test error
+``E_x[(f - F)^2]`` of :mod:`asymptotics.model`. ``student="projection"``: ``z = P^-1/2 G F``
+with Gaussian ``G`` (Bahri's random features); ``student="top"``: the top-``P`` eigenfeatures,
+whose unexplained modes act as extra label noise ``sum_{i>P} p_i`` (LC.11).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from asymptotics._lib.validation import check_choice, check_int, check_real
+from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
+from asymptotics.rf.asymptotes import Asymptote, curve_asymptote
+from asymptotics.rf.equivalent import solve_kappa_float, solve_kappa_mp
+from asymptotics.rf.special_points import point_mp, projection_float
+from asymptotics.rf.sums import SpectralModel, SumEvaluator, em_parameters, prepare_model
+
+__all__ = [
+    "KappaSolution",
+    "LearningCurve",
+    "learning_curve",
+    "learning_curve_float",
+    "regime_label",
+    "solve_kappa",
+]
+
+_GUARD = 10  # guard digits of the first evaluation; the second uses 2 * _GUARD
+
+
+@dataclass(frozen=True)
+class LearningCurve:
+    """Excess test loss along ``(D, P)`` points (docs/theory/learning_curves.md (LC.1)-(LC.11)).
+
+    Attributes
+    ----------
+    D, P : tuple of float
+        The points (``inf`` allowed: ``P = inf`` is the kernel limit).
+    loss : tuple of mpmath.mpf
+        ``E(D, P)`` rounded to ``dps`` digits; ``inf`` at the ridgeless peak.
+    loss_float : numpy.ndarray
+        ``float(loss)``.
+    certified_digits : tuple of int
+        Digits on which two evaluations (``dps+10`` digits with the default Euler-Maclaurin
+        cut, ``dps+20`` with a larger cut and more Bernoulli terms) agree, capped at ``dps``.
+    regime : tuple of str
+        :func:`regime_label` of each point.
+    reasons : tuple of (str or None)
+        Why a value is ``inf``; None for finite values.
+    kappa : tuple of mpmath.mpf
+        The renormalized ridge at each point (0 where the spectrum is fully resolved).
+    asymptote : Asymptote or None
+        The closed-form leading-order law for this curve's setting, if one applies.
+    asymptote_loss : tuple of (float or None)
+        The asymptote evaluated at each point.
+    """
+
+    D: tuple
+    P: tuple
+    ridge: float
+    noise: float
+    student: str
+    dps: int
+    loss: tuple
+    loss_float: np.ndarray
+    certified_digits: tuple
+    regime: tuple
+    reasons: tuple
+    kappa: tuple
+    asymptote: Asymptote | None
+    asymptote_loss: tuple
+
+    def to_dict(self) -> dict:
+        """JSON-ready record; each mpmath value is written with its certified digits."""
+        out = {f: getattr(self, f) for f in ("D", "P", "ridge", "noise", "student", "dps",
+                                             "certified_digits", "regime", "reasons",
+                                             "asymptote", "asymptote_loss")}
+        out["loss"] = [_text(v, d) for v, d in zip(self.loss, self.certified_digits, strict=True)]
+        out["kappa"] = [_text(v, d) for v, d in zip(self.kappa, self.certified_digits,
+                                                    strict=True)]
+        out["loss_float"] = self.loss_float
+        return out
+
+
+def _text(value: Any, digits: int) -> str:
+    if mpmath.isinf(value):
+        return "inf"
+    return mpmath.nstr(value, max(digits, 1), strip_zeros=False)
+
+
+@dataclass(frozen=True)
+class KappaSolution:
+    """``kappa`` solving (LC.1) at ``dps`` digits and the residual of the equation there."""
+
+    D: float
+    P: float
+    ridge: float
+    kappa: Any
+    residual: Any
+    dps: int
+
+
+def _grid(name: str, value: Any) -> np.ndarray:
+    arr = np.atleast_1d(np.asarray(value, dtype=object if not isinstance(value, np.ndarray)
+                                   else value.dtype))
+    out = np.empty(arr.shape, dtype=np.float64)
+    for idx, v in np.ndenumerate(arr):
+        out[idx] = check_real(f"{name}{list(idx)}", v, ge=1.0, allow_inf=True)
+    return out
+
+
+_MAX_SCALE = 1e100
+
+
+def _iv(D: Any, P: Any, spectrum: Any, target: Any, ridge: Any, noise: Any,
+        student: Any) -> tuple:
+    Da, Pa = _grid("D", D), _grid("P", P)
+    try:
+        Da, Pa = np.broadcast_arrays(Da, Pa)
+    except ValueError:
+        raise ValueError(f"`D` and `P` must broadcast together; got shapes {Da.shape} and "
+                         f"{Pa.shape}") from None
+    # above ~1e100 the float path's products of kappa overflow (inf - inf; found by the
+    # fuzz suite with ridge = 4.5e307): refuse rather than return NaN
+    ridge = check_real("ridge", ridge, ge=0.0, le=_MAX_SCALE)
+    noise = check_real("noise", noise, ge=0.0, le=_MAX_SCALE)
+    student = check_choice("student", student, ("projection", "top"))
+    if student == "top":
+        frac = np.isfinite(Pa) & (Pa != np.floor(Pa))
+        if frac.any():
+            raise ValueError("`P` must be whole numbers of eigenfeatures for student='top'; "
+                             f"got {Pa[frac].ravel()[0]!r}")
+    return Da.astype(np.float64), Pa.astype(np.float64), prepare_model(spectrum, target), \
+        ridge, noise, student
+
+
+def learning_curve_float(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
+                         target: Target, *, ridge: float = 0.0, noise: float = 0.0,
+                         student: str = "projection") -> np.ndarray:
+    """Excess test loss ``E(D, P)`` in float64, broadcast over ``D`` and ``P``.
+
+    Parameters
+    ----------
+    D, P : array_like
+        Samples and features (>= 1; ``inf`` allowed; non-integers are interpolated by the
+        deterministic equivalent).
+    spectrum, target : see :mod:`asymptotics.model`
+    ridge, noise : float
+        ``delta >= 0`` on the sum loss; label-noise variance ``sigma^2 >= 0``.
+    student : {"projection", "top"}
+
+    Returns
+    -------
+    numpy.ndarray
+        Loss of the broadcast shape; ``inf`` at the ridgeless interpolation peak.
+
+    Examples
+    --------
+    Bahri's isotropic teacher on ``lambda_i = i^-2`` in the kernel limit, where
+    ``E(D) -> (pi^2/4) / D`` (docs/theory/learning_curves.md (LC.15)):
+
+    >>> from asymptotics.model import PowerLawSpectrum, Target
+    >>> loss = learning_curve_float([100, 1000], float("inf"), PowerLawSpectrum(2.0),
+    ...                             Target.isotropic(1.0))
+    >>> [round(float(x), 6) for x in loss]
+    [0.024429, 0.002465]
+    """
+    D, P, model, ridge, noise, student = _iv(D, P, spectrum, target, ridge, noise, student)
+    return _float_path(model, D, P, ridge, noise, student)[0]
+
+
+def _float_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float,
+                noise: float, student: str) -> tuple[np.ndarray, np.ndarray]:
+    shape = D.shape
+    D, P = D.ravel(), P.ravel()
+    if student == "projection":
+        loss, kappa = projection_float(model, SumEvaluator(model), D, P, ridge, noise)
+        return loss.reshape(shape), kappa.reshape(shape)
+    loss, kappa = np.empty(D.shape), np.empty(D.shape)
+    for p in np.unique(P):  # top-P student: one truncated model per P (LC.11)
+        sel = P == p
+        sub, tail = _top_model(model, p)
+        ev = SumEvaluator(sub)
+        inf = np.full(int(sel.sum()), np.inf)
+        lo, ka = projection_float(sub, ev, D[sel], inf, ridge, noise + tail)
+        loss[sel], kappa[sel] = lo + tail, ka
+    return loss.reshape(shape), kappa.reshape(shape)
+
+
+def _top_model(model: SpectralModel, p: float, dps: int | None = None) -> tuple:
+    if math.isinf(p):
+        return model, (mpmath.mpf(0) if dps else 0.0)
+    n = int(p)
+    return model.truncated(n), model.target_tail(n, dps)  # docs/theory/learning_curves.md (LC.11)
+
+
+def solve_kappa(D: float, P: float, spectrum: PowerLawSpectrum | ArraySpectrum,
+                target: Target | None = None, *, ridge: float = 0.0,
+                dps: int = 30) -> KappaSolution:
+    """Solve (LC.1) for ``kappa`` at ``dps`` digits (projection student; ``P = inf``: kernel).
+
+    Requires ``min(D, P)`` below the spectrum size (otherwise ``kappa = 0`` exactly, (LC.9))
+    and ``D`` finite. The residual is that of ``g(log kappa)`` in docs/theory/learning_curves.md (LC.1).
+    """
+    D = check_real("D", D, ge=1.0)
+    P = check_real("P", P, ge=1.0, allow_inf=True)
+    ridge = check_real("ridge", ridge, ge=0.0)
+    dps = check_int("dps", dps, minimum=5, maximum=10_000)
+    model = prepare_model(spectrum, target if target is not None else Target.power_law(2.0))
+    S = len(model.lam) if model.kind == "array" else (model.size or math.inf)
+    if ridge == 0 and min(D, P) >= S:
+        raise ValueError(f"`D` and `P` must leave min(D, P) below the spectrum size {S} for a "
+                         f"ridgeless kappa > 0; got D={D}, P={P}")
+    guess = float(solve_kappa_float(SumEvaluator(model), np.array([D]), np.array([P]), ridge)[0])
+    with mpmath.workdps(dps + _GUARD):
+        k, res = solve_kappa_mp(SumEvaluator(model, "mp"), D, P, ridge, guess)
+    return KappaSolution(D, P, ridge, k, res, dps)
+
+
+def regime_label(D: float, P: float, ridge: float = 0.0) -> str:
+    """Bahri et al.'s regime of a point (ratio 10 separates "much larger"; docs §5)."""
+    if math.isinf(P) and math.isinf(D):
+        return "no bottleneck (D = P = inf)"
+    if math.isinf(P):
+        return "kernel limit P = inf: resolution-limited in D"
+    if math.isinf(D):
+        return "D = inf: resolution-limited in P"
+    if ridge == 0 and D == P:
+        return "interpolation peak (D = P, ridgeless)"
+    if D >= 10 * P:
+        return "D >> P: resolution-limited in P, variance-limited in D"
+    if P >= 10 * D:
+        return "P >> D: resolution-limited in D, variance-limited in P"
+    return "D ~ P: crossover near the interpolation peak"
+
+
+def learning_curve(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
+                   target: Target, *, ridge: float = 0.0, noise: float = 0.0,
+                   student: str = "projection", dps: int = 30) -> LearningCurve:
+    """Excess test loss ``E(D, P)`` at ``dps`` digits with certified digits per point.
+
+    Parameters are those of :func:`learning_curve_float` plus ``dps`` (>= 5). ``D`` and
+    ``P`` are broadcast and flattened into points.
+
+    Returns
+    -------
+    LearningCurve
+    """
+    Da, Pa, model, ridge, noise, student = _iv(D, P, spectrum, target, ridge, noise, student)
+    dps = check_int("dps", dps, minimum=5, maximum=10_000)
+    Da, Pa = Da.ravel(), Pa.ravel()
+    _, kf = _float_path(model, Da, Pa, ridge, noise, student)
+    first = _mp_path(model, Da, Pa, ridge, noise, student, list(kf), dps + _GUARD, 0)
+    second = _mp_path(model, Da, Pa, ridge, noise, student, [r[1] for r in first],
+                      dps + 2 * _GUARD, 1)
+    losses, digits, reasons, kappas = [], [], [], []
+    with mpmath.workdps(dps):
+        for (v1, _, r1), (v2, k2, _) in zip(first, second, strict=True):
+            digits.append(_agreement(v1, v2, dps))
+            losses.append(+v2)
+            kappas.append(+k2)
+            reasons.append(r1)
+    asym = curve_asymptote(model, Da, Pa, ridge, noise, student)
+    avals = tuple(None if asym is None else asym.value_at(d, p) for d, p in zip(Da, Pa,
+                                                                               strict=True))
+    return LearningCurve(
+        D=tuple(float(x) for x in Da), P=tuple(float(x) for x in Pa), ridge=ridge,
+        noise=noise, student=student, dps=dps, loss=tuple(losses),
+        loss_float=np.array([float(v) for v in losses]), certified_digits=tuple(digits),
+        regime=tuple(regime_label(d, p, ridge) for d, p in zip(Da, Pa, strict=True)),
+        reasons=tuple(reasons), kappa=tuple(kappas), asymptote=asym, asymptote_loss=avals)
+
+
+def _agreement(v1: Any, v2: Any, dps: int) -> int:
+    if mpmath.isinf(v1) or mpmath.isinf(v2):
+        return dps if v1 == v2 else 0
+    if v1 == v2:
+        return dps
+    scale = max(abs(v1), abs(v2))
+    return int(max(0, min(dps, math.floor(-mpmath.log10(abs(v1 - v2) / scale)))))
+
+
+def _mp_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float, noise: float,
+             student: str, guesses: list, work: int, variant: int) -> list:
+    out = []
+    with mpmath.workdps(work):
+        M, K = em_parameters(work, variant)  # the second evaluation moves the cut
+        cache: dict = {}
+        for d, p, g in zip(D, P, guesses, strict=True):
+            if student == "projection":
+                sub, tail, pp = model, mpmath.mpf(0), p
+            else:
+                sub, tail = _top_model(model, p, work)
+                pp = math.inf
+            key = id(sub) if student == "projection" else p
+            if key not in cache:
+                cache[key] = SumEvaluator(sub, "mp", M=M, K=K)
+            loss, k, why = point_mp(sub, cache[key], d, pp, ridge, mpmath.mpf(noise) + tail,
+                                    g if g > 0 else 1.0)
+            out.append((loss + tail if not mpmath.isinf(loss) else loss, k, why))
+    return out

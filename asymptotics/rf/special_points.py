@@ -1,0 +1,95 @@
+"""Case analysis of one learning-curve point: kernel limit, projection, top-P, degenerate.
+
+Private helper of :mod:`asymptotics.rf.learning_curves` (docs/theory/learning_curves.md (LC.9),
+(LC.10); §3 there):
+for each ``(D, P)`` it decides whether the point is regular (solve (LC.1), evaluate
+(LC.2)-(LC.3)), the ridgeless interpolation peak (``inf``), the degenerate ridgeless case
+``min(D, P) >= S`` of a finite spectrum (``kappa = 0``, (LC.9)), or a ``D = inf`` limit
+(LC.10), and evaluates it with the float or the mp backend.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from asymptotics.rf.equivalent import loss_from_sums, solve_kappa_float, solve_kappa_mp
+from asymptotics.rf.sums import SpectralModel, SumEvaluator
+
+__all__ = ["PEAK_REASON", "point_mp", "projection_float"]
+
+PEAK_REASON = ("interpolation peak: ridgeless with D = P < S, so 1 - gamma_1 = 0 and the "
+               "variance diverges as max(D,P)/|D-P| (docs/theory/learning_curves.md (LC.8))")
+_EDGE_REASON = ("ridgeless with D = S modes and label noise: ordinary least squares with as "
+                "many samples as parameters diverges (docs/theory/learning_curves.md (LC.9))")
+
+
+def _size(model: SpectralModel) -> float:
+    if model.kind == "array":
+        return float(len(model.lam))
+    return math.inf if model.size is None else float(model.size)
+
+
+def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: np.ndarray,
+                     ridge: float, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Float loss and kappa of the projection student (``P = inf``: kernel limit)."""
+    S = _size(model)
+    loss = np.full(D.shape, np.nan)
+    kappa = np.zeros(D.shape)
+    m = np.minimum(D, P)
+    Dinf = np.isinf(D)
+    # D = inf: L(P) = R(kappa_P) (LC.10); P >= S or P = inf: the target is fully learned.
+    full = Dinf & (P >= S)
+    loss[full] = 0.0
+    feat = Dinf & ~full
+    if feat.any():
+        k = solve_kappa_float(ev, P[feat], P[feat], 0.0)
+        kappa[feat] = k
+        loss[feat] = ev(k).R
+    fin = ~Dinf
+    if ridge == 0:
+        degen = fin & (m >= S)  # docs/theory/learning_curves.md (LC.9)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            val = np.where(D > S, noise * S / (D - S), np.inf if noise > 0 else 0.0)
+        loss[degen] = val[degen]
+        peak = fin & ~degen & (D == P)
+        loss[peak] = np.inf
+        reg = fin & ~degen & ~peak
+    else:
+        reg = fin
+    if reg.any():
+        k = solve_kappa_float(ev, D[reg], P[reg], ridge)
+        kappa[reg] = k
+        s = ev(k)
+        # ridgeless: (LC.1) says df1 = min(D, P) exactly; using it avoids the cancellation in
+        # P - df1 and D - df1 next to the peak
+        df1 = m[reg] if ridge == 0 else s.df1
+        loss[reg] = loss_from_sums(df1, s.df2, s.R, s.B, D[reg], P[reg], noise)
+    return loss, kappa
+
+
+def point_mp(model: SpectralModel, ev: SumEvaluator, D: float, P: float, ridge: float,
+             noise: Any, guess: Any) -> tuple[Any, Any, str | None]:
+    """One point at the current mpmath precision: ``(loss, kappa, reason-if-inf)``."""
+    S = _size(model)
+    zero, s2 = mpmath.mpf(0), mpmath.mpf(noise)
+    if math.isinf(D):
+        if P >= S:
+            return zero, zero, None
+        k, _ = solve_kappa_mp(ev, P, P, 0.0, guess, residual=False)
+        return ev(k).R, k, None
+    if ridge == 0 and min(D, P) >= S:
+        if D > S:
+            return s2 * S / (D - S), zero, None
+        return (mpmath.inf, zero, _EDGE_REASON) if noise > 0 else (zero, zero, None)
+    if ridge == 0 and D == P:
+        return mpmath.inf, zero, PEAK_REASON
+    k, _ = solve_kappa_mp(ev, D, P, ridge, guess, residual=False)
+    s = ev(k)
+    Pm = P if math.isinf(P) else mpmath.mpf(P)
+    df1 = mpmath.mpf(min(D, P)) if ridge == 0 else s.df1  # exact on the ridgeless branch
+    loss = loss_from_sums(df1, s.df2, s.R, s.B, mpmath.mpf(D), Pm, s2)
+    return loss, k, (PEAK_REASON if mpmath.isinf(loss) else None)

@@ -1,0 +1,179 @@
+"""Does a real dataset follow ``alpha ~ c/d``? The bundled handwritten digits (docs/dimension.md §5).
+
+Bahri et al. (THEORY §1.5) report that teacher-student models follow ``4/d`` while "the
+relationship ... on standard datasets is less clear". :func:`digits_check` asks the same
+question of the 8x8 handwritten digits that ship inside scikit-learn
+(``sklearn.datasets.load_digits``: 1797 images, 64 pixels; no download at run time):
+
+1. estimate the intrinsic dimension ``d`` of the images, with its bootstrap interval;
+2. predict the exponents ``c/d``: ``2/d`` for the model actually measured (1-NN
+   regression is piecewise constant; squared loss) and the paper's ``4/d`` (accurate
+   piecewise-linear model);
+3. measure the 1-NN learning curve on a real target, with a held-out test set and several
+   random splits: the one-hot class label (squared error; ``L = 2 x`` the 1-NN error
+   rate) or a fixed smooth function of the image, ``F(x) = sin(w . (x - mean) / s)``
+   with a seeded random unit vector ``w`` and ``s`` the spread of ``w . x``
+   (docs/dimension.md (ID.12));
+4. report the measured exponent, the dimension it implies (``2 / alpha``), and how far
+   each prediction is from it. Real data need not follow the theory: the result says
+   so when it does not.
+
+scikit-learn is an optional extra (``pip install scaling-law-toolkit[data]``); without it
+:func:`load_digits` raises :class:`MissingOptionalDependency` with that instruction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from asymptotics._lib.validation import check_choice, check_int
+from verify.dimension.estimate import (
+    DimensionEstimate,
+    ExponentPrediction,
+    estimate_dimension,
+    predicted_exponents,
+)
+from verify.dimension.nn_curve import NNLearningCurve, nn_learning_curve
+
+__all__ = ["TARGETS", "DigitsCheck", "MissingOptionalDependency", "digits_check",
+           "digits_target", "load_digits"]
+
+TARGETS = ("onehot", "smooth")
+
+
+class MissingOptionalDependency(ImportError):
+    """An optional extra (here scikit-learn, for the bundled dataset) is not installed."""
+
+
+@dataclass(frozen=True)
+class DigitsCheck:
+    """The digits dataset's dimension, predicted and measured 1-NN exponents.
+
+    Attributes
+    ----------
+    estimate : DimensionEstimate
+        Intrinsic dimension of the 1797 images.
+    predictions : tuple of ExponentPrediction
+        ``c/d`` for every model (squared loss); ``matched`` and ``paper`` pick two.
+    matched, paper : ExponentPrediction
+        ``2/d`` (piecewise constant: what 1-NN is) and ``4/d`` (the paper's estimate).
+    curve : NNLearningCurve
+        The measured learning curve and its power-law fit.
+    target : str
+        ``"onehot"`` or ``"smooth"``.
+    implied_d : float
+        ``2 / alpha_measured``: the dimension the measured curve implies for 1-NN.
+    implied_d_ci : tuple of float
+        Its interval, from the endpoints of the measured exponent's interval.
+    ratio_to_matched, ratio_to_paper : float
+        ``alpha_measured / (2/d)`` and ``alpha_measured / (4/d)``.
+    consistent_with_matched : bool
+        Whether the measured and the ``2/d`` intervals intersect.
+    summary : str
+        One honest sentence on the outcome.
+    """
+
+    estimate: DimensionEstimate
+    predictions: tuple[ExponentPrediction, ...]
+    matched: ExponentPrediction
+    paper: ExponentPrediction
+    curve: NNLearningCurve
+    target: str
+    implied_d: float
+    implied_d_ci: tuple[float, float]
+    ratio_to_matched: float
+    ratio_to_paper: float
+    consistent_with_matched: bool
+    summary: str
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The bundled 8x8 digits: images ``(1797, 64)`` as float64 and labels ``(1797,)``.
+
+    Raises
+    ------
+    MissingOptionalDependency
+        If scikit-learn is not installed.
+    """
+    try:
+        from sklearn.datasets import load_digits as _load
+    except ImportError:
+        raise MissingOptionalDependency(
+            "the bundled digits dataset needs scikit-learn, an optional extra: "
+            "pip install 'scaling-law-toolkit[data]'") from None
+    bunch = _load()
+    return np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target)
+
+
+def digits_target(X: np.ndarray, labels: np.ndarray, target: str, seed: int) -> np.ndarray:
+    """The regression target: one-hot labels ``(n, 10)`` or the smooth ``F(x)`` ``(n,)``."""
+    if target == "onehot":
+        return np.eye(int(labels.max()) + 1)[labels]
+    w = np.random.default_rng(seed).standard_normal(X.shape[1])
+    proj = (X - X.mean(axis=0)) @ (w / np.linalg.norm(w))
+    return np.sin(proj / proj.std())  # docs/dimension.md (ID.12)
+
+
+def _summary(alpha, ci, matched, paper, implied_d, d):
+    lo, hi = ci
+    if matched.ci[0] <= hi and lo <= matched.ci[1]:
+        verdict = "consistent with the 1-NN prediction 2/d"
+    else:
+        verdict = ("steeper than" if lo > matched.ci[1] else "shallower than") + \
+            " the 1-NN prediction 2/d"
+    return (f"measured 1-NN exponent {alpha:.3f} [{lo:.3f}, {hi:.3f}] is {verdict} = "
+            f"{matched.exponent:.3f} [{matched.ci[0]:.3f}, {matched.ci[1]:.3f}] "
+            f"(estimated d = {d:.2f}); it implies d = {implied_d:.1f}; it is "
+            f"{alpha / paper.exponent:.2f}x the paper's 4/d = {paper.exponent:.3f}")
+
+
+def digits_check(*, estimator: str = "twonn", target: str = "onehot",
+                 sizes: tuple[int, ...] = (25, 50, 100, 200, 400, 800, 1397),
+                 n_test: int = 400, n_splits: int = 8, bootstrap: int = 200,
+                 seed: int = 0) -> DigitsCheck:
+    """Estimate ``d`` of the bundled digits and compare ``c/d`` with a measured exponent.
+
+    Parameters
+    ----------
+    estimator : {"twonn", "mle"}
+        Dimension estimator (defaults of :func:`verify.dimension.estimate.estimate_dimension`).
+    target : {"onehot", "smooth"}
+        One-hot class label, or the smooth function of the image (ID.12).
+    sizes : sequence of int
+        Training sizes; ``sizes[-1] + n_test <= 1797``.
+    n_test, n_splits : int
+        Held-out test images per split, and random splits.
+    bootstrap : int
+        Resamples for the interval on ``d``.
+    seed : int
+        Seeds the bootstrap, the splits and the smooth target's direction.
+
+    Returns
+    -------
+    DigitsCheck
+
+    Raises
+    ------
+    MissingOptionalDependency
+        If scikit-learn is not installed.
+    """
+    target = check_choice("target", target, TARGETS)
+    seed = check_int("seed", seed, minimum=0)
+    X, labels = load_digits()
+    est = estimate_dimension(X, estimator=estimator, bootstrap=bootstrap, seed=seed)
+    preds = predicted_exponents(est, loss="squared")
+    by_model = {p.model: p for p in preds}
+    matched, paper = by_model["piecewise_constant"], by_model["piecewise_linear"]
+    curve = nn_learning_curve(X, digits_target(X, labels, target, seed), sizes,
+                              n_test=n_test, n_splits=n_splits, seed=seed)
+    alpha, (lo, hi) = curve.fit.alpha, curve.fit.alpha_ci
+    implied = 2.0 / alpha if alpha > 0 else float("inf")
+    implied_ci = (2.0 / hi if hi > 0 else float("inf"), 2.0 / lo if lo > 0 else float("inf"))
+    overlap = bool(matched.ci[0] <= hi and lo <= matched.ci[1])
+    return DigitsCheck(estimate=est, predictions=preds, matched=matched, paper=paper,
+                       curve=curve, target=target, implied_d=implied, implied_d_ci=implied_ci,
+                       ratio_to_matched=alpha / matched.exponent,
+                       ratio_to_paper=alpha / paper.exponent, consistent_with_matched=overlap,
+                       summary=_summary(alpha, (lo, hi), matched, paper, implied, est.d))

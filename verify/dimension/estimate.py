@@ -1,0 +1,319 @@
+"""Intrinsic dimension of a point cloud, and the scaling exponents it predicts (docs/dimension.md).
+
+Bahri et al.'s resolution-limited regime (THEORY §1.3) ties a dataset's learning-curve
+exponent to the dimension ``d`` of its data manifold, ``alpha ~ c/d``. This module
+estimates ``d`` from the points themselves and carries its interval into the predicted
+exponents:
+
+* :func:`estimate_dimension`: TwoNN (Facco et al. 2017) or the Levina–Bickel maximum
+  likelihood estimator with MacKay–Ghahramani averaging (THEORY §2.7), on one
+  ``scipy.spatial.KDTree``; a percentile-bootstrap interval over points; a multi-scale
+  scan ``k -> d``; exact duplicate points are removed and counted (or refused);
+* :func:`predicted_exponents`: ``alpha = c/d`` for a loss and a model smoothness, with
+  the interval on ``d`` mapped through the monotone ``c/d`` onto ``alpha``.
+
+Known limitation, measured in docs/dimension.md §4: with finite samples both estimators
+*underestimate* ``d`` once ``d`` is large (the neighbourhoods of a few thousand points in
+10 dimensions are not small), so the predicted ``alpha`` is then biased high.
+
+References
+----------
+.. [1] E. Facco, M. d'Errico, A. Rodriguez, A. Laio, "Estimating the intrinsic dimension
+   of datasets by a minimal neighborhood information", Sci. Rep. 7, 12140 (2017).
+.. [2] E. Levina, P. J. Bickel, "Maximum likelihood estimation of intrinsic dimension",
+   NIPS 17 (2005).
+.. [3] D. J. C. MacKay, Z. Ghahramani, "Comments on 'Maximum likelihood estimation of
+   intrinsic dimension' by E. Levina and P. Bickel" (2005).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from asymptotics import resolution
+from asymptotics._lib.validation import check_choice, check_int, check_real, check_real_array
+from verify.dimension import knn
+
+__all__ = [
+    "ESTIMATORS",
+    "MODELS",
+    "DimensionEstimate",
+    "ExponentPrediction",
+    "estimate_dimension",
+    "predicted_exponents",
+]
+
+ESTIMATORS = ("twonn", "mle")
+_DEFAULT_K = {"twonn": (1, 16), "mle": (10, 20)}
+_MAX_SCAN = 24  # at most this many scales in a scan (geometric grid beyond that)
+
+
+@dataclass(frozen=True)
+class DimensionEstimate:
+    """An intrinsic-dimension estimate with its bootstrap interval and scale scan.
+
+    Attributes
+    ----------
+    d : float
+        The estimate: TwoNN ``n / sum_i log mu_i`` (docs/dimension.md (ID.2)) or the
+        Levina–Bickel average ``mean_k m_k`` over ``k in [lo, hi]`` (ID.5). ``inf`` when
+        every neighbour log-ratio is zero (a lattice), with the reason in ``warnings``.
+    ci : tuple of float
+        Percentile-bootstrap interval over points at level ``confidence`` (ID.7).
+    estimator : str
+        ``"twonn"`` or ``"mle"``.
+    n_points, n_duplicates : int
+        Rows received, and exact duplicate rows removed before estimating.
+    scan : dict of int to float
+        ``k -> d`` at neighbourhood size ``k``: the Levina–Bickel ``m_k`` (ID.4) for
+        ``"mle"``, TwoNN on ``k``-fold decimated data (ID.6) for ``"twonn"``.
+    k : tuple of int
+        The resolved ``(lo, hi)`` range.
+    bootstrap, confidence, seed
+        The interval's settings; ``seed`` reproduces the resampling and the decimation.
+    warnings : tuple of str
+        Everything the caller should know (duplicates removed, infinite estimates).
+    """
+
+    d: float
+    ci: tuple[float, float]
+    estimator: str
+    n_points: int
+    n_duplicates: int
+    scan: dict[int, float]
+    k: tuple[int, int]
+    bootstrap: int
+    confidence: float
+    seed: int
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ExponentPrediction:
+    """A resolution-limited exponent ``alpha = c/d`` with the interval carried from ``d``.
+
+    Attributes
+    ----------
+    loss, model : str
+        The loss and the model's smoothness that fix ``c`` (THEORY §1.3 table).
+    c : int
+        Numerator of the exponent: ``L ~ D^(-c/d)``.
+    exponent : float
+        ``c / d`` (docs/dimension.md (ID.8)); 0 when ``d`` is infinite.
+    ci : tuple of float
+        ``(c / d_hi, c / d_lo)``: ``c/d`` is decreasing in ``d``, so the endpoints map
+        onto endpoints (ID.8).
+    d, d_ci : float, tuple of float
+        The dimension estimate this came from, and its interval.
+    confidence : float
+        The interval's level (that of ``d_ci``).
+    source : str
+        Where ``c`` came from.
+    """
+
+    loss: str
+    model: str
+    c: int
+    exponent: float
+    ci: tuple[float, float]
+    d: float
+    d_ci: tuple[float, float]
+    confidence: float
+    source: str
+
+
+def _resolve_k(k: object, estimator: str) -> tuple[int, int]:
+    if k is None:
+        return _DEFAULT_K[estimator]
+    if isinstance(k, str | bytes) or not isinstance(k, Sequence | np.ndarray) or len(k) != 2:
+        raise TypeError(f"`k` must be a pair (lo, hi) of integers; got {k!r}")
+    minimum = 2 if estimator == "mle" else 1
+    lo = check_int("k[0]", k[0], minimum=minimum)
+    hi = check_int("k[1]", k[1], minimum=minimum)
+    if hi < lo:
+        raise ValueError(f"`k` must satisfy lo <= hi; got k=({lo}, {hi})")
+    return lo, hi
+
+
+def _scan_grid(lo: int, hi: int) -> np.ndarray:
+    """All integers in [lo, hi], or a geometric grid of about ``_MAX_SCAN`` of them."""
+    if hi - lo + 1 <= _MAX_SCAN:
+        return np.arange(lo, hi + 1)
+    return np.unique(np.round(np.geomspace(lo, hi, _MAX_SCAN)).astype(np.intp))
+
+
+def _estimate_iv(X, estimator, k, bootstrap, confidence, seed, duplicates):
+    """Input validation and standardization for :func:`estimate_dimension`."""
+    estimator = check_choice("estimator", estimator, ESTIMATORS)
+    duplicates = check_choice("duplicates", duplicates, ("drop", "raise"))
+    lo, hi = _resolve_k(k, estimator)
+    bootstrap = check_int("bootstrap", bootstrap, minimum=10)
+    confidence = check_real("confidence", confidence, gt=0.0, lt=1.0)
+    seed = check_int("seed", seed, minimum=0)
+    X = check_real_array("X", X, ndim=2, min_size=1)
+    if X.shape[1] < 1:
+        raise ValueError(f"`X` must have at least one column (feature); got shape {X.shape}")
+    Xu, n_dup = knn.distinct_rows(X)
+    if n_dup and duplicates == "raise":
+        raise ValueError(f"`X` has {n_dup} duplicate rows (zero neighbour distances) and "
+                         f"duplicates='raise'")
+    n = Xu.shape[0]
+    # TwoNN needs 2 neighbours per point; its k-fold decimation needs 3 points per block.
+    need = hi + 1 if estimator == "mle" else max(3, 3 * hi)
+    if n < need:
+        rule = (f"more than k_hi={hi} neighbours" if estimator == "mle"
+                else f"at least 3 per block of the {hi}-fold decimation scan")
+        raise ValueError(f"`X` must have at least {need} distinct points ({rule}); got {n} "
+                         f"distinct of {X.shape[0]} rows")
+    return Xu, n_dup, estimator, (lo, hi), bootstrap, confidence, seed
+
+
+def _percentile_ci(samples: np.ndarray, confidence: float) -> tuple[float, float]:
+    """Percentile interval by order statistics (docs/dimension.md (ID.7)).
+
+    No interpolation between order statistics, so ``inf`` resamples (all log-ratios 0)
+    give an ``inf`` endpoint, never ``inf - inf = NaN``.
+    """
+    s = np.sort(samples)
+    tail = 0.5 * (1.0 - confidence) * (s.size - 1)
+    return float(s[int(np.floor(tail))]), float(s[int(np.ceil(s.size - 1 - tail))])
+
+
+def _twonn(Xu, ks, bootstrap, rng_boot, rng_scan):
+    T = knn.neighbor_distances(Xu, 2)
+    logmu = knn.twonn_log_ratios(T)
+    d = float(knn.inverse_of_mean(np.array(logmu.mean())))  # docs/dimension.md (ID.2)
+    boot = knn.inverse_of_mean(knn.bootstrap_means(logmu, bootstrap, rng_boot))
+    scan = {int(f): (d if f == 1 else knn.pooled_twonn_by_decimation(Xu, int(f), rng_scan))
+            for f in ks}
+    return d, boot, scan
+
+
+def _mle(Xu, ks, bootstrap, rng_boot):
+    T = knn.neighbor_distances(Xu, int(ks[-1]))
+    inv = knn.mle_inverse_estimates(T, ks)  # (n, K): per-point 1/m_k(x), (ID.3)
+    m_k = knn.inverse_of_mean(inv.mean(axis=0))  # MacKay–Ghahramani, docs/dimension.md (ID.4)
+    d = float(m_k.mean())  # Levina–Bickel average over k, docs/dimension.md (ID.5)
+    boot = knn.inverse_of_mean(knn.bootstrap_means(inv, bootstrap, rng_boot)).mean(axis=1)
+    return d, boot, {int(kk): float(m) for kk, m in zip(ks, m_k, strict=True)}
+
+
+def estimate_dimension(X: object, *, estimator: str = "twonn",
+                       k: tuple[int, int] | None = None, bootstrap: int = 200,
+                       confidence: float = 0.95, seed: int = 0,
+                       duplicates: str = "drop") -> DimensionEstimate:
+    """Estimate the intrinsic dimension of the rows of ``X``.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, D)
+        Points in an ambient space of any dimension ``D >= 1``; finite entries.
+    estimator : {"twonn", "mle"}
+        TwoNN, :math:`\\hat d = n / \\sum_i \\log(T_2/T_1)` (docs/dimension.md (ID.2)), or
+        Levina–Bickel :math:`\\hat d = \\frac{1}{K}\\sum_{k=lo}^{hi} \\hat m_k` with
+        :math:`\\hat m_k = [\\frac1n\\sum_x \\hat m_k(x)^{-1}]^{-1}` (ID.3–ID.5).
+    k : (lo, hi), optional
+        Neighbourhood range. ``"mle"``: the ``k`` averaged over and scanned (default
+        (10, 20), ``lo >= 2``). ``"twonn"``: the decimation factors of the multi-scale
+        scan (default (1, 16)); the estimate ``d`` itself is always plain TwoNN.
+    bootstrap : int
+        Number of resamples of the points for the interval (>= 10).
+    confidence : float
+        Level of the percentile interval, in (0, 1).
+    seed : int
+        Seeds the bootstrap and the decimation (independent streams from
+        ``SeedSequence(seed).spawn``); recorded in the result.
+    duplicates : {"drop", "raise"}
+        Exact duplicate rows give zero distances (``log 0``): drop them (counted in
+        ``n_duplicates`` and reported in ``warnings``) or refuse the input.
+
+    Returns
+    -------
+    DimensionEstimate
+
+    Raises
+    ------
+    ValueError, TypeError
+        Non-2-D or non-finite ``X``, too few distinct points for ``k``, bad settings.
+    """
+    Xu, n_dup, estimator, (lo, hi), bootstrap, confidence, seed = _estimate_iv(
+        X, estimator, k, bootstrap, confidence, seed, duplicates)
+    rng_boot, rng_scan = (np.random.default_rng(s)
+                          for s in np.random.SeedSequence(seed).spawn(2))
+    ks = _scan_grid(lo, hi)
+    if estimator == "twonn":
+        d, boot, scan = _twonn(Xu, ks, bootstrap, rng_boot, rng_scan)
+    else:
+        d, boot, scan = _mle(Xu, ks, bootstrap, rng_boot)
+    warnings = []
+    if n_dup:
+        warnings.append(f"removed {n_dup} duplicate rows (zero distances); estimated on the "
+                        f"{Xu.shape[0]} distinct points")
+    if not np.isfinite(d) or not all(np.isfinite(list(scan.values()))):
+        warnings.append("infinite estimate: every neighbour-distance log-ratio is zero "
+                        "(equidistant neighbours, e.g. a lattice), so no finite d fits")
+    return DimensionEstimate(d=d, ci=_percentile_ci(boot, confidence), estimator=estimator,
+                             n_points=int(n_dup + Xu.shape[0]), n_duplicates=int(n_dup),
+                             scan=scan, k=(lo, hi), bootstrap=bootstrap,
+                             confidence=confidence, seed=seed, warnings=tuple(warnings))
+
+
+# ----------------------------------------------------------------------------- predictions
+
+MODELS = resolution.MODELS
+
+
+def _exponent_numerator(loss: str, model: str) -> int:
+    """``c`` in ``L ~ D^(-c/d)`` for (loss, model), derived by :mod:`asymptotics.resolution`."""
+    # at d = 1 the exact exponent c/d is c itself (THEORY §1.3, docs/theory/regimes.md (RG.7))
+    c = resolution.resolution_exponent(1, loss=loss, model=model, axis="data").exponent
+    if not (c.is_integer and c > 0):  # pragma: no cover - guards a change upstream
+        raise ArithmeticError(f"asymptotics.resolution gave a non-integer c={c} for "
+                              f"loss={loss!r}, model={model!r}")
+    return int(c)
+
+
+def predicted_exponents(estimate: DimensionEstimate, loss: str = "squared",
+                        model: str | Sequence[str] | None = None
+                        ) -> tuple[ExponentPrediction, ...]:
+    """Resolution-limited exponents ``alpha = c/d`` predicted by a dimension estimate.
+
+    Parameters
+    ----------
+    estimate : DimensionEstimate
+        From :func:`estimate_dimension`.
+    loss : str
+        A loss name known to :func:`asymptotics.resolution.resolution_exponent`
+        (``"squared"``: order 2 at its minimum).
+    model : str or sequence of str, optional
+        Model smoothness: ``"piecewise_linear"`` (``c = 4`` for the squared loss, the
+        paper's ``4/d``), ``"lipschitz"`` or ``"piecewise_constant"`` (``c = 2``, e.g.
+        nearest-neighbour regression). ``None``: all three.
+
+    Returns
+    -------
+    tuple of ExponentPrediction
+        One per model, with
+        :math:`\alpha = c/\\hat d` and interval :math:`(c/d_{hi},\\, c/d_{lo})`
+        (docs/dimension.md (ID.8)).
+    """
+    if not isinstance(estimate, DimensionEstimate):
+        raise TypeError(f"`estimate` must be a DimensionEstimate; got {type(estimate).__name__}")
+    if not isinstance(loss, str):
+        raise TypeError(f"`loss` must be a string such as 'squared'; got {loss!r}")
+    models = MODELS if model is None else (model,) if isinstance(model, str) else tuple(model)
+    for m in models:
+        check_choice("model", m, MODELS)
+    out = []
+    d, (d_lo, d_hi) = estimate.d, estimate.ci
+    for m in models:
+        c = _exponent_numerator(loss, m)
+        # docs/dimension.md (ID.8): c/d is decreasing in d, so endpoints swap
+        out.append(ExponentPrediction(
+            loss=loss, model=m, c=c, exponent=c / d, ci=(c / d_hi, c / d_lo), d=d,
+            d_ci=(d_lo, d_hi), confidence=estimate.confidence,
+            source="asymptotics.resolution.resolution_exponent (THEORY §1.3)"))
+    return tuple(out)

@@ -1,0 +1,125 @@
+"""Nearest-neighbour statistics behind the intrinsic-dimension estimators (docs/dimension.md §1).
+
+Pure numerical kernels, no input validation (that lives in :mod:`verify.dimension.estimate`):
+
+* :func:`distinct_rows` removes exact duplicate points (which would give zero
+  neighbour distances and ``log(0)``), keeping the order of first occurrence so that
+  every estimate is a function of the *set* of points in their original order;
+* :func:`neighbor_distances` queries one ``scipy.spatial.KDTree`` for the distances to
+  the first ``k`` neighbours of every point;
+* :func:`twonn_log_ratios` and :func:`mle_inverse_estimates` turn those distances into
+  the per-point quantities whose averages are ``1/d``;
+* :func:`bootstrap_means` resamples points (multinomial weights) to put an interval on
+  any statistic that is a function of per-point means.
+
+Both estimators rest on one fact (docs/dimension.md (ID.1)): for points drawn from a
+locally uniform density on a ``d``-manifold, the log-ratios of neighbour distances are
+exponential with rate ``d``, so per-point averages of log-ratios estimate ``1/d``
+without bias, and ``d`` is the inverse of their mean.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import KDTree
+
+__all__ = [
+    "bootstrap_means",
+    "distinct_rows",
+    "inverse_of_mean",
+    "mle_inverse_estimates",
+    "neighbor_distances",
+    "pooled_twonn_by_decimation",
+    "twonn_log_ratios",
+]
+
+_BOOT_CHUNK = 4_000_000  # entries of the (resamples x points) weight matrix held at once
+
+
+def distinct_rows(X: np.ndarray) -> tuple[np.ndarray, int]:
+    """The distinct rows of ``X`` in order of first occurrence, and how many rows were dropped."""
+    _, first = np.unique(X, axis=0, return_index=True)
+    keep = np.sort(first)
+    return X[keep], X.shape[0] - keep.size
+
+
+def neighbor_distances(X: np.ndarray, k: int) -> np.ndarray:
+    """Distances ``T_1 .. T_k`` from each row of ``X`` to its ``k`` nearest other rows.
+
+    ``X`` must have distinct rows, so the zero self-distance is the first hit of the
+    query and is dropped. Returns an array of shape ``(n, k)``, non-decreasing per row.
+    """
+    tree = KDTree(X)
+    dist, _ = tree.query(X, k=k + 1)
+    return np.asarray(dist[:, 1:], dtype=np.float64)
+
+
+def twonn_log_ratios(T: np.ndarray) -> np.ndarray:
+    """``log(mu_i) = log(T_2 / T_1)`` per point (Facco et al. 2017; docs/dimension.md (ID.2)).
+
+    ``mu ~ Pareto(d)``, i.e. ``log mu ~ Exp(d)``, so ``mean(log mu)`` estimates ``1/d``.
+    """
+    return np.log(T[:, 1]) - np.log(T[:, 0])  # docs/dimension.md (ID.2)
+
+
+def mle_inverse_estimates(T: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Per-point Levina–Bickel inverse estimates ``1/m_k(x)`` for each ``k`` in ``ks``.
+
+    .. math:: \\frac{1}{\\hat m_k(x)} = \\frac{1}{k-1}\\sum_{j=1}^{k-1}\\log\\frac{T_k(x)}{T_j(x)}
+
+    (docs/dimension.md (ID.3)). Given ``T_k``, the ``k-1`` inner neighbours are uniform
+    in the ball, so the ``k-1`` terms are i.i.d. ``Exp(d)`` and this average is an
+    unbiased estimate of ``1/d``; MacKay and Ghahramani average it over points before
+    inverting (ID.4). Returns shape ``(n, len(ks))``; every ``k`` must be >= 2.
+    """
+    logT = np.log(T)
+    csum = np.cumsum(logT, axis=1)  # csum[:, j-1] = sum_{i<=j} log T_i
+    ks = np.asarray(ks, dtype=np.intp)
+    # THEORY §2.7, Levina–Bickel: log T_k - mean_{j<k} log T_j
+    return logT[:, ks - 1] - csum[:, ks - 2] / (ks - 1)
+
+
+def inverse_of_mean(mean: np.ndarray) -> np.ndarray:
+    """``d = 1/mean`` of the ``1/d`` estimates, with ``inf`` (not a division warning) where the mean log-ratio is 0."""
+    out = np.full(mean.shape, np.inf)
+    np.divide(1.0, mean, out=out, where=mean > 0)
+    return out
+
+
+def bootstrap_means(values: np.ndarray, n_resamples: int,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Means of ``values`` (shape ``(n,)`` or ``(n, m)``) over resampled points.
+
+    Each resample draws ``n`` points with replacement, represented by multinomial
+    counts, so a whole batch is one matrix product. Returns ``(n_resamples,)`` or
+    ``(n_resamples, m)``.
+    """
+    n = values.shape[0]
+    chunk = max(1, _BOOT_CHUNK // n)
+    pvals = np.full(n, 1.0 / n)
+    out = []
+    for start in range(0, n_resamples, chunk):
+        size = min(chunk, n_resamples - start)
+        weights = rng.multinomial(n, pvals, size=size).astype(np.float64)
+        out.append(weights @ values / n)
+    return np.concatenate(out, axis=0)
+
+
+def pooled_twonn_by_decimation(X: np.ndarray, factor: int,
+                               rng: np.random.Generator) -> float:
+    """TwoNN at the scale of the ``factor``-th neighbour, by decimation (docs/dimension.md (ID.6)).
+
+    The distinct points are split at random into ``factor`` disjoint blocks of about
+    ``n/factor`` points. Within a block the nearest neighbour lies at the distance of
+    roughly the ``factor``-th neighbour of the full set, so TwoNN on the blocks probes
+    that scale (Facco et al.'s multi-scale analysis). The blocks' log-ratios are pooled
+    into one maximum-likelihood estimate ``count / sum(log mu)``.
+    """
+    n = X.shape[0]
+    order = rng.permutation(n)
+    total, count = 0.0, 0
+    for block in np.array_split(order, factor):
+        T = neighbor_distances(X[block], 2)
+        total += float(twonn_log_ratios(T).sum())
+        count += block.size
+    return float(inverse_of_mean(np.array(total / count)))

@@ -1,0 +1,296 @@
+"""Resolution-limited interpolation on the d-torus: nearest-neighbour and piecewise-linear.
+
+The experiment behind Bahri et al.'s "from bounds to estimates" argument (THEORY §1.3,
+§2.7; docs/laboratory_manifolds.md (LM.7)-(LM.10)): ``D`` training points uniform on the
+unit-volume torus ``[0, 1)^d``, a target ``F`` known at them, an interpolant ``f`` and a
+loss ``ell(f - F)`` averaged over sampled test points. With typical spacing
+``s ~ D^(-1/d)``, an interpolant of accuracy order ``q`` (``|f - F| = O(s^q)``) and a
+loss of order ``m`` at its minimum, ``L ~ D^(-c/d)`` with ``c = m q`` (LM.8).
+
+Distances are periodic everywhere (``scipy.spatial.KDTree(boxsize=1)``); the Delaunay
+interpolant is built on the training points plus the periodic images that lie within a
+margin of the unit cube, so it is the periodic triangulation up to the margin.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from asymptotics._lib.validation import check_choice, check_int, check_real, check_sorted_int_grid
+
+__all__ = [
+    "LOSSES",
+    "METHODS",
+    "TARGETS",
+    "InterpolationResult",
+    "NNDistanceResult",
+    "expected_exponent",
+    "interpolate_torus",
+    "interpolation_sweep",
+    "loglog_slope",
+    "nn_distance_sweep",
+    "nn_moment_exact",
+    "torus_target",
+]
+
+METHODS = ("nearest", "linear", "local_linear")
+LOSSES = ("squared", "absolute")
+TARGETS = ("smooth", "kink")
+_MAX_DELAUNAY_D = 4
+
+
+def torus_target(theta: np.ndarray, target: str) -> np.ndarray:
+    """The target ``F`` on ``[0, 1)^d`` (periodic), evaluated at ``theta`` of shape ``(n, d)``.
+
+    ``"smooth"``: ``F = sum_j sin(2 pi theta_j + c_j) + cos(2 pi (theta_1 - theta_2))``
+    (the last term for ``d >= 2``; analytic). ``"kink"``:
+    ``F = sum_j |sin(pi (theta_j - c_j))|``, Lipschitz with a gradient jump across the
+    hyperplanes ``theta_j = c_j`` (LM.7). Phases ``c_j = 0.3 + 0.37 j`` (fixed).
+    """
+    d = theta.shape[1]
+    c = 0.3 + 0.37 * np.arange(d)
+    if target == "smooth":
+        out = np.sin(2 * np.pi * theta + c).sum(axis=1)  # docs/laboratory_manifolds.md (LM.7)
+        if d >= 2:
+            out = out + np.cos(2 * np.pi * (theta[:, 0] - theta[:, 1]))
+        return out
+    return np.abs(np.sin(np.pi * (theta - c))).sum(axis=1)  # (LM.7), kink set theta_j = c_j
+
+
+def expected_exponent(method: str, loss: str, target: str, d: int) -> tuple[float, str]:
+    """The exponent ``c/d`` of ``L ~ D^(-c/d)`` expected for this experiment, with reason.
+
+    ``c = m q`` (LM.8): ``m`` = order of the loss at its minimum (2 squared, 1 absolute),
+    ``q`` = accuracy order of the interpolant (1 nearest, 2 piecewise-linear on a smooth
+    target). On the kink target a piecewise-linear interpolant is ``O(s)`` wrong on a
+    band of width ``O(s)`` around the kink set and ``O(s^2)`` elsewhere (LM.9), so the
+    squared loss is ``O(s^3)`` (``c = 3``) while the absolute loss keeps ``c = 2``.
+    """
+    m = 2 if loss == "squared" else 1
+    if method == "nearest":
+        return m / d, f"nearest neighbour: |f-F| = O(s), loss order {m}: c = {m}"
+    if target == "smooth":
+        return 2 * m / d, f"piecewise linear, smooth target: |f-F| = O(s^2): c = {2 * m}"
+    c = 3 if loss == "squared" else 2
+    return c / d, (f"piecewise linear, kink target: O(s) error on an O(s) band plus O(s^2) "
+                   f"elsewhere: c = {c}")
+
+
+def _periodic_images(x: np.ndarray, margin: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``x + shift`` (``shift`` in ``{-1, 0, 1}^d``) inside ``(-margin, 1 + margin)^d``."""
+    d = x.shape[1]
+    shifts = np.array(list(itertools.product((-1.0, 0.0, 1.0), repeat=d)))
+    pts = (x[None, :, :] + shifts[:, None, :]).reshape(-1, d)
+    idx = np.tile(np.arange(len(x)), len(shifts))
+    keep = np.all((pts > -margin) & (pts < 1.0 + margin), axis=1)
+    return pts[keep], idx[keep]
+
+
+def interpolate_torus(train: np.ndarray, values: np.ndarray, test: np.ndarray,
+                      method: str) -> np.ndarray:
+    """Interpolate periodic data ``(train, values)`` on ``[0, 1)^d`` at ``test`` points.
+
+    ``"nearest"``: value of the periodic nearest neighbour (piecewise constant).
+    ``"linear"``: Delaunay piecewise-linear interpolation (``d <= 4``) on the points plus
+    their periodic images within ``margin = min(1/2, 3 (log D / D)^(1/d))`` of the cube.
+    ``"local_linear"``: value at ``x`` of the least-squares affine fit to the ``2(d+1)``
+    periodic nearest neighbours (any ``d``; accuracy ``O(s^2)`` like ``"linear"``).
+    """
+    from scipy.spatial import KDTree
+
+    n, d = train.shape
+    if method == "nearest":
+        _, j = KDTree(train, boxsize=1.0).query(test)
+        return values[j]
+    if method == "local_linear":
+        k = min(2 * (d + 1), n)
+        _, j = KDTree(train, boxsize=1.0).query(test, k=k)
+        delta = (train[j] - test[:, None, :] + 0.5) % 1.0 - 0.5  # minimum-image displacement
+        X = np.concatenate([np.ones((*delta.shape[:2], 1)), delta], axis=2)
+        Q, R = np.linalg.qr(X)
+        coef = np.linalg.solve(R, (Q.swapaxes(1, 2) @ values[j][:, :, None]))
+        return coef[:, 0, 0]
+    margin = min(0.5, 3.0 * (math.log(max(n, 3)) / n) ** (1.0 / d))
+    pts, idx = _periodic_images(train, margin)
+    if d == 1:
+        order = np.argsort(pts[:, 0])
+        return np.interp(test[:, 0], pts[order, 0], values[idx][order])
+    from scipy.interpolate import LinearNDInterpolator
+
+    out = LinearNDInterpolator(pts, values[idx])(test)
+    if np.isnan(out).any():
+        raise RuntimeError(f"Delaunay interpolation left {int(np.isnan(out).sum())} test points "
+                           f"outside the hull of the periodic images (margin {margin:.3g})")
+    return out
+
+
+def loglog_slope(grid: Any, losses: np.ndarray) -> tuple[float, float]:
+    """Exponent ``-d log L / d log D`` from per-seed least-squares log-log slopes.
+
+    Returns the mean over seeds of the per-seed slopes (negated) and its standard error
+    (std over seeds / sqrt(n_seeds)); ``losses`` has shape ``(n_seeds, n_grid)`` and must
+    be positive (no epsilon is added: a zero loss raises).
+    """
+    losses = np.asarray(losses, dtype=np.float64)
+    if losses.ndim != 2 or losses.shape[1] < 2 or losses.shape[0] < 2:
+        raise ValueError(f"`losses` must have shape (n_seeds >= 2, n_grid >= 2); got {losses.shape}")
+    if not (losses > 0).all():
+        raise ValueError("`losses` must be positive to take logarithms; got a value <= 0")
+    x = np.log(np.asarray(grid, dtype=np.float64))
+    xc = x - x.mean()
+    slopes = (np.log(losses) @ xc) / (xc @ xc)  # ordinary least squares, one per seed
+    return float(-slopes.mean()), float(slopes.std(ddof=1) / math.sqrt(len(slopes)))
+
+
+@dataclass(frozen=True)
+class InterpolationResult:
+    """Test loss of an interpolant on the torus along a nested D sweep.
+
+    Attributes
+    ----------
+    grid : tuple of int
+        Training-set sizes ``D`` (seed ``s`` uses the first ``D`` of its own points).
+    losses, test_stderr : ndarray, shape (n_seeds, n_grid)
+        Mean loss over the sampled test set and its standard error.
+    mean, stderr : ndarray, shape (n_grid,)
+        Mean over seeds and std over seeds / sqrt(n_seeds).
+    exponent, exponent_stderr : float
+        ``-`` mean per-seed log-log slope and its standard error (:func:`loglog_slope`).
+    expected, expected_reason : float, str
+        ``c/d`` from :func:`expected_exponent`.
+    """
+
+    grid: tuple[int, ...]
+    losses: np.ndarray
+    test_stderr: np.ndarray
+    mean: np.ndarray
+    stderr: np.ndarray
+    exponent: float
+    exponent_stderr: float
+    expected: float
+    expected_reason: str
+    seed: int
+    config: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+def _sweep_iv(d, D, seeds, seed, n_test):
+    return (check_int("d", d, minimum=1), check_sorted_int_grid("D", D, minimum=2),
+            check_int("seeds", seeds, minimum=2), check_int("seed", seed, minimum=0),
+            check_int("n_test", n_test, minimum=2))
+
+
+def interpolation_sweep(d: int, D: Any, *, method: str = "nearest", loss: str = "squared",
+                        target: str = "smooth", n_test: int = 2000, seeds: int = 8,
+                        seed: int = 0) -> InterpolationResult:
+    """Loss of nearest-neighbour or piecewise-linear interpolation of a torus target vs D.
+
+    Parameters
+    ----------
+    d : int
+        Torus dimension.
+    D : sequence of int
+        Increasing training-set sizes (nested: the first ``D`` points of one draw per seed).
+    method : {"nearest", "linear", "local_linear"}
+    loss : {"squared", "absolute"}
+        ``(f - F)^2`` or ``|f - F|`` at each test point (LM.10).
+    target : {"smooth", "kink"}
+        :func:`torus_target`.
+    n_test, seeds, seed : int
+        Sampled test points per seed, repetitions, root seed (``SeedSequence.spawn``).
+    """
+    d, D, seeds, seed, n_test = _sweep_iv(d, D, seeds, seed, n_test)
+    method = check_choice("method", method, METHODS)
+    loss = check_choice("loss", loss, LOSSES)
+    target = check_choice("target", target, TARGETS)
+    if method == "linear" and d > _MAX_DELAUNAY_D:
+        raise ValueError(f"`method`='linear' (Delaunay) needs d <= {_MAX_DELAUNAY_D}; got d={d} "
+                         "(use 'local_linear')")
+    if method == "linear" and D[0] < d + 2:
+        raise ValueError(f"`D` must have every entry >= d + 2 = {d + 2} for a Delaunay "
+                         f"triangulation; got {D[0]}")
+    losses = np.empty((seeds, len(D)))
+    test_se = np.empty_like(losses)
+    for s, child in enumerate(np.random.SeedSequence(seed).spawn(seeds)):
+        rng = np.random.default_rng(child)
+        train = rng.random((D[-1], d))
+        test = rng.random((n_test, d))
+        y, y_test = torus_target(train, target), torus_target(test, target)
+        for j, n in enumerate(D):
+            err = interpolate_torus(train[:n], y[:n], test, method) - y_test
+            per = err * err if loss == "squared" else np.abs(err)  # (LM.10)
+            losses[s, j] = per.mean()
+            test_se[s, j] = per.std(ddof=1) / math.sqrt(n_test)
+    exponent, exponent_se = loglog_slope(D, losses)
+    expected, reason = expected_exponent(method, loss, target, d)
+    return InterpolationResult(
+        grid=D, losses=losses, test_stderr=test_se, mean=losses.mean(axis=0),
+        stderr=losses.std(axis=0, ddof=1) / math.sqrt(seeds), exponent=exponent,
+        exponent_stderr=exponent_se, expected=expected, expected_reason=reason, seed=seed,
+        config={"d": d, "method": method, "loss": loss, "target": target, "n_test": n_test,
+                "seeds": seeds},
+        note=f"test set sampled: {n_test} uniform points per seed (standard error in test_stderr)")
+
+
+@dataclass(frozen=True)
+class NNDistanceResult:
+    """Measured ``E[r_NN^k]`` on the unit torus vs the exact formula (LM.11).
+
+    Attributes
+    ----------
+    grid : tuple of int
+    moments : ndarray, shape (n_seeds, n_grid)
+        Per seed, the mean of ``r^k`` over ``n_test`` test points.
+    mean, stderr : ndarray, shape (n_grid,)
+        Mean over seeds and std over seeds / sqrt(n_seeds) (test points sharing one
+        training set are correlated, so the error uses independent seeds only).
+    exact : ndarray, shape (n_grid,)
+        ``V_d^(-k/d) Gamma(1 + k/d) Gamma(D + 1) / Gamma(D + 1 + k/d)`` (THEORY §2.7).
+    """
+
+    grid: tuple[int, ...]
+    k: float
+    moments: np.ndarray
+    mean: np.ndarray
+    stderr: np.ndarray
+    exact: np.ndarray
+    seed: int
+    config: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+def nn_moment_exact(d: int, D: Any, k: float) -> np.ndarray:
+    """``E[r^k]`` of the nearest of ``D`` uniform points on the unit torus (THEORY §2.7)."""
+    from scipy.special import gammaln
+
+    D = np.asarray(D, dtype=np.float64)
+    log_vd = (d / 2) * math.log(math.pi) - math.lgamma(d / 2 + 1)  # unit-ball volume V_d
+    return np.exp(-(k / d) * log_vd + math.lgamma(1 + k / d)  # docs/laboratory_manifolds.md (LM.11)
+                  + gammaln(D + 1) - gammaln(D + 1 + k / d))
+
+
+def nn_distance_sweep(d: int, D: Any, *, k: float = 1, n_test: int = 1000, seeds: int = 16,
+                      seed: int = 0) -> NNDistanceResult:
+    """Measure ``E[r_NN^k]`` (periodic distance to the nearest of ``D`` training points)."""
+    from scipy.spatial import KDTree
+
+    d, D, seeds, seed, n_test = _sweep_iv(d, D, seeds, seed, n_test)
+    k = check_real("k", k, gt=0.0)
+    mom = np.empty((seeds, len(D)))
+    for s, child in enumerate(np.random.SeedSequence(seed).spawn(seeds)):
+        rng = np.random.default_rng(child)
+        train = rng.random((D[-1], d))
+        test = rng.random((n_test, d))
+        for j, n in enumerate(D):
+            r, _ = KDTree(train[:n], boxsize=1.0).query(test)
+            mom[s, j] = np.mean(r ** k)
+    return NNDistanceResult(
+        grid=D, k=k, moments=mom, mean=mom.mean(axis=0),
+        stderr=mom.std(axis=0, ddof=1) / math.sqrt(seeds), exact=nn_moment_exact(d, D, k),
+        seed=seed, config={"d": d, "n_test": n_test, "seeds": seeds},
+        note=f"test set sampled: {n_test} points per seed; standard error across {seeds} seeds")
