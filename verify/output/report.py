@@ -16,36 +16,26 @@ complete. Layout of ``out_dir``::
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import io
 import os
 import platform
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from asymptotics._lib.files import atomic_write
 from asymptotics._lib.serialize import dumps
 from verify.output.tables import ScenarioRow, render_latex, render_terminal
 
-__all__ = ["SCHEMA", "ReportPaths", "atomic_write", "package_versions", "write_report"]
+__all__ = ["SCHEMA", "ReportPaths", "package_versions", "write_report"]
 
 SCHEMA = "scaling-law-toolkit/report/1"
 _FIGURE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PACKAGES = ("numpy", "scipy", "sympy", "mpmath", "matplotlib", "tqdm")
-
-
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_read_umask()  # what open() would give; mkstemp alone gives 0o600
 
 
 @dataclass(frozen=True)
@@ -70,29 +60,6 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
-
-
-def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file, fsync, ``os.replace``).
-
-    Text is encoded as UTF-8. On any failure the temporary file is removed and an existing
-    ``path`` is left untouched.
-    """
-    path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), _FILE_MODE)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return path
 
 
 def _figure_bytes(name: str, fig: Any) -> tuple[bytes, bytes]:

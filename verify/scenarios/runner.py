@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from asymptotics import __version__
-from verify.output.report import atomic_write
+from asymptotics._lib.files import atomic_write
 from verify.scenarios.base import Scenario, ScenarioOutcome
 
 __all__ = ["SuiteRun", "checkpoint_key", "run_suite", "select"]

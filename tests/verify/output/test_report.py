@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import os
 
 import numpy as np
 import pytest
 
+from asymptotics._lib import files
 from verify.fit import fit_power_law
 from verify.output import progress as prog
 from verify.output import report
@@ -45,7 +45,7 @@ def test_layout_and_strict_json(tmp_path):
     assert data["records"]["var_D"]["x"] == X.tolist()
     assert paths.table_tex.read_text() == render_latex(rows)
     assert "DISAGREE" in paths.table_txt.read_text()
-    assert oct(paths.table_tex.stat().st_mode & 0o777) == oct(report._FILE_MODE)
+    assert oct(paths.table_tex.stat().st_mode & 0o777) == oct(files._FILE_MODE)
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
 
 
@@ -54,27 +54,6 @@ def test_nan_is_refused_before_any_write(tmp_path):
     with pytest.raises(ValueError, match="refusing to serialize NaN"):
         report.write_report(tmp_path / "out", rows, {"bad": float("nan")})
     assert not (tmp_path / "out").exists()
-
-
-def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
-    target = tmp_path / "results.json"
-    report.atomic_write(target, "old")
-
-    def broken_replace(src, dst):
-        raise OSError("disk full (simulated)")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="simulated"):
-        report.atomic_write(target, "new")
-    assert target.read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]  # no temp left
-
-
-def test_atomic_write_replaces_whole_file(tmp_path):
-    target = tmp_path / "t.txt"
-    report.atomic_write(target, "a much longer first version")
-    report.atomic_write(target, b"short")
-    assert target.read_bytes() == b"short"
 
 
 def test_figures_written_as_png_and_pdf(tmp_path):
