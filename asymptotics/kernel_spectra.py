@@ -28,6 +28,7 @@ import sympy as sp
 
 from asymptotics._lib.validation import check_choice, check_int, check_real
 from asymptotics.derivation import Derivation
+from asymptotics.resolution import unit_ball_volume
 from asymptotics.symbols import N, R, exact, k, theta
 
 __all__ = ["KERNELS", "arccos_kernel", "kernel_decay", "relu_ntk_kernel", "smoothness_bound",
@@ -42,10 +43,6 @@ _SPHERE_SOURCE = ("Funk–Hecke on S^d; Bach 2017, Bietti & Mairal 2019 (THEORY 
                   "docs/theory/kernel_spectra.md (KS.4)-(KS.6)")
 
 
-def _ball_volume(dim: sp.Expr) -> sp.Expr:
-    return sp.pi ** (dim / 2) / sp.gamma(dim / 2 + 1)
-
-
 def _decay_exponent(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """``q`` with ``expr ~ var^(-q)``: ``-lim var d log(expr)/d var`` (``oo`` if super-polynomial)."""
     return sp.simplify(-sp.limit(var * sp.diff(sp.log(expr), var), var, sp.oo))
@@ -53,7 +50,7 @@ def _decay_exponent(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
 
 def _torus(kernel: str, dim: int, density: sp.Expr, extra_steps: tuple = ()) -> Derivation:
     dd = sp.Integer(dim)
-    count = _ball_volume(dd) * R**dd  # docs/theory/kernel_spectra.md (KS.2)
+    count = unit_ball_volume(dd) * R**dd  # docs/theory/kernel_spectra.md (KS.2)
     radius = sp.solve(sp.Eq(count, N), R)[0]
     lam_N = density.subs(_omega, radius)  # docs/theory/kernel_spectra.md (KS.3)
     q = _decay_exponent(lam_N, N)

@@ -17,6 +17,7 @@ Theorem 3 (parameters) is the same argument with ``P`` interpolation points in p
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import mpmath as mp
@@ -30,13 +31,26 @@ from asymptotics.symbols import k as k_sym
 from asymptotics.variance import loss_expression
 
 __all__ = ["MODELS", "NNDistanceMoment", "interpolant_order", "loss_order", "nn_distance_law",
-           "nn_distance_moment", "resolution_exponent"]
+           "nn_distance_moment", "resolution_exponent", "unit_ball_volume"]
 
 MODELS: tuple[str, ...] = ("lipschitz", "piecewise_constant", "piecewise_linear")
 
 
-def _unit_ball_volume(dim: sp.Expr) -> sp.Expr:
-    return sp.pi ** (dim / 2) / sp.gamma(dim / 2 + 1)  # THEORY §2.7, V_d
+def unit_ball_volume(d: int | sp.Expr) -> sp.Expr:
+    """Volume of the unit ball in ``R^d``, ``V_d = pi^(d/2) / Gamma(d/2 + 1)``, as an exact sympy expression.
+
+    docs/theory/kernel_spectra.md (KS.2) (also used in docs/theory/regimes.md (RG.5)). ``d`` is a
+    non-negative integer (``V_0 = 1``, ``V_1 = 2``, ``V_2 = pi``, ``V_3 = 4 pi/3``) or a sympy
+    expression (kept symbolic). This is the one definition in the project: the laboratory
+    (:mod:`verify`) takes ``float(unit_ball_volume(d))`` from here.
+
+    Examples
+    --------
+    >>> unit_ball_volume(3)
+    4*pi/3
+    """
+    dim = d if isinstance(d, sp.Basic) else sp.Integer(check_int("d", d, minimum=0))
+    return sp.pi ** (dim / 2) / sp.gamma(dim / 2 + 1)  # (KS.2)
 
 
 def nn_distance_law(d: int | sp.Expr = d_sym, k: object = 1) -> Derivation:
@@ -47,7 +61,7 @@ def nn_distance_law(d: int | sp.Expr = d_sym, k: object = 1) -> Derivation:
     """
     dim = d if isinstance(d, sp.Basic) else sp.Integer(check_int("d", d, minimum=1))
     kk = k if isinstance(k, sp.Basic) else sp.nsimplify(check_real("k", k, gt=0))
-    vol = _unit_ball_volume(dim)
+    vol = unit_ball_volume(dim)
     survival = (1 - vol * r**dim) ** D  # docs/theory/regimes.md (RG.5)
     exact_law = vol ** (-kk / dim) * sp.gamma(1 + kk / dim) * sp.gamma(D + 1) / sp.gamma(
         D + 1 + kk / dim)  # (RG.5)
@@ -91,11 +105,17 @@ class NNDistanceMoment:
 
 def _nn_moment_mp(D: int, d: int, k: float) -> tuple[mp.mpf, mp.mpf]:
     kd = mp.mpf(k) / d
-    vol = mp.pi ** (mp.mpf(d) / 2) / mp.gamma(mp.mpf(d) / 2 + 1)
+    vol = _unit_ball_volume_mp()(mp.mpf(d))  # unit_ball_volume, evaluated by mpmath
     log_exact = -kd * mp.log(vol) + mp.loggamma(1 + kd) + mp.loggamma(D + 1) \
         - mp.loggamma(D + 1 + kd)  # docs/theory/regimes.md (RG.5)
     asym = mp.gamma(1 + kd) * (D * vol) ** (-kd)  # (RG.5), D -> oo
     return mp.exp(log_exact), asym
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_ball_volume_mp() -> Callable[[mp.mpf], mp.mpf]:
+    """:func:`unit_ball_volume` as an mpmath function (same expression, working precision)."""
+    return sp.lambdify(d_sym, unit_ball_volume(d_sym), "mpmath")
 
 
 def nn_distance_moment(D: int, d: int, k: float = 1, dps: int = 30) -> NNDistanceMoment:

@@ -153,3 +153,30 @@ def test_exponent_against_random_interpolation_in_d1(model, loss, power):
               for D in sizes]
     slope = np.polyfit(np.log(sizes), np.log(losses), 1)[0]
     assert slope == pytest.approx(-resolution_exponent(1, loss, model).value, abs=0.1)
+
+
+def test_unit_ball_volume_known_values_and_recursion():
+    """V_d (docs/theory/kernel_spectra.md (KS.2)) against an independent route: the known values
+    V_0 = 1, V_1 = 2, V_2 = pi, V_3 = 4 pi/3 and the recursion V_d = (2 pi / d) V_{d-2}."""
+    from asymptotics.resolution import unit_ball_volume
+
+    known = {0: sp.Integer(1), 1: sp.Integer(2), 2: sp.pi, 3: 4 * sp.pi / 3}
+    for dim, value in known.items():
+        assert sp.simplify(unit_ball_volume(dim) - value) == 0
+    vols = dict(known)
+    for dim in range(4, 41):
+        vols[dim] = 2 * sp.pi / dim * vols[dim - 2]
+        assert sp.simplify(unit_ball_volume(dim) - vols[dim]) == 0
+    # the shell derivative: d/dr (V_d r^d) at r = 1 is the sphere area 2 pi^(d/2) / Gamma(d/2)
+    for dim in (1, 2, 3, 7):
+        assert sp.simplify(dim * unit_ball_volume(dim) - 2 * sp.pi ** sp.Rational(dim, 2)
+                           / sp.gamma(sp.Rational(dim, 2))) == 0
+    assert isinstance(unit_ball_volume(3), sp.Expr) and float(unit_ball_volume(3)) == pytest.approx(
+        4 * np.pi / 3, rel=1e-15)
+    # symbolic d passes through; the mpmath evaluation used by nn_distance_moment agrees
+    from asymptotics.symbols import d as d_sym
+    assert unit_ball_volume(d_sym).subs(d_sym, 5) == unit_ball_volume(5)
+    with pytest.raises(ValueError, match="`d`"):
+        unit_ball_volume(-1)
+    with pytest.raises(TypeError, match="`d`"):
+        unit_ball_volume(2.5)
