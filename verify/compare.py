@@ -9,6 +9,13 @@ Two comparisons, both described in docs/fitting.md:
   with the policy :math:`|\\delta_i| \\le \\max(k\\,\\sigma_{\\delta,i},\\ \\text{rel\\_tol})`
   (CMP.2-CMP.3).
 
+:func:`decide_verdict` is the one place a verdict is decided: from an exponent
+comparison, an optional value comparison and named extra checks it returns a
+:class:`Verdict` (agree, disagree or skipped, with the reasons). The renderers only print
+it. :data:`REL_TOL` is the value-tolerance floor of the scenarios and
+:func:`intervals_overlap` the interval rule of the dimension checks, so every tolerance
+and rule lives here.
+
 :func:`summarize_verdicts` turns named verdicts into the exit-status policy of the
 command line (0: all agree, 1: some disagree, naming them).
 """
@@ -23,8 +30,18 @@ import numpy as np
 
 from asymptotics._lib.validation import check_real, check_real_array
 
-__all__ = ["ExponentComparison", "ValueComparison", "VerdictSummary", "compare_exponent",
-           "compare_values", "summarize_verdicts"]
+__all__ = ["REL_TOL", "VERDICTS", "ExponentComparison", "ValueComparison", "Verdict",
+           "VerdictSummary", "compare_exponent", "compare_values", "decide_verdict",
+           "intervals_overlap", "summarize_verdicts"]
+
+#: The floor of the relative value tolerance of (CMP.3): a prediction (a deterministic
+#: equivalent, an exact finite-size theory) may be off by this much from the simulated
+#: means beyond the sampling noise. Scenarios with larger known corrections (relative
+#: order 1/|N - n|) raise it, never lower it.
+REL_TOL = 0.03
+
+#: The labels a :class:`Verdict` may carry.
+VERDICTS = ("agree", "disagree", "skipped")
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,132 @@ class VerdictSummary:
     exit_code: int
     disagreeing: tuple[str, ...]
     message: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a check: a label and the reasons behind it.
+
+    Attributes
+    ----------
+    label : str
+        One of :data:`VERDICTS`: ``"agree"``, ``"disagree"`` or ``"skipped"``.
+    reasons : tuple of str
+        One line per reason: for ``"disagree"`` every failed part (the exponent
+        comparison's message, the value comparison's message, ``"name: message"`` of each
+        failed extra check), for ``"skipped"`` why nothing was checked, empty for
+        ``"agree"``.
+    failed_checks : tuple of str
+        ``"name: message"`` of the failed named extra checks only (also in ``reasons``);
+        the table prints them as the row's note.
+    """
+
+    label: str
+    reasons: tuple[str, ...] = ()
+    failed_checks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.label not in VERDICTS:
+            raise ValueError(f"`label` must be one of {list(VERDICTS)}; got {self.label!r}")
+        for field in ("reasons", "failed_checks"):
+            value = getattr(self, field)
+            if isinstance(value, str) or not all(isinstance(r, str) for r in value):
+                raise TypeError(f"`{field}` must be a tuple of strings; got {value!r}")
+            object.__setattr__(self, field, tuple(value))
+        if self.label != "agree" and not self.reasons:
+            raise ValueError(f"a {self.label!r} verdict needs at least one reason; got none")
+        if self.label == "agree" and (self.reasons or self.failed_checks):
+            raise ValueError(f"an 'agree' verdict has no failure reasons; got {self.reasons!r}")
+
+    @property
+    def agrees(self) -> bool:
+        """``label == "agree"``."""
+        return self.label == "agree"
+
+    @property
+    def message(self) -> str:
+        """One line: the label, then the reasons separated by ``"; "``."""
+        return self.label if not self.reasons else f"{self.label}: " + "; ".join(self.reasons)
+
+    @classmethod
+    def skipped(cls, reason: str) -> Verdict:
+        """A check that was not run, with the reason (non-empty)."""
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"`reason` must be a non-empty string saying why the check was "
+                             f"skipped; got {reason!r}")
+        return cls("skipped", (reason.strip(),))
+
+
+def decide_verdict(exponent: ExponentComparison, values: ValueComparison | None = None,
+                   checks: Mapping[str, tuple[bool, str]] | None = None) -> Verdict:
+    """The verdict of a scenario: "agree" only if every part agrees.
+
+    Parameters
+    ----------
+    exponent : ExponentComparison
+        The exponent comparison (CMP.1).
+    values : ValueComparison, optional
+        The value comparison (CMP.2)-(CMP.3), when the values were compared.
+    checks : mapping name -> (passed, message), optional
+        Further named pass/fail checks that the verdict also requires (e.g. where the
+        double-descent peak sits); ``message`` says what was found.
+
+    Returns
+    -------
+    Verdict
+        ``"disagree"`` with one reason per failed part, in the order exponent, values,
+        checks (in the mapping's order); else ``"agree"``.
+    """
+    if not isinstance(exponent, ExponentComparison):
+        raise TypeError(f"`exponent` must be an ExponentComparison; got "
+                        f"{type(exponent).__name__}")
+    if values is not None and not isinstance(values, ValueComparison):
+        raise TypeError(f"`values` must be a ValueComparison or None; got "
+                        f"{type(values).__name__}")
+    if checks is None:
+        checks = {}
+    if not isinstance(checks, Mapping):
+        raise TypeError(f"`checks` must be a mapping name -> (passed, message); got "
+                        f"{type(checks).__name__}")
+    failed_checks = []
+    for name, entry in checks.items():
+        if not (isinstance(entry, tuple) and len(entry) == 2
+                and isinstance(entry[0], bool | np.bool_) and isinstance(entry[1], str)):
+            raise TypeError(f"`checks[{name!r}]` must be a tuple (passed: bool, message: str); "
+                            f"got {entry!r}")
+        if not entry[0]:
+            failed_checks.append(f"{name}: {entry[1]}")
+    reasons = []
+    if not exponent.agrees:
+        reasons.append(f"exponent: {exponent.message}")
+    if values is not None and not values.agrees:
+        reasons.append(f"values: {values.message}")
+    reasons += failed_checks
+    if reasons:
+        return Verdict("disagree", tuple(reasons), tuple(failed_checks))
+    return Verdict("agree")
+
+
+def intervals_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Do the closed intervals ``a = (lo, hi)`` and ``b`` intersect?
+
+    The consistency rule of the dimension checks (a measured exponent's interval against
+    a predicted one): ``a_lo <= b_hi and b_lo <= a_hi``. Ends may be infinite; NaN ends
+    and ``lo > hi`` are refused.
+    """
+    ends = []
+    for name, interval in (("a", a), ("b", b)):
+        try:
+            lo, hi = interval
+        except (TypeError, ValueError):
+            raise TypeError(f"`{name}` must be a pair (lo, hi); got {interval!r}") from None
+        lo = check_real(f"{name}[0]", lo, allow_inf=True)
+        hi = check_real(f"{name}[1]", hi, allow_inf=True)
+        if lo > hi:
+            raise ValueError(f"`{name}` must have lo <= hi; got ({lo!r}, {hi!r})")
+        ends.append((lo, hi))
+    (a_lo, a_hi), (b_lo, b_hi) = ends
+    return bool(a_lo <= b_hi and b_lo <= a_hi)
 
 
 def compare_exponent(predicted: object, fit: object, *, band: float,

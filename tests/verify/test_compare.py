@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 import sympy
 
-from verify.compare import compare_exponent, compare_values, summarize_verdicts
+from verify.compare import (
+    REL_TOL,
+    VERDICTS,
+    Verdict,
+    compare_exponent,
+    compare_values,
+    decide_verdict,
+    intervals_overlap,
+    summarize_verdicts,
+)
 from verify.fit import fit_power_law
 
 X = np.geomspace(10, 1e4, 12)
@@ -111,3 +120,87 @@ class TestSummarizeVerdicts:
             summarize_verdicts({})
         with pytest.raises(TypeError, match=r"`verdicts\['a'\]` must be a bool; got 1"):
             summarize_verdicts({"a": 1})
+
+
+class TestVerdict:
+    """decide_verdict is the one place a verdict is decided (agree only if every part does)."""
+
+    def _parts(self, exponent_ok=True, values_ok=True):
+        fit = fit_power_law(X, X ** -0.5)  # exact: zero-width interval at 0.5
+        exp = compare_exponent(0.5 if exponent_ok else 0.7, fit, band=0.0, band_reason="r")
+        mean = X ** -0.5 * (1.0 if values_ok else 1.1)
+        val = compare_values(X ** -0.5, mean, 0 * X, rel_tol=REL_TOL, k_sigma=3)
+        return exp, val
+
+    def test_all_agree(self):
+        exp, val = self._parts()
+        v = decide_verdict(exp, val, {"peak": (True, "at D")})
+        assert v == Verdict("agree") and v.agrees and v.reasons == () and v.message == "agree"
+        assert decide_verdict(exp).label == "agree"
+
+    @pytest.mark.parametrize(("exponent_ok", "values_ok", "check_ok", "n_reasons"),
+                             [(False, True, True, 1), (True, False, True, 1),
+                              (True, True, False, 1), (False, False, False, 3)])
+    def test_any_failed_part_disagrees(self, exponent_ok, values_ok, check_ok, n_reasons):
+        exp, val = self._parts(exponent_ok, values_ok)
+        v = decide_verdict(exp, val, {"peak": (np.bool_(check_ok), "peak at P = 7")})
+        assert v.label == "disagree" and not v.agrees and len(v.reasons) == n_reasons
+        # reasons in the order exponent, values, checks, each naming its part
+        prefixes = [p for p, ok in (("exponent: ", exponent_ok), ("values: ", values_ok),
+                                    ("peak: ", check_ok)) if not ok]
+        assert [r[:len(p)] for r, p in zip(v.reasons, prefixes, strict=True)] == prefixes
+        assert v.failed_checks == (() if check_ok else ("peak: peak at P = 7",))
+        assert v.message.startswith("disagree: ")
+
+    def test_values_none_is_not_compared(self):
+        exp, _ = self._parts()
+        assert decide_verdict(exp, None, None).agrees
+
+    def test_skipped(self):
+        v = Verdict.skipped("scikit-learn is not installed")
+        assert v.label == "skipped" and v.reasons == ("scikit-learn is not installed",)
+        with pytest.raises(ValueError, match="`reason` must be a non-empty string"):
+            Verdict.skipped(" ")
+
+    def test_validation(self):
+        exp, val = self._parts()
+        assert VERDICTS == ("agree", "disagree", "skipped")
+        with pytest.raises(ValueError, match=r"`label` must be one of \['agree', 'disagree', "
+                                             r"'skipped'\]; got 'ok'"):
+            Verdict("ok")
+        with pytest.raises(ValueError, match="a 'disagree' verdict needs at least one reason"):
+            Verdict("disagree")
+        with pytest.raises(ValueError, match="an 'agree' verdict has no failure reasons"):
+            Verdict("agree", ("x",))
+        with pytest.raises(TypeError, match="`reasons` must be a tuple of strings"):
+            Verdict("disagree", "x")
+        with pytest.raises(TypeError, match="`exponent` must be an ExponentComparison"):
+            decide_verdict(0.5)
+        with pytest.raises(TypeError, match="`values` must be a ValueComparison or None"):
+            decide_verdict(exp, exp)
+        with pytest.raises(TypeError, match=r"`checks\['peak'\]` must be a tuple \(passed"):
+            decide_verdict(exp, val, {"peak": (1, "x")})
+        with pytest.raises(TypeError, match="`checks` must be a mapping"):
+            decide_verdict(exp, val, [("peak", (True, "x"))])
+
+    def test_rel_tol_is_the_scenarios_floor(self):
+        assert REL_TOL == 0.03
+
+
+class TestIntervalsOverlap:
+    @pytest.mark.parametrize(("a", "b", "expected"), [
+        ((0.0, 1.0), (0.5, 2.0), True), ((0.0, 1.0), (1.0, 2.0), True),  # closed ends touch
+        ((0.0, 1.0), (1.0 + 1e-12, 2.0), False), ((2.0, 3.0), (0.0, 1.0), False),
+        ((0.0, 10.0), (2.0, 3.0), True), ((1.0, 1.0), (1.0, 1.0), True),
+        ((0.0, float("inf")), (1e300, 1e301), True), ((-float("inf"), -1.0), (0.0, 1.0), False)])
+    def test_rule_and_symmetry(self, a, b, expected):
+        assert intervals_overlap(a, b) is expected
+        assert intervals_overlap(b, a) is expected
+
+    def test_validation(self):
+        with pytest.raises(ValueError, match=r"`a` must have lo <= hi; got \(2.0, 1.0\)"):
+            intervals_overlap((2.0, 1.0), (0.0, 1.0))
+        with pytest.raises(ValueError, match=r"`b\[1\]` must be a real number, not NaN"):
+            intervals_overlap((0.0, 1.0), (0.0, float("nan")))
+        with pytest.raises(TypeError, match=r"`a` must be a pair \(lo, hi\)"):
+            intervals_overlap(1.0, (0.0, 1.0))

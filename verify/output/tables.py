@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from asymptotics._lib.validation import check_real
+from verify.compare import VERDICTS, Verdict, decide_verdict
 
 __all__ = ["VERDICTS", "ScenarioRow", "format_interval", "latex_escape", "render_latex",
            "render_terminal"]
-
-VERDICTS = ("agree", "disagree", "skipped")
 
 _MATH_SYMBOLS = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa",
                  "λ": "lambda", "σ": "sigma", "ω": "omega", "≈": "approx", "≤": "le", "≥": "ge",
@@ -96,19 +95,29 @@ class ScenarioRow:
 
     @classmethod
     def from_comparison(cls, name: str, regime: str, exponent: object, values: object = None,
-                        note: str | None = None) -> ScenarioRow:
-        """Build a row from an :class:`~verify.compare.ExponentComparison` and an optional
-        :class:`~verify.compare.ValueComparison`; the verdict is "agree" only if both do.
-        ``note`` defaults to the band's reason."""
-        agrees = exponent.agrees and (values is None or values.agrees)
+                        note: str | None = None, *, verdict: Verdict | None = None
+                        ) -> ScenarioRow:
+        """Build a row from an :class:`~verify.compare.ExponentComparison`, an optional
+        :class:`~verify.compare.ValueComparison` and the :class:`~verify.compare.Verdict`
+        that :func:`verify.compare.decide_verdict` reached; the row only prints it.
+
+        ``note`` defaults to the failed named checks of the verdict (``"; "``-joined) when
+        there are any, else to the band's reason. Without ``verdict`` (the older call) the
+        verdict is ``decide_verdict(exponent, values)``.
+        """
+        if verdict is None:
+            verdict = decide_verdict(exponent, values)
+        if not isinstance(verdict, Verdict):
+            raise TypeError(f"`verdict` must be a verify.compare.Verdict; got "
+                            f"{type(verdict).__name__}")
+        if note is None:
+            note = "; ".join(verdict.failed_checks) or exponent.band_reason
         return cls(name=name, regime=regime, predicted=exponent.predicted,
                    measured=exponent.measured, ci_lo=exponent.ci[0], ci_hi=exponent.ci[1],
                    band=exponent.band,
                    value_deviation=None if values is None else values.max_rel_dev,
                    value_deviation_stderr=None if values is None else values.max_rel_dev_stderr,
-                   verdict="agree" if agrees else "disagree",
-                   note=exponent.band_reason if note is None else note,
-                   shift=getattr(exponent, "shift", 0.0))
+                   verdict=verdict.label, note=note, shift=getattr(exponent, "shift", 0.0))
 
 
 def _decimals(err: float) -> int:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verify.compare import compare_exponent, compare_values
+from verify.compare import Verdict, compare_exponent, compare_values, decide_verdict
 from verify.fit import fit_power_law
 from verify.output.tables import (
     ScenarioRow,
@@ -85,6 +85,20 @@ class TestScenarioRow:
         ok = ScenarioRow.from_comparison("s", "r", compare_exponent(0.6, fit, band=0.0,
                                                                     band_reason="why"))
         assert ok.verdict == "agree" and ok.value_deviation is None
+
+    def test_from_comparison_renders_the_given_verdict(self):
+        import numpy as np
+        x = np.geomspace(10, 1e4, 8)
+        fit = fit_power_law(x, x ** -0.6)
+        exp = compare_exponent(0.6, fit, band=0.0, band_reason="why")
+        verdict = decide_verdict(exp, None, {"peak": (False, "peak at P = 7, not D = 8")})
+        row = ScenarioRow.from_comparison("s", "r", exp, verdict=verdict)
+        # the renderer does not recompute: the failed check decides, and becomes the note
+        assert row.verdict == "disagree" and row.note == "peak: peak at P = 7, not D = 8"
+        assert ScenarioRow.from_comparison("s", "r", exp, verdict=Verdict.skipped("no data"),
+                                           note="n").verdict == "skipped"
+        with pytest.raises(TypeError, match=r"`verdict` must be a verify\.compare\.Verdict"):
+            ScenarioRow.from_comparison("s", "r", exp, verdict="agree")
 
 
 class TestRenderers:
