@@ -15,11 +15,12 @@ Bahri's ``alpha_K``), and ``sum_{n>N} ~ N**(-exponent)`` (``regime="tail"``).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
+
+from asymptotics._lib.latex import latex_escape, latex_name
 
 __all__ = ["REGIMES", "Derivation", "Step"]
 
@@ -94,16 +95,17 @@ class Derivation:
 
     def latex(self) -> str:
         """LaTeX source (an ``aligned`` block) of the law, its steps and its conditions."""
-        lhs = _latex_name(self.quantity)
+        lhs = latex_name(self.quantity)
         lines = [rf"{lhs} &= {sp.latex(self.exponent)}"]
         if self.prefactor is not None:
             lines.append(rf"C &= {sp.latex(self.prefactor)}")
         for text, expr in self.steps:
-            lines.append(rf"&\text{{{_escape(text)}:}}\quad {sp.latex(expr)}")
+            lines.append(rf"&\text{{{latex_escape(text)}:}}\quad {sp.latex(expr)}")
         status = "holds" if self.holds else "does NOT hold"
-        lines.append(rf"&\text{{{_escape(self.regime)}; {status}; source: {_escape(self.source)}}}")
+        lines.append(rf"&\text{{{latex_escape(self.regime)}; {status}; "
+                     rf"source: {latex_escape(self.source)}}}")
         for cond in self.conditions:
-            lines.append(rf"&\text{{{_escape(cond)}}}")
+            lines.append(rf"&\text{{{latex_escape(cond)}}}")
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
     def _repr_latex_(self) -> str:
@@ -142,20 +144,3 @@ class Derivation:
             "source": self.source,
             "steps": [[text, sp.sstr(expr)] for text, expr in self.steps],
         }
-
-
-def _latex_name(quantity: str) -> str:
-    if "_" in quantity:
-        head, tail = quantity.split("_", 1)
-        greek = {"alpha": r"\alpha", "beta": r"\beta", "lambda": r"\lambda"}
-        return f"{greek.get(head, head)}_{{{tail}}}"
-    return quantity
-
-
-_LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                   "_": r"\_", "{": r"\{", "}": r"\}", "^": r"\^{}", "~": r"\~{}"}
-
-
-def _escape(text: str) -> str:
-    """Escape LaTeX specials for ``\\text{...}`` (one pass, so replacements are not re-escaped)."""
-    return re.sub(r"[\\&%$#_{}^~]", lambda m: _LATEX_SPECIALS[m.group(0)], text)

@@ -114,13 +114,13 @@ def derive_all(sc: dict) -> tuple[list[tuple[str, object]], dict]:
 def _latex_table(rows: list) -> str:
     import sympy as sp
 
-    from asymptotics.derivation import _escape, _latex_name
+    from asymptotics._lib.latex import latex_escape, latex_name
     lines = [r"\begin{tabular}{llllll}", r"\toprule",
              r"Quantity & Regime & Context & Exponent & Holds & Source \\", r"\midrule"]
     for context, der in rows:
-        lines.append(f"${_latex_name(der.quantity)}$ & "
-                     f"{_escape(der.regime)} & {_escape(context)} & ${sp.latex(der.exponent)}$ & "
-                     f"{'yes' if der.holds else 'no'} & {_escape(der.source)} \\\\")
+        lines.append(f"${latex_name(der.quantity)}$ & {latex_escape(der.regime)} & "
+                     f"{latex_escape(context)} & ${sp.latex(der.exponent)}$ & "
+                     f"{'yes' if der.holds else 'no'} & {latex_escape(der.source)} \\\\")
     lines += [r"\bottomrule", r"\end{tabular}"]
     return "\n".join(lines)
 

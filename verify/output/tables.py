@@ -17,20 +17,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from asymptotics._lib.latex import latex_escape
 from asymptotics._lib.validation import check_real
 from verify.compare import VERDICTS, Verdict, decide_verdict
 
 __all__ = ["VERDICTS", "ScenarioRow", "format_interval", "latex_escape", "render_latex",
            "render_terminal"]
-
-_MATH_SYMBOLS = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa",
-                 "λ": "lambda", "σ": "sigma", "ω": "omega", "≈": "approx", "≤": "le", "≥": "ge",
-                 "×": "times", "±": "pm", "→": "to", "∞": "infty", "≫": "gg", "≪": "ll"}
-_UNICODE_TO_LATEX = {ch: f"\\ensuremath{{\\{name}}}" for ch, name in _MATH_SYMBOLS.items()}
-_UNICODE_TO_LATEX.update({"−": "-", "–": "--", "—": "---"})
-_LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                   "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                   "^": r"\textasciicircum{}"}
 
 
 @dataclass(frozen=True)
@@ -194,28 +186,6 @@ def render_terminal(rows: Sequence[ScenarioRow]) -> str:
     if notes:
         lines += ["", "notes (band reasons):", *notes]
     return "\n".join(lines) + "\n"
-
-
-def latex_escape(text: str) -> str:
-    """Escape LaTeX specials and map common Unicode symbols; other non-ASCII is refused.
-
-    Raises
-    ------
-    ValueError
-        For a character that pdflatex cannot typeset without extra packages.
-    """
-    out = []
-    for ch in text:
-        if ch in _LATEX_SPECIALS:
-            out.append(_LATEX_SPECIALS[ch])
-        elif ch in _UNICODE_TO_LATEX:
-            out.append(_UNICODE_TO_LATEX[ch])
-        elif ord(ch) < 128:
-            out.append(ch if ch.isprintable() else " ")
-        else:
-            raise ValueError(f"`text` contains {ch!r} (U+{ord(ch):04X}), which has no LaTeX "
-                             f"mapping here; got {text!r}")
-    return "".join(out)
 
 
 def render_latex(rows: Sequence[ScenarioRow]) -> str:

@@ -1,0 +1,71 @@
+"""The one LaTeX escaper (asymptotics._lib.latex), used by Derivation.latex, exponents --latex
+and verify.output.tables."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from asymptotics._lib.latex import latex_escape, latex_name
+
+SPECIALS = "\\&%$#_{}~^"
+
+
+def test_every_special_is_escaped():
+    assert latex_escape("a_b & 50% $x# {y}") == r"a\_b \& 50\% \$x\# \{y\}"
+    assert latex_escape("~^\\") == r"\textasciitilde{}\textasciicircum{}\textbackslash{}"
+    # one pass: the backslash of a replacement is never escaped again
+    assert latex_escape("\\&") == r"\textbackslash{}\&"
+
+
+def test_unicode_math_symbols_dashes_and_accents():
+    assert latex_escape("P≫D, α≈0.5") == r"P\ensuremath{\gg}D, \ensuremath{\alpha}\ensuremath{\approx}0.5"
+    assert latex_escape("Funk–Hecke — x−y") == "Funk--Hecke --- x-y"
+    assert latex_escape("Matérn, Kühn, Hölder, Cho & Saul") == \
+        r"Mat\'{e}rn, K\"{u}hn, H\"{o}lder, Cho \& Saul"
+    assert latex_escape("§1") == r"\S{}1"
+    assert latex_escape("tab\there\n") == "tab here "
+
+
+@pytest.mark.parametrize("bad", ["snow ☃", "中", "\u0301", "𝛼"])
+def test_unmapped_non_ascii_is_refused_with_a_named_parameter(bad):
+    with pytest.raises(ValueError, match=r"`text` contains .* no LaTeX mapping"):
+        latex_escape(bad)
+
+
+def test_non_string_is_a_type_error():
+    with pytest.raises(TypeError, match="`text` must be a string"):
+        latex_escape(1.5)
+
+
+def test_latex_name():
+    assert latex_name("alpha_K") == r"\alpha_{K}"
+    assert latex_name("alpha_D") == r"\alpha_{D}"
+    assert latex_name("tail") == "tail"
+    assert latex_name("sigma2_x_y") == r"sigma2_{x\_y}"
+
+
+def test_tables_reexports_the_same_function():
+    from verify.output import tables
+
+    assert tables.latex_escape is latex_escape
+
+
+def _unescape(tex: str) -> str:
+    """Invert latex_escape on ASCII text (an independent reading of the output)."""
+    table = {r"\textbackslash{}": "\\", r"\textasciitilde{}": "~", r"\textasciicircum{}": "^",
+             r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_", r"\{": "{", r"\}": "}"}
+    pattern = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.sub(pattern, lambda m: table[m.group(0)], tex)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126)))
+def test_printable_ascii_round_trips_and_leaves_no_bare_special(text):
+    tex = latex_escape(text)
+    assert _unescape(tex) == text
+    # no special survives unescaped: every one is part of an escape sequence
+    stripped = re.sub(r"\\text(backslash|asciitilde|asciicircum)\{\}|\\[&%$#_{}]", "", tex)
+    assert not set(stripped) & set(SPECIALS)
