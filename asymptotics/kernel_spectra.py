@@ -37,9 +37,9 @@ __all__ = ["KERNELS", "arccos_kernel", "kernel_decay", "relu_ntk_kernel", "smoot
 KERNELS: tuple[str, ...] = ("matern", "laplace", "gaussian", "arccos", "relu_ntk")
 _ell = sp.Symbol("ell", positive=True)
 _omega = sp.Symbol("omega", positive=True)
-_TORUS_SOURCE = ("Bahri et al. torus argument (THEORY §1.4); docs/theory/kernel_spectra.md "
-                 "(KS.1)-(KS.3)")
-_SPHERE_SOURCE = ("Funk–Hecke on S^d; Bach 2017, Bietti & Mairal 2019 (THEORY §2.7); "
+_TORUS_SOURCE = ("Fourier modes on the torus, in Bahri et al. Eq. 3 convention; "
+                 "docs/theory/kernel_spectra.md (KS.1)-(KS.3)")
+_SPHERE_SOURCE = ("Funk–Hecke on S^d; Bach 2017, Bietti & Mairal 2019; "
                   "docs/theory/kernel_spectra.md (KS.4)-(KS.6)")
 
 
@@ -201,5 +201,5 @@ def smoothness_bound(t: object, d: int) -> Derivation:
     return Derivation("alpha_K", tt / d, None, "spectrum",
                       (f"C^{tt} kernel on a {d}-dimensional manifold",
                        "a bound: alpha_K >= t/d, saturated by Matérn with t = 2 nu"),
-                      "Kühn 1987 via Bahri et al. (THEORY §1.4); docs/theory/kernel_spectra.md (KS.7)",
+                      "Kühn 1987 via Bahri et al.; docs/theory/kernel_spectra.md (KS.7)",
                       steps)

@@ -3,12 +3,12 @@
 This is the vocabulary shared by the theory (``asymptotics.rf.learning_curves``) and the
 laboratory (``verify.simulator.simulate``), so both describe the same model in the same units.
 
-Conventions (docs/theory/model.md):
+Conventions (docs/theory/learning_curves.md, section 1, "Setting and conventions"):
 
 * Teacher features have population covariance ``diag(lambda_1, lambda_2, ...)`` in the
   eigenbasis (Bahri et al. Eq. 4); ``lambda_i = scale * i**(-b)`` for a power law, with
-  ``b = 1 + alpha_K`` (THEORY.md §2.0 notation).
-* The target's *power* in mode ``i`` is ``p_i = E[omega_i**2] * lambda_i`` (THEORY.md §2.0).
+  ``b = 1 + alpha_K`` (Bahri et al. Eq. 3 writes ``lambda_i = i**(-(1 + alpha_K))``).
+* The target's *power* in mode ``i`` is ``p_i = E[omega_i**2] * lambda_i``.
   Bahri's isotropic teacher ``omega ~ N(0, I/S)`` has ``p_i = lambda_i / S``; a power-law
   target has ``p_i = scale * i**(-a)``.
 * The loss reported everywhere is the excess test error ``E_x[(f(x) - F(x))**2]`` (no factor

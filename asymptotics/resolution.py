@@ -73,7 +73,8 @@ def nn_distance_law(d: int | sp.Expr = d_sym, k: object = 1) -> Derivation:
     return Derivation("nn_distance", exponent, prefactor, "resolution-limited (data)",
                       ("D i.i.d. uniform points on a unit-volume d-torus (bulk of a region: "
                        "relative boundary corrections O(D^(-1/d)))",),
-                      "THEORY §2.7; Levina & Bickel 2005; docs/theory/regimes.md (RG.5)-(RG.6)",
+                      "Levina & Bickel 2005, as cited by Bahri et al. for Theorem 2; "
+                      "docs/theory/regimes.md (RG.5)-(RG.6)",
                       steps)
 
 
@@ -240,5 +241,5 @@ def resolution_exponent(d: int, loss: str | sp.Expr = "squared", model: str = "p
                   f"{kind}: c = {c}")
     return Derivation("alpha_D" if axis == "data" else "alpha_P", exponent, None,
                       f"resolution-limited ({axis})", conditions,
-                      f"Bahri et al. {theorem} and 'from bounds to estimates' (THEORY §1.3); "
+                      f"Bahri et al. {theorem} and 'from bounds to estimates'; "
                       "docs/theory/regimes.md (RG.7)", steps)

@@ -140,7 +140,7 @@ def tail_law(s: object) -> Derivation:
     """Leading order ``sum_{n>N} n^-s ~ N^-(s-1) / (s-1)``: exponent ``s-1``, prefactor ``1/(s-1)``.
 
     This is Bahri et al. Eq. (5) with ``s = 1 + alpha_K``, whose printed prefactor
-    ``alpha_K`` should read ``1/alpha_K`` (THEORY §1.4, caveat 1) (TL.3).
+    ``alpha_K`` should read ``1/alpha_K``: docs/theory/tails.md (TL.3).
     """
     ss = exact(check_real("s", s, gt=1))
     exp1 = hurwitz_tail(ss, order=1)
@@ -148,6 +148,6 @@ def tail_law(s: object) -> Derivation:
     return Derivation("tail", ss - 1, lead, "tail",
                       (f"s = {ss} > 1 (summable)",
                        "Bahri et al. Eq. (5) prints the prefactor as alpha_K; it is 1/alpha_K"),
-                      "Bahri et al. Eq. (5), corrected (THEORY §1.4); docs/theory/tails.md (TL.3)",
+                      "Bahri et al. Eq. (5), corrected; docs/theory/tails.md (TL.3)",
                       (("Euler–Maclaurin expansion with one Bernoulli term", exp1.expansion),
                        ("remainder order", exp1.remainder_order)))

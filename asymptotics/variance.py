@@ -130,7 +130,7 @@ def variance_limited(loss: str | sp.Expr = "squared", axis: str = "data") -> Der
 def _variance_limited(name: str, expr: sp.Expr, axis: str) -> Derivation:
     size, quantity = (D, "alpha_D") if axis == "data" else (W, "alpha_W")
     regime = f"variance-limited ({axis})"
-    source = "Bahri et al. Theorem 1 (THEORY §1.2); docs/theory/regimes.md (RG.1)-(RG.3)"
+    source = "Bahri et al. Theorem 1; docs/theory/regimes.md (RG.1)-(RG.3)"
     holds, reason = theorem1_conditions(expr)
     variance_law = sp.Eq(sigma2, v / size)
     if not holds:
@@ -155,7 +155,7 @@ def _variance_limited(name: str, expr: sp.Expr, axis: str) -> Derivation:
     )
     conditions = (reason, "f_hat concentrates: E[(f_hat - fbar)^k] = O(Var) for all k >= 2",
                   f"Var(f_hat) = O(1/{size}) ({'training-set' if axis == 'data' else 'width'} "
-                  "fluctuations; THEORY §1.2)",
+                  "fluctuations, as Bahri et al. apply Theorem 1)",
                   "if l''(fbar) = 0 the 1/x coefficient vanishes and the excess decays faster")
     return Derivation(quantity, exponent, sp.simplify(coeffs[2] * v), regime,
                       (f"loss: {name}", *conditions), source, steps, True)

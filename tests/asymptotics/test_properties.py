@@ -8,10 +8,10 @@ Each property checks a claim of :mod:`asymptotics` against a second, independent
   away from the crossovers), plus positivity and monotonicity in the spectral decay;
 * monotonicity of the kernel and smoothness exponents in the manifold dimension ``d``;
 * ``kappa`` of :func:`asymptotics.rf.learning_curves.solve_kappa` solving its own equation and the
-  conservation identity ``sum_i L_i + delta/kappa = n`` (THEORY §2.1), summed here term by term
+  conservation identity ``sum_i L_i + delta/kappa = n`` (docs/theory/learning_curves.md (LC.1) at P = oo), summed here term by term
   in mpmath over random finite spectra;
 * scale covariance ``E(c lambda, c delta, c sigma^2) = c E(lambda, delta, sigma^2)``;
-* the isotropic ridgeless symmetric law ``E(N, n) = m kappa_m max(N, n)/|N - n|`` (THEORY §2.4)
+* the isotropic ridgeless symmetric law ``E(N, n) = m kappa_m max(N, n)/|N - n|`` (docs/theory/learning_curves.md (LC.8))
   with ``kappa_m`` from a plain bisection written here, over random array spectra.
 
 Example counts follow the Hypothesis profile (tests/conftest.py); the expensive properties use a
@@ -59,7 +59,7 @@ def test_data_exponent_and_prefactor_match_the_numerical_curve(b, a):
     """
     assume(abs((a - 1) - 2 * b) > 0.3)
     rf = rf_exponents(b, a) if a < 2 * b + 1 else None
-    expected = min(a - 1, 2 * b)  # THEORY §2.2, alpha_D = min(a - 1, 2b)
+    expected = min(a - 1, 2 * b)  # docs/theory/regimes.md (RG.9), alpha_D = min(a - 1, 2b)
     if rf is not None:
         assert rf.alpha_D.value == pytest.approx(expected, abs=1e-12)
         assert rf.alpha_D.value > 0
@@ -68,7 +68,7 @@ def test_data_exponent_and_prefactor_match_the_numerical_curve(b, a):
     slope = -math.log(loss[1] / loss[0]) / math.log(10.0)
     assert slope == pytest.approx(expected, abs=0.01)
     if rf is not None and a < 2 * b + 0.4:
-        # closed-form prefactor (THEORY §2.2 box) against the curve times D^alpha at D = 1e7
+        # closed-form prefactor, docs/theory/regimes.md (RG.9), against the curve times D^alpha at D = 1e7
         pref = float(data_limited_prefactor(a, b))
         assert loss[1] * D[1] ** expected == pytest.approx(pref, rel=0.02)
 
@@ -76,7 +76,7 @@ def test_data_exponent_and_prefactor_match_the_numerical_curve(b, a):
 @settings(max_examples=_examples(0.3))
 @given(b=_grid_float(1.1, 4.0), a=_grid_float(1.1, 8.0))
 def test_feature_exponent_matches_the_numerical_curve(b, a):
-    """alpha_P = min(a-1, b) is the slope of E(D=inf, P) (THEORY §2.4); prefactor for a < b+1."""
+    """alpha_P = min(a-1, b) is the slope of E(D=inf, P) (docs/theory/regimes.md (RG.10)); prefactor for a < b+1."""
     assume(abs((a - 1) - b) > 0.25)
     expected = min(a - 1, b)
     P = np.array([1e6, 1e7])
@@ -86,7 +86,7 @@ def test_feature_exponent_matches_the_numerical_curve(b, a):
     if a < 2 * b + 1:
         rf = rf_exponents(b, a)
         assert rf.alpha_P.value == pytest.approx(expected, abs=1e-12)
-        # Bahri's duality alpha_P = alpha_D holds iff a - 1 <= b (THEORY §2.4)
+        # Bahri's duality alpha_P = alpha_D holds iff a - 1 <= b (docs/theory/regimes.md (RG.10))
         assert rf.duality_holds == (a - 1 <= b)
         if a < b + 1 - 0.25:
             pref = float(feature_limited_prefactor(a, b))
@@ -120,7 +120,7 @@ def _decay(kern: str, d: int, nu: float | None) -> float:
 @settings(max_examples=_examples(0.3))
 @given(d=st.integers(1, 12), nu=_grid_float(0.5, 4.0, 0.5))
 def test_kernel_exponents_decrease_with_dimension(d, nu):
-    """alpha_K of a Matérn/Laplace kernel on the d-torus is 2 nu / d (THEORY §2.7 table)."""
+    """alpha_K of a Matérn/Laplace kernel on the d-torus is 2 nu / d (docs/theory/kernel_spectra.md (KS.3))."""
     for kern, par, rate in (("matern", nu, 2 * nu), ("laplace", None, 1.0)):
         a1, a2 = _decay(kern, d, par), _decay(kern, d + 1, par)
         assert a1 == pytest.approx(rate / d) and a1 > a2 > 0
@@ -152,15 +152,15 @@ def test_kappa_solves_its_equation_and_conservation(lam, frac, ridge, p_extra):
     with mpmath.workdps(40):
         k = mpmath.mpf(sol.kappa)
         assert k > 0
-        L = [mpmath.mpf(x) / (mpmath.mpf(x) + k) for x in lam]  # learnabilities (THEORY §2.1)
+        L = [mpmath.mpf(x) / (mpmath.mpf(x) + k) for x in lam]  # learnabilities L_i, docs/theory/learning_curves.md (LC.1)
         df1 = mpmath.fsum(L)
         tol = mpmath.mpf(10) ** -20
         if math.isinf(P):
-            # conservation law sum_i L_i + delta/kappa = n (THEORY §2.1)
+            # conservation law sum_i L_i + delta/kappa = n: docs/theory/learning_curves.md (LC.1), P = oo
             assert abs(df1 + ridge / k - D) <= tol * D
         elif ridge == 0:
             assert abs(df1 - min(D, P)) <= tol * D  # ridgeless: df1(kappa) = min(D, P)
-        else:  # THEORY §2.4 (AZP fixed point)
+        else:  # the fixed point, docs/theory/learning_curves.md (LC.1)
             lhs = k * (1 - df1 / D) * (1 - df1 / P)
             assert abs(lhs - mpmath.mpf(ridge) / D) <= tol * ridge / D
         # learnabilities lie in (0, 1) and delta/kappa >= 0 takes the rest of the budget D
@@ -210,7 +210,7 @@ def _kappa_bisect(lam: np.ndarray, m: float) -> float:
 @given(lam=st.lists(st.floats(1e-4, 5.0), min_size=8, max_size=40), n=st.integers(1, 30),
        gap=st.integers(1, 30), over=st.booleans())
 def test_isotropic_ridgeless_symmetric_law(lam, n, gap, over):
-    """E(N, n) = m kappa_m max(N, n) / |N - n|, m = min(N, n) (THEORY §2.4, boxed), any spectrum."""
+    """E(N, n) = m kappa_m max(N, n) / |N - n|, m = min(N, n) (docs/theory/learning_curves.md (LC.8)), any spectrum."""
     lam = np.asarray(lam)
     S = lam.size
     m, M = n, n + gap
@@ -226,7 +226,7 @@ def test_isotropic_ridgeless_symmetric_law(lam, n, gap, over):
 # ------------------------------------------------------------------ nearest-neighbour moments
 @given(D=st.integers(1, 10_000), d=st.integers(1, 10), k=_grid_float(0.5, 4.0, 0.5))
 def test_nn_moment_decreases_with_D_and_approaches_its_law(D, d, k):
-    """E[r^k] decreases in D; exact/asymptote -> 1 with |ratio - 1| shrinking (THEORY §2.7)."""
+    """E[r^k] decreases in D; exact/asymptote -> 1 with |ratio - 1| shrinking (docs/theory/regimes.md (RG.5))."""
     m1 = nn_distance_moment(D, d, k, dps=20)
     m2 = nn_distance_moment(4 * D, d, k, dps=20)
     assert 0 < m2.exact < m1.exact
