@@ -9,6 +9,9 @@ Two build-time steps live here (both are plain functions, so the tests can call 
 * :func:`link_equation_citations` turns a docstring's citation of a docs equation, such as
   ``docs/theory/learning_curves.md (LC.3)``, into a live ``:eq:`` link, so an equation
   cited by the code but missing from the docs is a build error;
+* :func:`face_entries` lists a public face's names (``__all__``) with the place each is
+  documented, so the ``face-summary`` directive that opens every API page links each name
+  to its entry (a face name documented nowhere is a build error);
 * :func:`build_gallery` runs the main job (``python -m verify --quick``) and writes the
   Markdown fragment that ``gallery.md`` includes. Set ``SCALING_DOCS_GALLERY=0`` to skip
   it (the gallery page then says it was skipped, and why).
@@ -36,6 +39,7 @@ version = release = __version__
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",   # the tables of the public faces (`face-summary`, below)
     "sphinx.ext.mathjax",
     "numpydoc",
 ]
@@ -139,6 +143,150 @@ def _process_docstring(app, what, name, obj, options, lines) -> None:
     lines[:] = [link_equation_citations(line) for line in lines]
 
 
+# --- the public faces: a table of each face's names, linked to where they are documented ----
+API_DIR = DOCS / "api"
+_AUTO_DIRECTIVE = re.compile(r"^\.\. auto(module|function|class|data|exception)::\s+([\w.]+)"
+                             r"[ \t]*\n((?:[ \t]+:[^\n]*\n?)*)", re.M)
+
+
+def documented_names(pages: list[str] | None = None) -> set[str]:
+    """Every qualified name that an autodoc directive of ``docs/api`` documents.
+
+    ``.. automodule:: M`` documents ``M`` and, unless it says ``:no-members:``, every name of
+    ``M.__all__``; ``.. autofunction:: M.f`` (``autoclass``, ``autodata``, ...) documents
+    ``M.f``. Nothing is imported except the modules named by an ``automodule``.
+
+    Parameters
+    ----------
+    pages : list of str, optional
+        The pages' texts; by default those of ``docs/api/*.md``.
+
+    Returns
+    -------
+    set of str
+        The documented names, e.g. ``"verify.fit"`` and ``"verify.fit.fit_power_law"``.
+    """
+    import importlib
+
+    if pages is None:
+        pages = [p.read_text(encoding="utf-8") for p in sorted(API_DIR.glob("*.md"))]
+    out: set[str] = set()
+    for text in pages:
+        for kind, name, options in _AUTO_DIRECTIVE.findall(text):
+            out.add(name)
+            if kind == "module" and ":no-members:" not in options:
+                module = importlib.import_module(name)
+                out.update(f"{name}.{member}" for member in getattr(module, "__all__", ()))
+    return out
+
+
+def face_entries(face: str, documented: set[str] | None = None) -> list[tuple[str, str]]:
+    """``(name, target)`` for each public name of a face: where the API pages document it.
+
+    The target is the documented name bound to the same object, preferring the module
+    that defines it (``obj.__module__``), then the deepest module; a face's own entry
+    (``verify.scenarios.QUICK``) counts when nothing deeper documents the object.
+
+    Parameters
+    ----------
+    face : str
+        A public face, e.g. ``"verify.dimension"``.
+    documented : set of str, optional
+        The documented names; by default :func:`documented_names`.
+
+    Returns
+    -------
+    list of tuple of str
+        In the order of ``face.__all__``; dunder names (``__version__``) are left out.
+
+    Raises
+    ------
+    LookupError
+        If a name of the face is documented nowhere in ``docs/api``.
+    """
+    import importlib
+
+    if documented is None:
+        documented = documented_names()
+    module = importlib.import_module(face)
+    missing = object()
+    out = []
+    for name in module.__all__:
+        if name.startswith("__"):
+            continue
+        obj = getattr(module, name)
+        candidates = []
+        for qualified in documented:
+            owner, _, last = qualified.rpartition(".")
+            if last != name or not owner:
+                continue
+            try:
+                same = getattr(importlib.import_module(owner), name, missing) is obj
+            except ImportError:
+                continue
+            if same:
+                candidates.append(owner)
+        if not candidates:
+            raise LookupError(f"{face}.{name} is documented nowhere in docs/api (add the module "
+                              "that defines it, with its members, to an API page)")
+        defining = getattr(obj, "__module__", None)
+        best = max(candidates, key=lambda m: (m == defining, m != face, m.count("."), m))
+        out.append((name, f"{best}.{name}"))
+    return out
+
+
+_ROLE = re.compile(r":(?:py:)?\w+:`(~?)([^`<]*?)(?:\s*<[^`>]*>)?`")
+
+
+def _literal_roles(summary: str) -> str:
+    """A summary line with its cross-references as literals (``:func:`~a.b``` -> ````b````).
+
+    The table stands in the face's module, where a docstring's relative reference would
+    not resolve; the name it links is the row's own entry anyway.
+    """
+    return _ROLE.sub(lambda m: "``" + (m.group(2).rsplit(".", 1)[-1] if m.group(1)
+                                       else m.group(2)) + "``", summary)
+
+
+def _summary(qualified: str) -> str:
+    """The first paragraph of a function's or class's docstring, on one line ("" otherwise).
+
+    Autosummary's own summary stops at the first ``". "``, which can fall inside a literal
+    (``i = 1 .. size``) and leave it unterminated.
+    """
+    import importlib
+    import inspect
+
+    owner, _, name = qualified.rpartition(".")
+    obj = getattr(importlib.import_module(owner), name)
+    if not (inspect.isclass(obj) or inspect.isroutine(obj)):
+        return ""
+    doc = inspect.getdoc(obj) or ""
+    return " ".join(doc.split("\n\n", 1)[0].split())
+
+
+def _face_summary_directive():
+    from sphinx.ext.autosummary import Autosummary
+
+    class FaceSummary(Autosummary):
+        """``.. face-summary:: verify.dimension``: the autosummary table of a face's names."""
+
+        required_arguments = 1
+
+        def run(self):
+            current = self.env.ref_context.get("py:module") or ""
+            names = []
+            for _, target in face_entries(self.arguments[0]):
+                if current and target.startswith(current + "."):
+                    target = target[len(current) + 1:]   # autosummary wants it relative
+                names.append(f"~{target}")
+            items = [(name, sig, _literal_roles(_summary(real) or summary), real)
+                     for name, sig, summary, real in self.get_items(names)]
+            return self.get_table(items)
+
+    return FaceSummary
+
+
 # --- the figure gallery -------------------------------------------------------------------
 GALLERY_DIR = DOCS / "_build" / "gallery"
 GALLERY_FRAGMENT = GALLERY_DIR / "figures.md"
@@ -195,6 +343,7 @@ def _builder_inited(app) -> None:
 
 def setup(app):
     app.add_domain(LabelNumberedMathDomain, override=True)
+    app.add_directive("face-summary", _face_summary_directive())
     app.connect("autodoc-process-docstring", _process_docstring)
     app.connect("builder-inited", _builder_inited)
     return {"parallel_read_safe": True}
