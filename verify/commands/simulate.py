@@ -44,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="route for a projection student's P > D points of a P sweep: the "
                              "nested D x D dual, the per-point primal, or auto (cheaper; "
                              "default); never changes a number beyond rounding")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the estimated memory or time exceeds the bounds "
+                             "(4 GiB, 600 s of estimated work); by default refused up front")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -67,23 +70,21 @@ def _axes(args: argparse.Namespace) -> tuple[object, object]:
 
 def run(args: argparse.Namespace) -> int:
     from asymptotics._lib.serialize import dumps
-    from asymptotics.model import PowerLawSpectrum, Target
-    from verify.simulator.simulate import simulate_sweep
+    from verify.simulator.simulate import SimulationConfig, run_simulation
 
-    spectrum = PowerLawSpectrum(args.b, size=args.S)
-    target = Target.isotropic() if args.a is None else Target.power_law(args.a)
     d, p = _axes(args)
-    res = simulate_sweep(spectrum, target, D=d, P=p, student=args.student, ridge=args.ridge,
-                         noise=args.noise, seeds=args.seeds, seed=args.seed,
-                         chunk_size=args.chunk_size, p_route=args.p_route)
+    config = SimulationConfig.from_json({
+        "b": args.b, "S": args.S, "a": args.a, "D": d, "P": p, "student": args.student,
+        "ridge": args.ridge, "noise": args.noise, "seeds": args.seeds, "seed": args.seed,
+        "chunk_size": args.chunk_size, "p_route": args.p_route})
+    res = run_simulation(config, force=args.force)
     if args.json:
         print(dumps(res))
         return 0
     fixed = f"D = {res.D}" if res.axis == "P" else (
         "P = S (kernel limit)" if res.P is None else f"P = {res.P}")
-    print(f"# {res.config['student']} student, S = {res.config['S']}, {fixed}, "
-          f"ridge = {res.config['ridge']:g}, noise = {res.config['noise']:g}, "
-          f"{res.n_seeds} seeds (root seed {res.seed})")
+    print(f"# {config.kind} student, S = {config.size}, {fixed}, ridge = {config.ridge:g}, "
+          f"noise = {config.noise:g}, {res.n_seeds} seeds (root seed {res.seed})")
     print(f"# {res.method}")
     print(f"{res.axis:>8}  {'mean loss':>12}  {'std error':>10}  flag")
     for v, m, se, why in zip(res.grid, res.mean, res.stderr, res.flag_reasons, strict=True):

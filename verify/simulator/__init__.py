@@ -2,7 +2,7 @@
 
 :mod:`.design` draws what must be drawn (training inputs, projection), :mod:`.simulate`
 sweeps D or P with exact averages over teacher and test point, :mod:`.nested` and
-:mod:`.dual` are its nested-factorization and dual (kernel-form) routes, and
+:mod:`.dual` are its nested-factorization and dual routes, and
 :mod:`.reference` holds the plain loops and Monte Carlo it is tested against.
 """
 

@@ -36,8 +36,8 @@ import scipy.linalg as sla
 from asymptotics._lib.validation import check_choice, check_int
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 
-__all__ = ["STUDENTS", "DesignDraw", "GaussianDesign", "draw_designs", "make_design",
-           "residual_power", "seed_streams"]
+__all__ = ["STUDENTS", "DesignDraw", "GaussianDesign", "check_model", "draw_designs",
+           "make_design", "residual_power", "seed_streams"]
 
 STUDENTS = ("projection", "top")
 
@@ -76,6 +76,23 @@ class GaussianDesign:
         return float(self.powers[p:][::-1].sum()) if p < self.size else 0.0
 
 
+def check_model(spectrum: object, target: object) -> int:
+    """Check the types and finiteness of the model without tabulating it; returns ``S``.
+
+    Cheap whatever ``S`` (nothing of size ``S`` is allocated), so a cost estimate can run
+    before :func:`make_design` tabulates ``lambda_i`` and ``p_i``.
+    """
+    if not isinstance(spectrum, PowerLawSpectrum | ArraySpectrum):
+        raise TypeError("`spectrum` must be an asymptotics.model.PowerLawSpectrum or "
+                        f"ArraySpectrum; got {type(spectrum).__name__}")
+    if not isinstance(target, Target):
+        raise TypeError(f"`target` must be an asymptotics.model.Target; got {type(target).__name__}")
+    if not spectrum.is_finite:
+        raise ValueError("`spectrum` must be finite (give `size=S`) for the Gaussian-design "
+                         "simulator; got size=None")
+    return int(spectrum.size)
+
+
 def make_design(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target,
                 student: str = "projection") -> GaussianDesign:
     """Validate the model specification and tabulate ``lambda_i`` and ``p_i``.
@@ -88,14 +105,7 @@ def make_design(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target,
         If the spectrum is infinite (the simulator needs a finite ``S``) or ``student`` is
         not one of :data:`STUDENTS`.
     """
-    if not isinstance(spectrum, PowerLawSpectrum | ArraySpectrum):
-        raise TypeError("`spectrum` must be an asymptotics.model.PowerLawSpectrum or "
-                        f"ArraySpectrum; got {type(spectrum).__name__}")
-    if not isinstance(target, Target):
-        raise TypeError(f"`target` must be an asymptotics.model.Target; got {type(target).__name__}")
-    if not spectrum.is_finite:
-        raise ValueError("`spectrum` must be finite (give `size=S`) for the Gaussian-design "
-                         "simulator; got size=None")
+    check_model(spectrum, target)
     check_choice("student", student, STUDENTS)
     lam = spectrum.eigenvalues()
     powers = target.powers(spectrum)
@@ -123,7 +133,7 @@ class DesignDraw:
     phi_diag : ``(c, p_max)``, ``Phi_kk = sum_i p_i Q_ik^2``: target power captured by the
         k-th student direction; ``rho^2(P) = sum_i p_i - sum_{k <= P} Phi_kk`` docs/simulator.md (SIM.4).
     v : ``(c, p_max, S)`` = ``V = G Lambda^{1/2}`` (projection only, else ``None``): the rows
-        the over-parameterized ``P`` sweep accumulates docs/simulator.md (SIM.12).
+        the dual route of the ``P`` sweep accumulates docs/simulator.md (SIM.12).
     """
 
     n: np.ndarray
@@ -139,8 +149,13 @@ class DesignDraw:
 
 
 def seed_streams(seed: int, n_seeds: int) -> list[np.random.SeedSequence]:
-    """Per-seed streams ``SeedSequence(seed).spawn(n_seeds)``: seed ``k`` always gets stream ``k``."""
-    return np.random.SeedSequence(seed).spawn(n_seeds)
+    """Per-seed streams ``SeedSequence(seed).spawn(n_seeds)``: seed ``k`` always gets stream ``k``.
+
+    The one way the simulator derives randomness, docs/sweeps.md (SW.3): stream ``k`` is
+    ``SeedSequence(seed, spawn_key=(k,))``, whatever the chunking; a sweep's configuration
+    supplies ``seed`` itself by docs/sweeps.md (SW.2).
+    """
+    return np.random.SeedSequence(seed).spawn(n_seeds)  # docs/sweeps.md (SW.3)
 
 
 def draw_designs(design: GaussianDesign, streams: list[np.random.SeedSequence], *,

@@ -1,10 +1,10 @@
-"""The over-parameterized ``P`` sweep at fixed ``D`` in one pass over the projection's rows.
+"""The dual route: a projection student's ``P > D`` points of a ``P`` sweep, in one pass.
 
-For a projection student with ``P > D`` (ridgeless min-norm, or ridge) the exact average
-docs/simulator.md (SIM.5) is evaluated in the ``D x D`` dual instead of the ``P x P`` primal
-(docs/simulator.md §4b). In whitened teacher coordinates the student-visible training inputs of
-grid point ``P`` are ``Xt_P = N_P Q_P^T`` (``D x S``) and the student design is
-``Z_P = N_P R_P / sqrt(P)``; with ``Y = R^T N^T`` (``P_max x D``, rows ``y_k``) and the rows
+The route ``p_route="dual"`` of ``simulate_sweep``. For a projection student with ``P > D``
+(ridgeless min-norm, or ridge) the exact average docs/simulator.md (SIM.5) is evaluated in
+the ``D x D`` dual instead of the ``P x P`` primal (docs/simulator.md §4b). In whitened
+teacher coordinates the student-visible training inputs of grid point ``P`` are
+``Xt_P = N_P Q_P^T`` (``D x S``) and the student design is ``Z_P = N_P R_P / sqrt(P)``; with ``Y = R^T N^T`` (``P_max x D``, rows ``y_k``) and the rows
 ``v_k`` of ``V = G Lambda^{1/2}``:
 
 .. math::
@@ -38,7 +38,7 @@ import numpy as np
 
 from asymptotics._lib.validation import check_real, check_sorted_int_grid
 
-__all__ = ["dual_is_cheaper", "kernel_form_p_sweep"]
+__all__ = ["dual_is_cheaper", "dual_p_sweep"]
 
 
 def dual_is_cheaper(d: int, p: int, s: int) -> bool:
@@ -72,7 +72,7 @@ def _check_shapes(v: np.ndarray, qt: np.ndarray, r: np.ndarray, n: np.ndarray,
         raise ValueError(f"`p_grid` must not exceed the drawn P_max = {pn}; got {p_max}")
 
 
-def kernel_form_p_sweep(v: np.ndarray, qt: np.ndarray, r: np.ndarray, n: np.ndarray,
+def dual_p_sweep(v: np.ndarray, qt: np.ndarray, r: np.ndarray, n: np.ndarray,
                         powers: np.ndarray, phi_diag: np.ndarray, p_grid: Sequence[int],
                         ridge: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(bias, noise_factor, cond)`` of every ``P`` in ``p_grid`` (all ``> D``) in one pass.
@@ -86,7 +86,7 @@ def kernel_form_p_sweep(v: np.ndarray, qt: np.ndarray, r: np.ndarray, n: np.ndar
     powers : ``(S,)`` target powers ``p_i``.
     phi_diag : ``(c, P_max)``, ``Phi_kk``; ``Tr Phi_P`` is the sum of the first ``P``.
     p_grid : strictly increasing feature counts, each ``> D``.
-    ridge : ``delta >= 0`` (kernel-form ridge; 0 is min-norm).
+    ridge : ``delta >= 0`` (the ridge of ``(K_P + delta I)^{-1}``; 0 is min-norm).
 
     Returns
     -------

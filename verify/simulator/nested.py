@@ -135,7 +135,7 @@ def dual_or_primal_point(z: np.ndarray, lam_z: np.ndarray, sig: np.ndarray | flo
                          ridge: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One grid point by the thin SVD ``Z = U diag(s) W^T`` (any ``D``, ``P``; ridge or not).
 
-    The kernel-form ridge predictor ``A = Z^T (Z Z^T + ridge I)^{-1}`` has
+    The ridge predictor ``A = Z^T (Z Z^T + ridge I)^{-1}`` has
     ``AZ = W diag(h) W^T`` with ``h = s^2 / (s^2 + ridge)`` and ``A A^T = W diag(s^2 /
     (s^2 + ridge)^2) W^T`` docs/simulator.md (SIM.10). With ``b = W^T Lambda_z W`` and ``g = W^T Sigma_theta W``:
     for ``D >= P`` (``W`` square) ``AZ - I = -W diag(1 - h) W^T`` and the bias is

@@ -6,7 +6,7 @@ These are what a newcomer writes, kept as independent checks of :mod:`verify.sim
 * :func:`loop_losses`: for each seed and grid point separately, rebuild the seed's draw from
   its stream, form the student's ``Z``, ``Lambda_z = W Lambda W^T``, ``Sigma_theta`` and
   ``rho^2`` from the projection ``W`` directly (normal equations of the population regression,
-  docs/simulator.md (SIM.2)), solve with ``numpy.linalg.pinv`` or the kernel-form ridge system,
+  docs/simulator.md (SIM.2)), solve with ``numpy.linalg.pinv`` or the ridge system ``Z^T (Z Z^T + delta I)^{-1}``,
   and evaluate docs/simulator.md (SIM.5) with explicit matrix products. No nesting, no QR tricks.
 * :func:`monte_carlo_loss`: draw everything (training inputs in all ``S`` teacher directions,
   teacher weights, label noise, the projection and ``n_test`` test points), fit with
@@ -82,7 +82,7 @@ def monte_carlo_loss(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target,
 
     Draws the training inputs ``X = G_x Lambda^{1/2}`` (all ``S`` directions), the teacher
     ``omega ~ N(0, diag(p / lambda))``, label noise, the projection, and ``n_test`` fresh test
-    inputs; fits ``theta`` with ``numpy.linalg.lstsq`` (min-norm) or the kernel-form ridge
+    inputs; fits ``theta`` with ``numpy.linalg.lstsq`` (min-norm) or the ridge
     system; returns the test-set mean of ``(z(x) . theta - F(x) . omega)^2``.
     """
     design = make_design(spectrum, target, student if P is not None else "top")

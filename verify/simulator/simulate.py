@@ -17,24 +17,34 @@ the numbers are bitwise the same whatever ``chunk_size``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.linalg as sla
 
+from asymptotics._lib.budget import (
+    FLOP_RATE,
+    MEMORY_BOUND,
+    SECONDS_BOUND,
+    check_memory,
+    check_seconds,
+)
 from asymptotics._lib.validation import check_choice, check_int, check_real, check_sorted_int_grid
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 from verify.simulator.design import (
+    STUDENTS,
     DesignDraw,
     GaussianDesign,
+    check_model,
     draw_designs,
     make_design,
     residual_power,
     seed_streams,
 )
-from verify.simulator.dual import dual_is_cheaper, kernel_form_p_sweep
+from verify.simulator.dual import dual_is_cheaper, dual_p_sweep
 from verify.simulator.nested import (
     dual_or_primal_point,
     overparam_d_sweep,
@@ -42,9 +52,12 @@ from verify.simulator.nested import (
     underparam_p_sweep,
 )
 
-__all__ = ["CHUNK_BUDGET", "COND_LIMIT", "METHOD", "P_ROUTES", "SweepResult", "simulate_sweep", "student_metrics"]
+__all__ = ["CHUNK_BUDGET", "COND_LIMIT", "JSON_KEYS", "METHOD", "NORMAL_COST", "P_ROUTES",
+           "SimulationConfig", "SimulationResult", "SweepResult", "run_simulation",
+           "simulate_sweep", "student_metrics"]
 
-#: Routes for a projection student's ``P > D`` points in a ``P`` sweep (``simulate_sweep``).
+#: Routes for a projection student's ``P > D`` points in a ``P`` sweep (``simulate_sweep``):
+#: ``"dual"`` is the dual route (verify.simulator.dual, docs/simulator.md (SIM.13)).
 P_ROUTES = ("auto", "dual", "per_point")
 
 #: Points whose condition estimate exceeds this are flagged: the relative rounding error of a
@@ -55,9 +68,307 @@ METHOD = ("exact average over teacher and test distribution (Gaussian design: tr
           "teacher-weight and population covariances; draws: projection and student-visible "
           "training design only)")
 
+#: Working-memory budget for one chunk of seeds when ``chunk_size`` is None (bytes).
+CHUNK_BUDGET = 1 << 30
+
+#: Cost of drawing one standard normal, in floating-point operations of the time model
+#: (measured on this project's machine, one core: 6e7 normals/s against 2e10 flop/s for a
+#: Householder QR, a ratio of about 300).
+NORMAL_COST = 300.0
+
+#: The keys of a simulation configuration as JSON (``SimulationConfig.from_json``): the one
+#: schema of the ``simulate`` command and the sweep task ``simulate``. Required: ``b``, ``S``,
+#: ``D``, ``P``; the rest default as in :func:`simulate_sweep` (``a`` None: Bahri's teacher).
+JSON_KEYS = ("b", "S", "a", "D", "P", "student", "ridge", "noise", "seeds", "seed",
+             "chunk_size", "p_route")
+_JSON_REQUIRED = ("b", "S", "D", "P")
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, Sequence | np.ndarray) and not isinstance(value, str | bytes)
+
 
 @dataclass(frozen=True)
-class SweepResult:
+class SimulationConfig:
+    """A validated simulation: the model, the swept grid and the solver settings.
+
+    Built at the boundary (:func:`simulate_sweep`, the ``simulate`` command, the sweep task
+    through :meth:`from_json`); every internal step takes this object. Validation allocates
+    nothing of size ``S``, so :meth:`check_budget` runs before any work.
+
+    Parameters
+    ----------
+    spectrum, target, D, P, student, ridge, noise, seeds, seed, chunk_size, p_route
+        As in :func:`simulate_sweep` (``D``/``P`` lists are stored as tuples).
+
+    Attributes
+    ----------
+    axis : ``"D"`` or ``"P"``, the swept axis.
+    grid : the swept values (strictly increasing).
+    fixed : the other axis' value (``S`` for the kernel limit ``P=None``).
+    size : ``S``, the number of teacher features.
+    d_max, p_max : the largest ``D`` and ``P`` drawn.
+    """
+
+    spectrum: PowerLawSpectrum | ArraySpectrum
+    target: Target
+    D: int | tuple[int, ...]
+    P: int | tuple[int, ...] | None
+    student: str = "projection"
+    ridge: float = 0.0
+    noise: float = 0.0
+    seeds: int = 8
+    seed: int = 0
+    chunk_size: int | None = None
+    p_route: str = "auto"
+    axis: str = field(init=False)
+    grid: tuple[int, ...] = field(init=False)
+    fixed: int = field(init=False)
+    size: int = field(init=False)
+    d_max: int = field(init=False, repr=False)
+    p_max: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        s = check_model(self.spectrum, self.target)
+        check_choice("student", self.student, STUDENTS)
+        d_list, p_list = _is_list(self.D), _is_list(self.P)
+        if d_list == p_list:
+            raise ValueError("exactly one of `D` and `P` must be a list (the swept axis); got "
+                             f"D={self.D!r}, P={self.P!r}")
+        if d_list:
+            grid = check_sorted_int_grid("D", self.D, minimum=1)
+            fixed = s if self.P is None else check_int("P", self.P, minimum=1)
+            put(self, "D", grid)
+            put(self, "P", None if self.P is None else fixed)
+            p_max, d_max = fixed, grid[-1]
+        else:
+            grid = check_sorted_int_grid("P", self.P, minimum=1)
+            fixed = check_int("D", self.D, minimum=1)
+            put(self, "D", fixed)
+            put(self, "P", grid)
+            p_max, d_max = grid[-1], fixed
+        if p_max > s:
+            rule = ("the top-P student has only S features" if self.student == "top" else
+                    "a projection student with P > S is not supported (use P=None for the "
+                    "kernel limit)")
+            raise ValueError(f"`P` must be <= S = {s} ({rule}); got {p_max}")
+        put(self, "ridge", check_real("ridge", self.ridge, ge=0.0))
+        put(self, "noise", check_real("noise", self.noise, ge=0.0))
+        put(self, "seeds", check_int("seeds", self.seeds, minimum=1))
+        put(self, "seed", check_int("seed", self.seed, minimum=0))
+        if self.chunk_size is not None:
+            put(self, "chunk_size", check_int("chunk_size", self.chunk_size, minimum=1))
+        check_choice("p_route", self.p_route, P_ROUTES)
+        for name, value in (("axis", "D" if d_list else "P"), ("grid", grid), ("fixed", fixed),
+                            ("size", s), ("d_max", d_max), ("p_max", p_max)):
+            put(self, name, value)
+
+    # ------------------------------------------------------------ derived settings
+    @property
+    def kind(self) -> str:
+        """``"kernel"`` for ``P=None`` (all ``S`` features), else the student."""
+        return "kernel" if self.P is None else self.student
+
+    @property
+    def design_student(self) -> str:
+        """The student the design draws: the kernel limit is the top student with ``P = S``."""
+        return "top" if self.P is None else self.student
+
+    @property
+    def chunk(self) -> int:
+        """Seeds per chunk: ``chunk_size``, or as many as fit in :data:`CHUNK_BUDGET`."""
+        if self.chunk_size is not None:
+            return self.chunk_size
+        return max(1, min(self.seeds, CHUNK_BUDGET // _per_seed_bytes(
+            self.design_student, self.size, self.d_max, self.p_max)))
+
+    def make_design(self) -> GaussianDesign:
+        """Tabulate the model (``lambda_i``, ``p_i``): the first allocation of size ``S``."""
+        return make_design(self.spectrum, self.target, self.design_student)
+
+    # ------------------------------------------------------------ cost and budget
+    def cost(self) -> tuple[float, float]:
+        """``(bytes, operations)``: the peak memory and the work the simulation plans.
+
+        Leading terms, per seed: the draw (``D_max x P_max`` normals, plus ``P_max x S`` and a
+        Householder QR of ``S x P_max`` with ``Q`` formed for a projection), then each route's
+        factorizations (docs/simulator.md §7, "Cost model"). Memory: one chunk of seeds'
+        working arrays, the tabulated model (four arrays of ``S``) and the results.
+        """
+        return _estimate(self.design_student, self.size, self.axis, self.grid, self.fixed,
+                         self.ridge, self.p_route, self.seeds, self.chunk_size)
+
+    def check_budget(self, *, force: bool = False) -> None:
+        """Refuse (:class:`asymptotics._lib.budget.BudgetExceeded`) a simulation whose
+        estimated memory or time exceeds the bounds of :mod:`asymptotics._lib.budget`.
+
+        The message names the parameter whose halving shrinks the estimate most.
+        """
+        if force:
+            return
+        nbytes, ops = self.cost()
+        hint = "lower it, or pass force=True (command line: --force)"
+        if nbytes > MEMORY_BOUND:
+            name, value = self._driver(0)
+            check_memory(name, _show(value), nbytes, hint=hint)
+        if ops > FLOP_RATE * SECONDS_BOUND:
+            name, value = self._driver(1)
+            check_seconds(name, _show(value), ops, hint=hint)
+
+    def _driver(self, which: int) -> tuple[str, object]:
+        """The parameter (and its value) whose halving lowers estimate ``which`` the most."""
+        base = (self.design_student, self.size, self.axis, self.grid, self.fixed, self.ridge,
+                self.p_route, self.seeds, self.chunk_size)
+        half = lambda v: max(1, v // 2)  # noqa: E731
+        d_is_grid = self.axis == "D"
+        cands: list[tuple[str, object, tuple]] = [
+            ("S", self.size, (base[0], half(self.size), *base[2:4],
+                              half(self.fixed) if self.P is None else self.fixed, *base[5:])),
+            ("seeds", self.seeds, (*base[:7], half(self.seeds), self.chunk_size)),
+        ]
+        if d_is_grid:
+            cands.insert(0, ("D", self.grid[-1], (*base[:3], tuple(map(half, self.grid)),
+                                                  *base[4:])))
+            if self.P is not None:
+                cands.insert(1, ("P", self.fixed, (*base[:4], half(self.fixed), *base[5:])))
+        else:
+            cands.insert(0, ("P", self.grid[-1], (*base[:3], tuple(map(half, self.grid)),
+                                                  *base[4:])))
+            cands.insert(1, ("D", self.fixed, (*base[:4], half(self.fixed), *base[5:])))
+        if self.chunk_size is not None:
+            cands.append(("chunk_size", self.chunk_size, (*base[:8], half(self.chunk_size))))
+        huge = [c for c in cands if c[1] > _HUGE]  # clamped by the model: name it outright
+        if huge:
+            return huge[0][0], huge[0][1]
+        full = _estimate(*base)[which]
+        # ties (D and P enter a D x P array alike) go to the larger value
+        name, value, _ = max(cands, key=lambda c: (round((full - _estimate(*c[2])[which])
+                                                         / full, 2), c[1]))
+        return name, value
+
+    # ------------------------------------------------------------ the JSON schema
+    @classmethod
+    def from_json(cls, config: Mapping[str, Any]) -> SimulationConfig:
+        """Build from JSON data with the keys :data:`JSON_KEYS` (unknown keys are refused).
+
+        ``b`` and ``S`` give ``PowerLawSpectrum(b, size=S)``, ``a`` a power-law target
+        ``p_i = i**(-a)`` (None or absent: Bahri's isotropic teacher), ``P`` None the kernel
+        limit.
+        """
+        if not isinstance(config, Mapping):
+            raise TypeError(f"`config` must be a mapping; got {type(config).__name__}")
+        unknown = sorted(set(config) - set(JSON_KEYS))
+        if unknown:
+            raise ValueError(f"`config` has unknown key {unknown[0]!r}; the keys of a "
+                             f"simulation are {list(JSON_KEYS)}")
+        missing = [k for k in _JSON_REQUIRED if k not in config]
+        if missing:
+            raise ValueError(f"`config` must give {missing[0]!r} (required: "
+                             f"{list(_JSON_REQUIRED)}); got keys {sorted(config)}")
+        size = check_int("S", config["S"], minimum=1)
+        b = check_real("b", config["b"], gt=1.0)
+        a = config.get("a")
+        target = (Target.isotropic() if a is None
+                  else Target.power_law(check_real("a", a, gt=1.0)))
+        kw = {k: config[k] for k in ("student", "ridge", "noise", "seeds", "seed",
+                                     "chunk_size", "p_route") if k in config}
+        return cls(PowerLawSpectrum(b, size=size), target, D=config["D"], P=config["P"], **kw)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration as plain data (what a result's JSON records)."""
+        return {"spectrum": repr(self.spectrum), "target": repr(self.target), "S": self.size,
+                "student": self.kind, "axis": self.axis, "D": _plain(self.D),
+                "P": _plain(self.P), "ridge": self.ridge, "noise": self.noise,
+                "seeds": self.seeds, "seed": self.seed, "chunk_size": self.chunk,
+                "p_route": self.p_route}
+
+
+def _show(value: object) -> object:
+    """``value`` for a message; an integer too long to print in full as ``~10^N``."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"~10^{int(value.bit_length() * math.log10(2))}"
+    return value
+
+
+def _plain(v: int | tuple[int, ...] | None) -> int | list[int] | None:
+    return list(v) if isinstance(v, tuple) else v
+
+
+# ---------------------------------------------------------------- the cost model
+def _per_seed_bytes(student: str, s: int, d_max: int, p_max: int) -> int:
+    """Working bytes per seed: about six ``D_max x P_max`` arrays (draw, ``Z``, QR copy,
+    ``Q^T`` and two products), three ``P_max x S`` ones for a projection and a few
+    ``P_max x P_max``."""
+    return 8 * (6 * d_max * p_max + 4 * p_max * p_max
+                + (3 * p_max * s if student == "projection" else 0))
+
+
+#: Sizes past which the cost model clamps (any such request is far over every bound).
+_HUGE = 10**30
+
+
+def _svd_point(d: float, p: float, full_sig: bool) -> float:
+    """Flops of one per-point SVD route (docs/simulator.md (SIM.10)) for a ``D x P`` block."""
+    k = min(d, p)
+    return 4.0 * d * p * k + 22.0 * k * k * k + 6.0 * k * k * p + (2.0 * k * p * p if full_sig
+                                                                       else 0.0)
+
+
+def _estimate(student: str, s: int, axis: str, grid: tuple[int, ...], fixed: int, ridge: float,
+              p_route: str, seeds: int, chunk_size: int | None) -> tuple[float, float]:
+    """``(bytes, operations)`` of a simulation (leading terms; see ``SimulationConfig.cost``)."""
+    # past _HUGE the estimate is of sizes clamped there: a lower bound, and far over any bound
+    s, fixed, seeds = (min(v, _HUGE) for v in (s, fixed, seeds))
+    grid = tuple(min(v, _HUGE) for v in grid)
+    chunk_size = None if chunk_size is None else min(chunk_size, _HUGE)
+    proj = student == "projection"
+    s_, seeds_ = float(s), float(seeds)
+    d_max, p_max = (float(grid[-1]), float(fixed)) if axis == "D" else (float(fixed),
+                                                                        float(grid[-1]))
+    per_seed = 8.0 * (6.0 * d_max * p_max + 4.0 * p_max * p_max
+                      + (3.0 * p_max * s_ if proj else 0.0))
+    chunk = float(chunk_size) if chunk_size else max(1.0, min(seeds_, CHUNK_BUDGET // per_seed))
+    nbytes = min(chunk, seeds_) * per_seed + 32.0 * s_ + 32.0 * seeds_ * len(grid)
+    ops = NORMAL_COST * (d_max * p_max + (p_max * s_ if proj else 0.0))   # the draw
+    if proj:
+        ops += 4.0 * s_ * p_max * p_max + 2.0 * s_ * p_max               # QR of V^T, Q, Phi
+
+    def metrics(p: float) -> float:                                      # (SIM.4)
+        return 2.0 * p * p * s_ + 4.0 * p * p * p if proj else 0.0
+
+    if axis == "D":
+        p = float(fixed)
+        ops += metrics(p) + 2.0 * d_max * p * p                          # Sigma_theta, Z = N R
+        under = [float(d) for d in grid if d >= fixed] if ridge == 0 else []
+        over = [float(d) for d in grid if not (ridge == 0 and d >= fixed)]
+        ops += sum(2.0 * d * p * p + p * p * p for d in under)              # (SIM.6)
+        if over and ridge == 0:                                             # (SIM.7)-(SIM.9)
+            ops += 8.0 * p * over[-1] * over[-1] + sum(2.0 * d * d * d for d in over)
+        else:
+            ops += sum(_svd_point(d, p, proj) for d in over)                # (SIM.10)
+    else:
+        d = float(fixed)
+        under = {p for p in grid if p <= fixed} if ridge == 0 else set()
+        if under:
+            u = float(max(under))
+            ops += 2.0 * d * u * u + u * u * u                                # (SIM.6)
+        dual = set() if (not proj or p_route == "per_point") else {
+            p for p in grid if p > fixed and (p_route == "dual" or dual_is_cheaper(fixed, p, s))}
+        if dual:                                                          # (SIM.12)-(SIM.13)
+            top = float(max(dual))
+            ops += 2.0 * s_ * top * d + top * top * d + len(dual) * (6.0 * s_ * d * d
+                                                                     + 30.0 * d * d * d)
+        for p in grid:
+            if p not in under and p not in dual:                          # (SIM.10)
+                pf = float(p)
+                ops += metrics(pf) + 2.0 * d * pf * pf + _svd_point(d, pf, proj)
+    return nbytes, ops * seeds_
+
+
+# ---------------------------------------------------------------- the result
+@dataclass(frozen=True)
+class SimulationResult:
     """Losses of a sweep over ``D`` or ``P``, one row per seed.
 
     Attributes
@@ -70,8 +381,9 @@ class SweepResult:
     stderr : ``losses.std(axis=0, ddof=1) / sqrt(n_seeds)`` (``inf`` for one seed: unknown).
     cond : ``(n_seeds, n_points)`` condition estimates of the solves.
     flags : ``(n_points,)`` True where a point is unreliable; ``flag_reasons`` says why.
-    seed, n_seeds : the root seed and the number of per-seed streams spawned from it.
-    config : the model and solver settings.
+    seed, n_seeds : the root seed and the number of per-seed streams spawned from it
+        (stream ``k`` = ``SeedSequence(seed).spawn(n_seeds)[k]``, docs/sweeps.md (SW.3)).
+    config : the :class:`SimulationConfig` that produced it (as JSON: its ``to_dict()``).
     method : how the average was taken.
     """
 
@@ -87,58 +399,12 @@ class SweepResult:
     flag_reasons: tuple[str, ...]
     seed: int
     n_seeds: int
-    config: dict[str, Any]
+    config: SimulationConfig
     method: str = METHOD
 
 
-def _sweep_iv(spectrum, target, D, P, student, ridge, noise, seeds, seed, chunk_size):
-    design = make_design(spectrum, target, student)
-    d_list = isinstance(D, Sequence | np.ndarray) and not isinstance(D, str)
-    p_list = isinstance(P, Sequence | np.ndarray) and not isinstance(P, str)
-    if d_list == p_list:
-        raise ValueError("exactly one of `D` and `P` must be a list (the swept axis); got "
-                         f"D={D!r}, P={P!r}")
-    s = design.size
-    if d_list:
-        grid = check_sorted_int_grid("D", D, minimum=1)
-        fixed_p = s if P is None else check_int("P", P, minimum=1)
-        fixed = fixed_p
-        p_max, d_max = fixed_p, grid[-1]
-    else:
-        grid = check_sorted_int_grid("P", P, minimum=1)
-        fixed = check_int("D", D, minimum=1)
-        p_max, d_max = grid[-1], fixed
-    if p_max > s:
-        rule = ("the top-P student has only S features" if student == "top" else
-                "a projection student with P > S is not supported (use P=None for the kernel "
-                "limit)")
-        raise ValueError(f"`P` must be <= S = {s} ({rule}); got {p_max}")
-    ridge = check_real("ridge", ridge, ge=0.0)
-    noise = check_real("noise", noise, ge=0.0)
-    seeds = check_int("seeds", seeds, minimum=1)
-    seed = check_int("seed", seed, minimum=0)
-    if chunk_size is not None:
-        chunk_size = check_int("chunk_size", chunk_size, minimum=1)
-    if P is None:  # kernel limit: the student is every teacher feature
-        design = make_design(spectrum, target, "top")
-    chunk = chunk_size or _auto_chunk(design, d_max, p_max, seeds)
-    return design, ("D" if d_list else "P"), grid, fixed, d_max, p_max, ridge, noise, seeds, \
-        seed, chunk
-
-
-#: Working-memory budget for one chunk of seeds when ``chunk_size`` is None (bytes).
-CHUNK_BUDGET = 1 << 30
-
-
-def _auto_chunk(design: GaussianDesign, d_max: int, p_max: int, seeds: int) -> int:
-    """Seeds per chunk so that the chunk's arrays stay near :data:`CHUNK_BUDGET`.
-
-    Per seed about six ``D_max x P_max`` arrays (draw, ``Z``, QR copy, ``Q^T`` and two
-    products), three ``P_max x S`` ones for a projection and a few ``P_max x P_max``.
-    """
-    per_seed = 8 * (6 * d_max * p_max + 4 * p_max * p_max
-                    + (3 * p_max * design.size if design.student == "projection" else 0))
-    return max(1, min(seeds, CHUNK_BUDGET // per_seed))
+#: The former name of :class:`SimulationResult`.
+SweepResult = SimulationResult
 
 
 def student_metrics(design: GaussianDesign, draw: DesignDraw, p: int
@@ -171,14 +437,16 @@ def _student_design(n: np.ndarray, r: np.ndarray) -> np.ndarray:
     return n * r if r.ndim == 1 else n @ r
 
 
-def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise, route="auto"):
+def _chunk_losses(design: GaussianDesign, draw: DesignDraw, cfg: SimulationConfig
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Losses and condition estimates ``(c, n_points)`` for one chunk of seeds."""
+    grid, fixed, ridge, noise = cfg.grid, cfg.fixed, cfg.ridge, cfg.noise
     c = draw.n.shape[0]
     bias = np.zeros((c, len(grid)))
     fac = np.zeros((c, len(grid)))
     cond = np.ones((c, len(grid)))
     rho2 = np.zeros((c, len(grid)))
-    if axis == "D":
+    if cfg.axis == "D":
         p = fixed
         rho2[:] = residual_power(design, draw, p)[:, None]
         need_noise = bool((rho2 + noise > 0).any())
@@ -205,13 +473,13 @@ def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise, route="auto"):
             p_under = [grid[j] for j in under]
             fac[:, under], cond[:, under] = underparam_p_sweep(draw.n[:, :, :p_under[-1]],
                                                                p_under)
-        if draw.diagonal or route == "per_point":
+        if draw.diagonal or cfg.p_route == "per_point":
             dual = []
         else:
             dual = [j for j, p in enumerate(grid) if p > d and (
-                route == "dual" or dual_is_cheaper(d, p, design.size))]
+                cfg.p_route == "dual" or dual_is_cheaper(d, p, design.size))]
         if dual:                                                   # docs/simulator.md (SIM.13)
-            bias[:, dual], fac[:, dual], cond[:, dual] = kernel_form_p_sweep(
+            bias[:, dual], fac[:, dual], cond[:, dual] = dual_p_sweep(
                 draw.v, draw.qt, draw.r, draw.n, design.powers, draw.phi_diag,
                 [grid[j] for j in dual], ridge)
         for j, p in enumerate(grid):
@@ -225,10 +493,11 @@ def _chunk_losses(design, draw, axis, grid, fixed, ridge, noise, route="auto"):
     return losses, cond
 
 
-def _flags(axis, grid, fixed, ridge, noise, losses, cond):
+def _flags(cfg: SimulationConfig, losses: np.ndarray, cond: np.ndarray
+           ) -> tuple[np.ndarray, tuple[str, ...]]:
     reasons = []
-    for j, v in enumerate(grid):
-        d, p = (v, fixed) if axis == "D" else (fixed, v)
+    for j, v in enumerate(cfg.grid):
+        d, p = (v, cfg.fixed) if cfg.axis == "D" else (cfg.fixed, v)
         why = []
         if not np.isfinite(losses[:, j]).all():
             why.append("non-finite loss (singular solve)")
@@ -236,21 +505,51 @@ def _flags(axis, grid, fixed, ridge, noise, losses, cond):
             why.append(f"ill-conditioned solve (condition estimate {np.nanmax(cond[:, j]):.2g} "
                        f"> {COND_LIMIT:.0e})")
         # E Tr[(N^T N)^{-1}] = P / (D - P - 1): docs/simulator.md (SIM.11) diverges at the peak
-        if ridge == 0 and abs(d - p) <= 1 and (losses[:, j] > 0).any():
+        if cfg.ridge == 0 and abs(d - p) <= 1 and (losses[:, j] > 0).any():
             why.append("ridgeless with |D - P| <= 1: the mean loss is infinite, the sample mean "
                        "does not converge")
-        elif ridge == 0 and abs(d - p) <= 3 and (losses[:, j] > 0).any():
+        elif cfg.ridge == 0 and abs(d - p) <= 3 and (losses[:, j] > 0).any():
             why.append("ridgeless with |D - P| <= 3: the loss has infinite variance (inverse "
                        "Wishart), the standard error is unreliable")
         reasons.append("; ".join(why))
     return np.array([bool(w) for w in reasons]), tuple(reasons)
 
 
+def run_simulation(config: SimulationConfig, *, force: bool = False) -> SimulationResult:
+    """Run a validated :class:`SimulationConfig`: the chain behind :func:`simulate_sweep`.
+
+    Refuses, before any allocation of size ``S``, a configuration whose estimated memory or
+    time exceeds the bounds of :mod:`asymptotics._lib.budget` (``force=True`` goes past).
+    """
+    if not isinstance(config, SimulationConfig):
+        raise TypeError(f"`config` must be a SimulationConfig; got {type(config).__name__}")
+    config.check_budget(force=force)
+    design = config.make_design()
+    streams = seed_streams(config.seed, config.seeds)                   # docs/sweeps.md (SW.3)
+    chunk = config.chunk
+    losses, cond = [], []
+    for start in range(0, config.seeds, chunk):
+        draw = draw_designs(design, streams[start:start + chunk], d_max=config.d_max,
+                            p_max=config.p_max)
+        lo, co = _chunk_losses(design, draw, config)
+        losses.append(lo)
+        cond.append(co)
+    loss_arr, cond_arr = np.concatenate(losses), np.concatenate(cond)
+    flags, reasons = _flags(config, loss_arr, cond_arr)
+    mean = loss_arr.mean(axis=0)
+    stderr = (loss_arr.std(axis=0, ddof=1) / np.sqrt(config.seeds) if config.seeds > 1
+              else np.full(len(config.grid), np.inf))
+    d_fixed = config.fixed if config.axis == "P" else None
+    p_fixed = config.P if config.axis == "D" else None
+    return SimulationResult(config.axis, config.grid, d_fixed, p_fixed, loss_arr, mean, stderr,
+                            cond_arr, flags, reasons, config.seed, config.seeds, config)
+
+
 def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *,
                    D: int | Sequence[int], P: int | Sequence[int] | None,
                    student: str = "projection", ridge: float = 0.0, noise: float = 0.0,
                    seeds: int = 8, seed: int = 0, chunk_size: int | None = None,
-                   p_route: str = "auto") -> SweepResult:
+                   p_route: str = "auto", force: bool = False) -> SimulationResult:
     """Exact-average losses of least squares over a grid of ``D`` or ``P`` and many seeds.
 
     Parameters
@@ -263,20 +562,29 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
     ridge : ``delta >= 0`` on the sum loss, predictor ``z^T Z^T (Z Z^T + delta I)^{-1} y``;
         0 is the min-norm interpolant.
     noise : label-noise variance ``sigma^2 >= 0`` (training labels only; the loss is excess).
-    seeds : number of independent seeds; seed ``k`` uses ``SeedSequence(seed).spawn(seeds)[k]``.
+    seeds : number of independent seeds; seed ``k`` uses ``SeedSequence(seed).spawn(seeds)[k]``
+        (docs/sweeps.md (SW.3)).
     chunk_size : seeds processed together (memory); never changes a number. Default: as many
         as fit in about 1 GiB of working arrays (:data:`CHUNK_BUDGET`).
     p_route : how a projection student's ``P > D`` points of a ``P`` sweep are computed:
-        ``"dual"`` (the ``D x D`` dual, all such points from one pass over the projection's
-        rows, docs/simulator.md (SIM.13)), ``"per_point"`` (the ``P x P`` primal route per
-        grid point, docs/simulator.md (SIM.10); an independent check and benchmark baseline)
-        or ``"auto"`` (default: per point, whichever costs fewer flops,
+        ``"dual"`` (the dual route: the ``D x D`` dual, all such points from one pass over the
+        projection's rows, docs/simulator.md (SIM.13)), ``"per_point"`` (the ``P x P`` primal
+        route per grid point, docs/simulator.md (SIM.10); an independent check and benchmark
+        baseline) or ``"auto"`` (default: per point, whichever costs fewer flops,
         ``verify.simulator.dual.dual_is_cheaper``; the primal only for ``D < P < ~1.3 D``).
         All give the same numbers to rounding.
+    force : run even when the estimated memory or time exceeds the bounds of
+        :mod:`asymptotics._lib.budget` (by default such a request is refused up front).
 
     Returns
     -------
-    SweepResult
+    SimulationResult
+
+    Raises
+    ------
+    asymptotics._lib.budget.BudgetExceeded
+        A ``ValueError``, before any work, when the estimate (:meth:`SimulationConfig.cost`)
+        exceeds the memory or the time bound; it names the parameter that drives the cost.
 
     Notes
     -----
@@ -285,29 +593,12 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
     one triangular solve; points with ``D >= P`` in a ``D`` sweep cost one QR of their own
     ``D x P`` block. Ridge (and the ``P > D`` points of a top student's ``P`` sweep) does not
     nest: one thin SVD per grid point and seed, batched over seeds; the draw is still shared.
-    A projection student's ``P > D`` points of a ``P`` sweep (ridge or not) nest in the
-    ``D x D`` dual: ``2 S P_max D`` flops per seed plus ``4 S D^2`` per point
+    A projection student's ``P > D`` points of a ``P`` sweep (ridge or not) nest in the dual
+    route: ``2 S P_max D`` flops per seed plus ``4 S D^2`` per point
     (verify.simulator.dual). A projection student also costs one QR of ``Lambda^{1/2} G^T``
     (``S x P_max``) and one triangular solve for ``Q^T`` per seed, which dominate that sweep.
     """
-    (design, axis, grid, fixed, d_max, p_max, ridge, noise, seeds, seed,
-     chunk) = _sweep_iv(spectrum, target, D, P, student, ridge, noise, seeds, seed, chunk_size)
-    p_route = check_choice("p_route", p_route, P_ROUTES)
-    streams = seed_streams(seed, seeds)
-    losses, cond = [], []
-    for start in range(0, seeds, chunk):
-        draw = draw_designs(design, streams[start:start + chunk], d_max=d_max, p_max=p_max)
-        lo, co = _chunk_losses(design, draw, axis, grid, fixed, ridge, noise, p_route)
-        losses.append(lo)
-        cond.append(co)
-    loss_arr, cond_arr = np.concatenate(losses), np.concatenate(cond)
-    flags, reasons = _flags(axis, grid, fixed, ridge, noise, loss_arr, cond_arr)
-    mean = loss_arr.mean(axis=0)
-    stderr = (loss_arr.std(axis=0, ddof=1) / np.sqrt(seeds) if seeds > 1
-              else np.full(len(grid), np.inf))
-    config = {"spectrum": repr(spectrum), "target": repr(target), "S": design.size,
-              "student": "kernel" if (axis == "D" and P is None) else student,
-              "ridge": ridge, "noise": noise, "chunk_size": chunk, "p_route": p_route}
-    return SweepResult(axis, grid, fixed if axis == "P" else None,
-                       (None if P is None else fixed) if axis == "D" else None,
-                       loss_arr, mean, stderr, cond_arr, flags, reasons, seed, seeds, config)
+    config = SimulationConfig(spectrum, target, D=D, P=P, student=student, ridge=ridge,
+                              noise=noise, seeds=seeds, seed=seed, chunk_size=chunk_size,
+                              p_route=p_route)
+    return run_simulation(config, force=force)

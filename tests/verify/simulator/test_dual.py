@@ -1,4 +1,4 @@
-"""Tests of the nested over-parameterized P sweep (verify.simulator.dual, docs/simulator.md SIM.12-13).
+"""Tests of the dual route of the P sweep (verify.simulator.dual, docs/simulator.md (SIM.12)-(SIM.13)).
 
 The dual route (``p_route="dual"``; ``"auto"``, the default, uses it wherever it is cheaper)
 is checked against two independent routes on the same draws: the primal per-point route of the simulator (``p_route="per_point"``: SVD of
@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 from verify.simulator.design import draw_designs, make_design, seed_streams
-from verify.simulator.dual import dual_is_cheaper, kernel_form_p_sweep
+from verify.simulator.dual import dual_is_cheaper, dual_p_sweep
 from verify.simulator.reference import loop_losses, monte_carlo_loss
-from verify.simulator.simulate import COND_LIMIT, _auto_chunk, simulate_sweep
+from verify.simulator.simulate import COND_LIMIT, SimulationConfig, simulate_sweep
 
 SPEC = PowerLawSpectrum(2.0, size=48)
 TARGETS = [Target.isotropic(), Target.power_law(1.5)]
@@ -32,31 +32,31 @@ TARGET_IDS = ["isotropic", "powerlaw"]
 @pytest.mark.parametrize("target", TARGETS, ids=TARGET_IDS)
 @pytest.mark.parametrize("ridge", [0.0, 1e-6, 0.03])
 @pytest.mark.parametrize("noise", [0.0, 0.1])
-def test_nested_route_equals_per_point_route_and_loop(target, ridge, noise):
+def test_dual_route_equals_per_point_route_and_loop(target, ridge, noise):
     # P <= S/2 keeps cond(Lambda_z) < 1e5 for the loop's normal equations (as in
     # tests/verify/simulator/test_simulate.py), so all three routes carry ~1e-11 relative rounding.
     grid = [3, 6, 8, 10, 11, 15, 20, 24]     # under-parameterized, the peak, over-parameterized
     kw = dict(student="projection", ridge=ridge, noise=noise, seeds=3, seed=5)
-    nested = simulate_sweep(SPEC, target, D=6, P=grid, p_route="dual", **kw)
+    dual = simulate_sweep(SPEC, target, D=6, P=grid, p_route="dual", **kw)
     primal = simulate_sweep(SPEC, target, D=6, P=grid, p_route="per_point", **kw)
     ref = loop_losses(SPEC, target, axis="P", grid=grid, fixed=6, **kw)
-    assert nested.config["p_route"] == "dual" and primal.config["p_route"] == "per_point"
-    np.testing.assert_allclose(nested.losses, primal.losses, rtol=1e-10, atol=0)
-    np.testing.assert_allclose(nested.losses, ref, rtol=1e-10, atol=0)
+    assert dual.config.p_route == "dual" and primal.config.p_route == "per_point"
+    np.testing.assert_allclose(dual.losses, primal.losses, rtol=1e-10, atol=0)
+    np.testing.assert_allclose(dual.losses, ref, rtol=1e-10, atol=0)
     # the condition estimates are the singular-value ratios of Z either way
-    np.testing.assert_allclose(nested.cond, primal.cond, rtol=1e-8)
-    np.testing.assert_array_equal(nested.flags, primal.flags)
+    np.testing.assert_allclose(dual.cond, primal.cond, rtol=1e-8)
+    np.testing.assert_array_equal(dual.flags, primal.flags)
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=TARGET_IDS)
-def test_nested_route_up_to_all_features(target):
+def test_dual_route_up_to_all_features(target):
     # P up to S (the projection is square): beyond the loop's reach, dual vs primal only.
     spec = PowerLawSpectrum(1.6, size=40)
     grid = [14, 20, 31, 40]
     kw = dict(student="projection", ridge=0.0, noise=0.05, seeds=2, seed=2)
-    nested = simulate_sweep(spec, target, D=9, P=grid, p_route="dual", **kw)
+    dual = simulate_sweep(spec, target, D=9, P=grid, p_route="dual", **kw)
     primal = simulate_sweep(spec, target, D=9, P=grid, p_route="per_point", **kw)
-    np.testing.assert_allclose(nested.losses, primal.losses, rtol=1e-10, atol=0)
+    np.testing.assert_allclose(dual.losses, primal.losses, rtol=1e-10, atol=0)
 
 
 def test_auto_route_uses_the_dual_on_a_suffix_and_agrees():
@@ -67,7 +67,7 @@ def test_auto_route_uses_the_dual_on_a_suffix_and_agrees():
     assert chosen == [False, False, False, True, True, True]
     kw = dict(D=16, P=grid, noise=0.1, ridge=1e-3, seeds=2, seed=4)
     auto = simulate_sweep(spec, Target.power_law(1.5), **kw)
-    assert auto.config["p_route"] == "auto"
+    assert auto.config.p_route == "auto"
     for route in ("dual", "per_point"):
         other = simulate_sweep(spec, Target.power_law(1.5), p_route=route, **kw)
         np.testing.assert_allclose(auto.losses, other.losses, rtol=1e-10, atol=0)
@@ -101,13 +101,13 @@ def _draw(seeds=2, d=5, p_max=20, s=30):
     return design, draw_designs(design, seed_streams(7, seeds), d_max=d, p_max=p_max)
 
 
-def test_kernel_form_matches_teacher_space_matrices():
+def test_dual_p_sweep_matches_teacher_space_matrices():
     # Independent route: build the S x S learned map explicitly, M = V_P^T A N_P Q_P^T with
     # A = Z^+ (numpy pinv) or the ridge solve, and evaluate E||(M - Pi_P) u||^2 with
     # Cov(u) = diag(p), plus the noise factor ||V_P^T A||_F^2 / P.
     design, draw = _draw()
     grid, ridge = [6, 11, 20], 0.02
-    bias, fac, _ = kernel_form_p_sweep(draw.v, draw.qt, draw.r, draw.n, design.powers,
+    bias, fac, _ = dual_p_sweep(draw.v, draw.qt, draw.r, draw.n, design.powers,
                                        draw.phi_diag, grid, ridge)
     dp = np.diag(design.powers)
     for k in range(2):
@@ -122,26 +122,26 @@ def test_kernel_form_matches_teacher_space_matrices():
             assert fac[k, j] == pytest.approx(np.sum(h * h), rel=1e-10)
 
 
-def test_kernel_form_validation():
+def test_dual_p_sweep_validation():
     design, draw = _draw()
     args = (draw.v, draw.qt, draw.r, draw.n, design.powers, draw.phi_diag)
     with pytest.raises(ValueError, match=r"`p_grid` must hold only P > D = 5.*got 5"):
-        kernel_form_p_sweep(*args, [5, 9], 0.0)
+        dual_p_sweep(*args, [5, 9], 0.0)
     with pytest.raises(ValueError, match=r"`p_grid` must not exceed the drawn P_max = 20; got 21"):
-        kernel_form_p_sweep(*args, [9, 21], 0.0)
+        dual_p_sweep(*args, [9, 21], 0.0)
     with pytest.raises(ValueError, match=r"`p_grid` must be strictly increasing"):
-        kernel_form_p_sweep(*args, [9, 8], 0.0)
+        dual_p_sweep(*args, [9, 8], 0.0)
     with pytest.raises(ValueError, match=r"`ridge` must be >= 0; got -1.0"):
-        kernel_form_p_sweep(*args, [9], -1.0)
+        dual_p_sweep(*args, [9], -1.0)
     with pytest.raises(ValueError, match=r"`qt` must have shape \(2, 20, 30\).*got \(2, 19, 30\)"):
-        kernel_form_p_sweep(draw.v, draw.qt[:, :19], *args[2:], [9], 0.0)
+        dual_p_sweep(draw.v, draw.qt[:, :19], *args[2:], [9], 0.0)
     with pytest.raises(ValueError, match=r"`p_route` must be one of \['auto', 'dual', 'per_point'\]"):
         simulate_sweep(SPEC, Target.isotropic(), D=4, P=[8], p_route="nested")
 
 
 # ------------------------------------------------------------------ determinism and memory
 @pytest.mark.parametrize("ridge", [0.0, 0.01])
-def test_nested_route_bitwise_identical_whatever_the_chunking(ridge):
+def test_dual_route_bitwise_identical_whatever_the_chunking(ridge):
     kw = dict(D=7, P=[4, 8, 12, 20, 30], student="projection", ridge=ridge, noise=0.1, seed=3,
               p_route="dual")
     runs = [simulate_sweep(SPEC, Target.power_law(1.5), seeds=5, chunk_size=c, **kw)
@@ -153,13 +153,13 @@ def test_nested_route_bitwise_identical_whatever_the_chunking(ridge):
     assert np.array_equal(runs[0].losses[:2], fewer.losses)  # seed k = stream k
 
 
-def test_nested_route_stays_within_the_chunk_memory_estimate():
+def test_dual_route_stays_within_the_chunk_memory_estimate():
     # tracemalloc sees numpy's buffers; the chunk of 2 seeds must fit the per-seed estimate
-    # that sizes chunks (_auto_chunk / CHUNK_BUDGET), which counts 3 P_max x S arrays per seed.
+    # that sizes chunks (SimulationConfig.chunk / CHUNK_BUDGET), which counts 3 P_max x S arrays per seed.
     spec = PowerLawSpectrum(2.0, size=512)
-    design = make_design(spec, Target.isotropic(), "projection")
     per_seed = 8 * (6 * 8 * 512 + 4 * 512 * 512 + 3 * 512 * 512)
-    assert _auto_chunk(design, 8, 512, 10**6) == (1 << 30) // per_seed  # the formula tested
+    config = SimulationConfig(spec, Target.isotropic(), D=8, P=[64, 512], seeds=10**6)
+    assert config.chunk == (1 << 30) // per_seed  # the formula tested
     tracemalloc.start()
     simulate_sweep(spec, Target.isotropic(), D=8, P=[64, 128, 256, 512], seeds=2,
                    chunk_size=2)
@@ -169,7 +169,7 @@ def test_nested_route_stays_within_the_chunk_memory_estimate():
 
 
 # ------------------------------------------------------------------ flags
-def test_peak_and_ill_conditioning_flags_on_the_nested_route():
+def test_peak_and_ill_conditioning_flags_on_the_dual_route():
     res = simulate_sweep(SPEC, Target.isotropic(), D=20, P=[21, 22, 23, 24, 40], seeds=3,
                          p_route="dual")
     assert res.flags.tolist() == [True, True, True, False, False]
@@ -184,7 +184,7 @@ def test_peak_and_ill_conditioning_flags_on_the_nested_route():
 
 # ------------------------------------------------------------------ exact vs Monte Carlo
 @pytest.mark.parametrize("ridge", [0.0, 0.2])
-def test_nested_sweep_matches_monte_carlo(ridge):
+def test_dual_sweep_matches_monte_carlo(ridge):
     spec, target, noise, d, grid = PowerLawSpectrum(1.8, size=32), Target.power_law(2.0), 0.05, 6, [11, 24]
     n = 400
     res = simulate_sweep(spec, target, D=d, P=grid, student="projection", ridge=ridge,
@@ -205,7 +205,7 @@ def test_nested_sweep_matches_monte_carlo(ridge):
 @given(s=st.integers(8, 40), b=st.floats(1.2, 3.0), a=st.one_of(st.none(), st.floats(1.2, 3.0)),
        ridge=st.sampled_from([0.0, 1e-4, 0.3]), noise=st.sampled_from([0.0, 0.2]),
        seed=st.integers(0, 2**31), data=st.data())
-def test_nested_equals_per_point_property(s, b, a, ridge, noise, seed, data):
+def test_dual_equals_per_point_property(s, b, a, ridge, noise, seed, data):
     # Both routes are exact and backward-stable in Z's singular values; ridgeless points keep
     # P - D > 3 (finite variance, cond(Z) moderate).
     spec = PowerLawSpectrum(b, size=s)
@@ -215,6 +215,6 @@ def test_nested_equals_per_point_property(s, b, a, ridge, noise, seed, data):
     assume(pool)
     grid = sorted(data.draw(st.sets(st.sampled_from(pool), min_size=1, max_size=4), label="P"))
     kw = dict(student="projection", ridge=ridge, noise=noise, seeds=2, seed=seed)
-    nested = simulate_sweep(spec, target, D=d, P=grid, p_route="dual", **kw)
+    dual = simulate_sweep(spec, target, D=d, P=grid, p_route="dual", **kw)
     primal = simulate_sweep(spec, target, D=d, P=grid, p_route="per_point", **kw)
-    np.testing.assert_allclose(nested.losses, primal.losses, rtol=1e-8, atol=1e-300)
+    np.testing.assert_allclose(dual.losses, primal.losses, rtol=1e-8, atol=1e-300)

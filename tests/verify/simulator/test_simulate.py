@@ -3,7 +3,8 @@
 Every check compares two independent routes: the nested vectorized sweep against a plain
 per-point loop (verify.simulator.reference.loop_losses), the exact trace average against plain
 Monte Carlo over teacher weights and test points, and the simulator against the exact Gaussian
-identity E[L] = (D-1)/(D-P-1) sum_{n>P} p_n (THEORY §1.4, [D,V]; docs/simulator.md SIM.11).
+identity E[L] = (D-1)/(D-P-1) sum_{n>P} p_n (docs/theory/regimes.md (RG.12);
+docs/simulator.md (SIM.11)).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def test_kernel_limit_equals_loop_with_all_features():
     ref = loop_losses(SPEC, Target.power_law(2.5), axis="D", grid=grid, fixed=SPEC.size,
                       student="top", ridge=0.0, noise=0.02, seeds=2, seed=0)
     np.testing.assert_allclose(res.losses, ref, rtol=1e-10)
-    assert res.config["student"] == "kernel"
+    assert res.config.kind == "kernel" and res.config.to_dict()["student"] == "kernel"
 
 
 # ------------------------------------------------------------------ determinism
