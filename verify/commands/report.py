@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     parser.add_argument("--no-figures", action="store_true", help="skip the figures")
     parser.add_argument("--fresh", action="store_true",
-                        help="ignore checkpoints of an earlier interrupted run")
+                        help="delete the checkpoints of an earlier interrupted run first")
     parser.add_argument("--json", action="store_true",
                         help="print the results as JSON instead of the table")
     parser.add_argument("--threads", type=int, default=1,
@@ -35,28 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "2-core machine)")
 
 
-def _figures(outcomes):
-    from verify.output.plots import loglog_figure
-    figs = {}
-    for o in outcomes:
-        figs[o.name] = loglog_figure(
-            o.curve.x, o.curve.mean, o.curve.stderr, predicted_curve=o.predicted_curve,
-            predicted_slope=o.exponent.predicted, fit=o.fit,
-            title=f"{o.name}\npredicted {o.exponent.predicted:.4g}"
-                  + (f" ({o.exponent.predicted + o.exponent.shift:.4g} on this window)"
-                     if o.exponent.shift else "")
-                  + f", measured {o.fit.alpha:.4g}", xlabel=o.curve.xlabel,
-            ylabel=o.curve.ylabel)
-    return figs
-
-
 def run(args: argparse.Namespace) -> int:
     from asymptotics._lib.cli import UsageError
     from asymptotics._lib.serialize import dumps
     from asymptotics._lib.validation import check_int
     from verify.compare import summarize_verdicts
     from verify.output.progress import ProgressBar
-    from verify.output.report import write_report
+    from verify.output.report import CheckpointStore, write_report
     from verify.scenarios import QUICK, suite
     from verify.scenarios.runner import run_suite, select
 
@@ -81,15 +66,14 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"verify: `--out` must be a directory; got the file {str(out)!r}")
-    ckpt = out / ".checkpoints"
-    if args.fresh and ckpt.exists():
-        for f in ckpt.glob("*.pkl"):
-            f.unlink()
+    store = CheckpointStore(out / ".checkpoints")
+    if args.fresh:
+        store.clear()
     from threadpoolctl import threadpool_limits
     started = time.perf_counter()
     with threadpool_limits(limits=threads, user_api="blas"), \
             ProgressBar(len(chosen), "verify") as bar:
-        result = run_suite(chosen, quick=args.quick, seed=seed, checkpoint_dir=ckpt,
+        result = run_suite(chosen, quick=args.quick, seed=seed, store=store,
                            on_done=lambda name: bar.update(1))
     elapsed = time.perf_counter() - started
     outcomes = result.outcomes
@@ -99,13 +83,13 @@ def run(args: argparse.Namespace) -> int:
               "scenarios": [s.name for s in chosen],
               "elapsed_s": elapsed, "errors": result.errors,
               "n_from_checkpoint": result.n_cached}
-    figures = _figures(outcomes) if figures_wanted and outcomes else {}
+    figures = {}
+    if figures_wanted and outcomes:
+        from verify.output.plots import outcome_figures
+        figures = outcome_figures(outcomes)
     paths = None
     if rows:
         paths = write_report(out, rows, records, figures, config=config, seeds={"root": seed})
-    for f in figures.values():
-        import matplotlib.pyplot as plt
-        plt.close(f)
     verdicts = {o.name: o.agrees for o in outcomes}
     verdicts.update({name: False for name in result.errors})
     summary = summarize_verdicts(verdicts)
@@ -117,12 +101,8 @@ def run(args: argparse.Namespace) -> int:
         if rows:
             print(render_terminal(rows))
         for o in outcomes:
-            if not o.agrees:
-                print(f"  {o.name}: {o.exponent.message}")
-                if o.values is not None:
-                    print(f"  {o.name}: {o.values.message}")
-                if o.row.note and o.row.note != o.exponent.band_reason:
-                    print(f"  {o.name}: {o.row.note}")
+            for reason in o.verdict.reasons:  # verify.compare.decide_verdict's reasons
+                print(f"  {o.name}: {reason}")
         print(f"{summary.message} ({elapsed:.1f} s"
               + (f", {result.n_cached} from checkpoints" if result.n_cached else "") + ")")
         if paths is not None:

@@ -8,7 +8,7 @@ interactive backend is involved and figures are freed like any Python object.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +18,7 @@ from asymptotics._lib.validation import check_real, check_real_array
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["loglog_figure", "require_matplotlib"]
+__all__ = ["loglog_figure", "outcome_figure", "outcome_figures", "require_matplotlib"]
 
 
 def require_matplotlib() -> Any:
@@ -117,3 +117,24 @@ def loglog_figure(x: object, mean: object, stderr: object, *,
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.legend(fontsize="small")
     return fig
+
+
+def outcome_figure(outcome: Any) -> Figure:
+    """The report's figure of one scenario outcome (a
+    :class:`~verify.scenarios.base.ScenarioOutcome`): the measured curve, the predicted curve,
+    the predicted slope and the fit, titled with the predicted exponent (and its value on the
+    measured window when the comparison was shifted) and the measured one."""
+    o = outcome
+    shifted = (f" ({o.exponent.predicted + o.exponent.shift:.4g} on this window)"
+               if o.exponent.shift else "")
+    return loglog_figure(
+        o.curve.x, o.curve.mean, o.curve.stderr, predicted_curve=o.predicted_curve,
+        predicted_slope=o.exponent.predicted, fit=o.fit,
+        title=f"{o.name}\npredicted {o.exponent.predicted:.4g}{shifted}"
+              f", measured {o.fit.alpha:.4g}",
+        xlabel=o.curve.xlabel, ylabel=o.curve.ylabel)
+
+
+def outcome_figures(outcomes: Iterable[Any]) -> dict[str, Figure]:
+    """``{name: outcome_figure(outcome)}`` for the report, in the order given."""
+    return {o.name: outcome_figure(o) for o in outcomes}

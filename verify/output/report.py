@@ -1,4 +1,4 @@
-"""The only writer of files: the LaTeX and text tables, the figures and ``results.json``.
+"""The only writer of the report directory: tables, figures, ``results.json``, checkpoints.
 
 :func:`write_report` renders everything in memory first (tables, figure bytes, strict
 JSON), so invalid input such as a NaN fails before any file is touched. Each file is then
@@ -12,12 +12,22 @@ complete. Layout of ``out_dir``::
     figures/NAME.png     each figure, raster
     figures/NAME.pdf     each figure, vector
     results.json         every number: rows, records, configuration, seeds, versions
+    .checkpoints/*.json  finished scenarios of an interrupted run (CheckpointStore)
+
+:class:`CheckpointStore` keeps the checkpoints: one strict-JSON file per scenario, written
+atomically, with a format version and the key it was computed under (scenario, ``--quick``,
+seed, toolkit version) inside. Its numbers are exact (:mod:`asymptotics._lib.codec`);
+reading validates the envelope and every tagged value before decoding, and runs no code:
+a file that is damaged, foreign (another key) or of an older format (the pickles of earlier
+versions are never loaded) raises :class:`CheckpointError`, and the caller recomputes.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import json
+import math
 import os
 import platform
 import re
@@ -27,11 +37,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from asymptotics._lib.files import atomic_write
+from asymptotics._lib.codec import decode_result, encode_result
+from asymptotics._lib.files import TMP_SUFFIX, atomic_write
 from asymptotics._lib.serialize import dumps
 from verify.output.tables import ScenarioRow, render_latex, render_terminal
 
-__all__ = ["SCHEMA", "ReportPaths", "package_versions", "write_report"]
+__all__ = ["CHECKPOINT_FORMAT", "SCHEMA", "CheckpointError", "CheckpointStore", "ReportPaths",
+           "package_versions", "write_report"]
 
 SCHEMA = "scaling-law-toolkit/report/1"
 _FIGURE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -152,3 +164,166 @@ def write_report(out_dir: str | os.PathLike[str], rows: Sequence[ScenarioRow],
     results = atomic_write(out / "results.json", text_json)  # last: marks the report complete
     return ReportPaths(out_dir=out, table_tex=table_tex, table_txt=table_txt,
                        results_json=results, figures=tuple(written))
+
+
+# --------------------------------------------------------------------------------------
+# Checkpoints
+# --------------------------------------------------------------------------------------
+#: The format of a checkpoint file; a file of any other format is recomputed.
+CHECKPOINT_FORMAT = "scaling-law-toolkit/checkpoint/1"
+#: A checkpoint larger than this is not read (the suite's largest is well under 1 MiB).
+CHECKPOINT_MAX_BYTES = 64 * 2**20
+_STEM = re.compile(r"^[0-9a-f]{32}$")
+_CHECKPOINT_FILE = re.compile(r"^[0-9a-f]{32}\.(json|pkl)$")
+_CHECKPOINT_TMP = re.compile(r"^\.[0-9a-f]{32}\.json\.")  # atomic_write's temporary files
+_DTYPE = re.compile(r"^[<>|=]?(b1|[iu][1248]|f[248])$")
+_FLOAT_TAGS = {"inf", "-inf", "nan"}
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that is not used: damaged, foreign or of an old format (``path``, why)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+def _check_tagged(data: Any, where: str = "payload", depth: int = 0) -> None:
+    """Refuse anything :func:`~asymptotics._lib.codec.encode_result` would not have written:
+    every ``"__"`` key is one of its tags, exactly, with a well-formed value."""
+    if depth > 64:
+        raise ValueError(f"{where}: nested deeper than 64 levels")
+    if isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_tagged(v, f"{where}[{i}]", depth + 1)
+        return
+    if not isinstance(data, dict):
+        if data is None or isinstance(data, bool | int | str):
+            return
+        if isinstance(data, float) and math.isfinite(data):
+            return
+        raise ValueError(f"{where}: unexpected value {data!r:.40}")
+    tags = [k for k in data if k.startswith("__")]
+    if not tags:
+        for k, v in data.items():
+            _check_tagged(v, f"{where}[{k!r}]", depth + 1)
+        return
+    if len(data) != 1 or tags[0] not in ("__float__", "__tuple__", "__ndarray__"):
+        raise ValueError(f"{where}: unknown tag {tags[0]!r:.40} (keys {sorted(data)[:4]})")
+    tag, value = tags[0], data[tags[0]]
+    if tag == "__float__":
+        if value not in _FLOAT_TAGS:
+            raise ValueError(f"{where}: `__float__` must be one of {sorted(_FLOAT_TAGS)}; got "
+                             f"{value!r:.40}")
+    elif tag == "__tuple__":
+        if not isinstance(value, list):
+            raise ValueError(f"{where}: `__tuple__` must hold a list")
+        _check_tagged(value, where, depth + 1)
+    else:
+        if not (isinstance(value, dict) and set(value) == {"dtype", "shape", "data"}
+                and isinstance(value["dtype"], str) and _DTYPE.match(value["dtype"])
+                and isinstance(value["shape"], list) and len(value["shape"]) <= 8
+                and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0
+                        for n in value["shape"])
+                and isinstance(value["data"], list)
+                and math.prod(value["shape"]) == len(value["data"])):
+            raise ValueError(f"{where}: malformed `__ndarray__` (dtype b1/i/u/f, shape, data "
+                             f"of shape's size)")
+        for i, v in enumerate(value["data"]):
+            if not (isinstance(v, bool | int | float) or
+                    (isinstance(v, dict) and set(v) == {"__float__"}
+                     and v["__float__"] in _FLOAT_TAGS)):
+                raise ValueError(f"{where}: `__ndarray__` entry {i} is not a number")
+
+
+@dataclass(frozen=True)
+class CheckpointStore:
+    """The checkpoints of a report, one JSON file per key under ``directory``.
+
+    ``stem`` names a file (32 lowercase hex digits, e.g. a hash of the key); ``key`` is the
+    JSON mapping a checkpoint must have been written under to be read back (the scenario,
+    ``--quick``, the seed and the toolkit version). The store is the only code that writes or
+    deletes these files.
+    """
+
+    directory: Path
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.directory, str | os.PathLike):
+            raise TypeError(f"`directory` must be a path; got {self.directory!r}")
+        object.__setattr__(self, "directory", Path(self.directory))
+
+    def path(self, stem: str) -> Path:
+        """The checkpoint file of ``stem``."""
+        if not isinstance(stem, str) or not _STEM.match(stem):
+            raise ValueError(f"`stem` must be 32 lowercase hex digits; got {stem!r}")
+        return self.directory / f"{stem}.json"
+
+    def write(self, stem: str, key: Mapping[str, Any], payload: Any) -> Path:
+        """Store ``payload`` (data :func:`~asymptotics._lib.codec.encode_result` takes) under
+        ``key``, atomically; an old-format file of the same stem is removed."""
+        path = self.path(stem)
+        document = {"format": CHECKPOINT_FORMAT, "key": dict(key),
+                    "payload": encode_result(payload, "payload")}
+        text = json.dumps(document, allow_nan=False, separators=(",", ":")) + "\n"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text)
+        path.with_suffix(".pkl").unlink(missing_ok=True)
+        return path
+
+    def read(self, stem: str, key: Mapping[str, Any]) -> Any:
+        """The payload stored under ``key``, or ``None`` when there is no checkpoint.
+
+        Raises
+        ------
+        CheckpointError
+            For an old-format (pickle) file, which is never opened, and for a file that is
+            damaged (not strict JSON, malformed, too large) or foreign (another format or
+            key).
+        """
+        path = self.path(stem)
+        legacy = path.with_suffix(".pkl")
+        if legacy.exists():
+            raise CheckpointError(legacy, "old-format (pickle) checkpoint, never loaded")
+        if not path.exists():
+            return None
+        try:
+            size = path.stat().st_size
+            if size > CHECKPOINT_MAX_BYTES:
+                raise ValueError(f"{size} bytes, more than {CHECKPOINT_MAX_BYTES}")
+            document = json.loads(path.read_bytes().decode("utf-8"),
+                                  parse_constant=_refuse_constant)
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise CheckpointError(path, f"damaged ({type(exc).__name__}: {exc})"[:200]) \
+                from None
+        if not isinstance(document, dict) or set(document) != {"format", "key", "payload"}:
+            raise CheckpointError(path, "damaged (not a checkpoint: keys must be format, key, "
+                                        "payload)")
+        if document["format"] != CHECKPOINT_FORMAT:
+            raise CheckpointError(path, f"foreign format {document['format']!r:.60}, expected "
+                                        f"{CHECKPOINT_FORMAT!r}")
+        if document["key"] != dict(key):
+            raise CheckpointError(path, f"foreign key {document['key']!r:.120}")
+        try:
+            _check_tagged(document["payload"])
+            return decode_result(document["payload"])
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            raise CheckpointError(path, f"damaged payload ({exc})"[:200]) from None
+
+    def clear(self) -> int:
+        """Delete every checkpoint file (and leftover temporary file); return how many."""
+        if not self.directory.is_dir():
+            return 0
+        removed = 0
+        for entry in self.directory.iterdir():
+            name = entry.name
+            ours = _CHECKPOINT_FILE.match(name) or (_CHECKPOINT_TMP.match(name)
+                                                    and name.endswith(TMP_SUFFIX))
+            if ours and entry.is_file():
+                entry.unlink()
+                removed += 1
+        return removed
+
+
+def _refuse_constant(token: str) -> Any:
+    raise ValueError(f"non-strict JSON constant {token}")

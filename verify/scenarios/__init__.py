@@ -3,14 +3,24 @@
 ``SUITE`` maps a scenario's name to its :class:`~verify.scenarios.base.Scenario`; the
 report command (``python -m verify``) runs all of them, or the ones named on the command
 line. Every scenario takes ``(quick, seed)``: ``quick`` selects the reduced sizes used by
-``python -m verify --quick`` (CI), and ``seed`` is the root seed of every random draw.
+``python -m verify --quick`` (CI), and ``seed`` is the root seed of every random draw
+(:func:`~verify.scenarios.seeds.suite_streams` derives every stream from it).
 """
 
 from __future__ import annotations
 
-from verify.scenarios.base import Curve, Scenario, ScenarioOutcome, assess, theory_shift
+from verify.scenarios.base import (
+    ComparisonSettings,
+    Curve,
+    Measurement,
+    Scenario,
+    ScenarioOutcome,
+    theory_shift,
+)
+from verify.scenarios.seeds import SuiteStreams, suite_streams
 
-__all__ = ["QUICK", "Curve", "Scenario", "ScenarioOutcome", "assess", "suite", "theory_shift"]
+__all__ = ["QUICK", "ComparisonSettings", "Curve", "Measurement", "Scenario", "ScenarioOutcome",
+           "SuiteStreams", "suite", "suite_streams", "theory_shift"]
 
 #: The reduced suite of ``python -m verify --quick``: one scenario per regime (CI, < 30 s).
 QUICK = ("variance-limited-D", "variance-limited-P", "rf-resolution-D-aK1",

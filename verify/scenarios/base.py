@@ -1,30 +1,51 @@
 """The shape every scenario of the default suite shares: prediction, measurement, verdict.
 
-A scenario derives its prediction from :mod:`asymptotics`, measures a curve with the
-laboratory, fits it, and compares the two with the policy of docs/fitting.md. The
-finite-size band of the exponent comparison is never a free parameter: wherever an exact
+A :class:`Scenario` is data: its name and regime, the prediction it checks (a zero-argument
+function returning the derivation from :mod:`asymptotics`), and ``measure(quick, seed)``,
+which runs the laboratory and returns a :class:`Measurement`: the measured curve and the
+:class:`ComparisonSettings` that say how it is compared with the prediction.
+:meth:`Scenario.run` fits the curve (:func:`verify.fit.fit_power_law`), compares it
+(:mod:`verify.compare`, which alone decides the verdict) and returns a
+:class:`ScenarioOutcome`; :mod:`verify.output` only renders it.
+
+The finite-size band of the exponent comparison is never a free parameter: wherever an exact
 finite-size theory exists (the deterministic equivalent of the random-feature model, the
-exact nearest-neighbour moments), the band is the difference between the asymptotic
-exponent and the slope that the same fitter finds on the *theory's own* curve over the same
-grid (docs/verification.md (VR.1)). Where no finite-size theory exists, the scenario states
-its band and the reason next to it.
+exact operator spectrum), the comparison is made at the slope that the same fitter finds on
+the *theory's own* curve over the same grid (docs/verification.md (VR.1)). Where no
+finite-size theory exists, the scenario states its band and the reason next to it.
+
+A :class:`ScenarioOutcome` converts to plain JSON data and back exactly
+(:meth:`ScenarioOutcome.to_data`, :meth:`ScenarioOutcome.from_data`): the report's
+checkpoints. Loading checks the schema and the type of every field and rebuilds each
+dataclass with its own constructor; nothing named in the data is ever imported or called.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from verify.compare import ExponentComparison, ValueComparison, compare_exponent, compare_values
+from asymptotics._lib.validation import check_real
+from verify.compare import (
+    ExponentComparison,
+    ValueComparison,
+    Verdict,
+    compare_exponent,
+    compare_values,
+    decide_verdict,
+)
 from verify.fit import PowerLawFit, fit_power_law
 from verify.output.tables import ScenarioRow
+from verify.scenarios.seeds import suite_streams
 
-__all__ = ["Curve", "Prediction", "Scenario", "ScenarioOutcome", "assess", "theory_shift"]
+__all__ = ["ComparisonSettings", "Curve", "Measurement", "Prediction", "Scenario",
+           "ScenarioOutcome", "theory_shift"]
 
 
 @dataclass(frozen=True)
@@ -66,12 +87,79 @@ class Curve:
 
 
 @dataclass(frozen=True)
+class ComparisonSettings:
+    """How a measured curve is compared with its prediction (docs/fitting.md (CMP.1)-(CMP.3)).
+
+    Attributes
+    ----------
+    band, band_reason : float, str
+        The finite-size band of the exponent comparison and why it has its size.
+    shift : float
+        The signed finite-window shift (docs/verification.md (VR.1)).
+    offset : bool
+        Fit a constant offset :math:`L_\\infty` too.
+    rel_tol : float or None
+        The value tolerance of (CMP.3); ``None``: the values are not compared.
+    k_sigma : float
+        Standard errors of the value comparison.
+    checks : tuple of (name, passed, message)
+        Further named pass/fail checks the verdict also requires (e.g. where the
+        double-descent peak sits).
+    """
+
+    band: float
+    band_reason: str
+    shift: float = 0.0
+    offset: bool = False
+    rel_tol: float | None = None
+    k_sigma: float = 4.0
+    checks: tuple[tuple[str, bool, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        check_real("band", self.band, ge=0)
+        check_real("shift", self.shift)
+        if self.rel_tol is not None:
+            check_real("rel_tol", self.rel_tol, ge=0)
+        check_real("k_sigma", self.k_sigma, gt=0)
+        if not isinstance(self.band_reason, str) or not self.band_reason.strip():
+            raise ValueError(f"`band_reason` must be a non-empty string; got {self.band_reason!r}")
+        checks = tuple(self.checks)
+        for entry in checks:
+            if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], str)
+                    and isinstance(entry[1], bool | np.bool_) and isinstance(entry[2], str)):
+                raise TypeError(f"`checks` entries must be (name, passed, message); got "
+                                f"{entry!r}")
+        object.__setattr__(self, "checks", tuple((n, bool(ok), msg) for n, ok, msg in checks))
+
+    def check_map(self) -> dict[str, tuple[bool, str]]:
+        """The checks as ``{name: (passed, message)}`` (:func:`verify.compare.decide_verdict`)."""
+        return {name: (ok, msg) for name, ok, msg in self.checks}
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What ``Scenario.measure(quick, seed)`` returns: the curve and how to compare it.
+
+    ``predicted_curve`` is the theory on the measured grid (for the value comparison and
+    the figure), ``config`` the sizes that produced the curve, ``extra`` further numbers
+    kept in ``results.json``.
+    """
+
+    curve: Curve
+    comparison: ComparisonSettings
+    config: dict[str, Any]
+    predicted_curve: tuple[Sequence[float], Sequence[float]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ScenarioOutcome:
-    """Everything a scenario produced: the table row and the numbers behind it."""
+    """Everything a scenario produced: the verdict, the table row and the numbers behind it."""
 
     name: str
     regime: str
     row: ScenarioRow
+    verdict: Verdict
     prediction: dict[str, Any]
     curve: Curve
     fit: PowerLawFit
@@ -84,12 +172,12 @@ class ScenarioOutcome:
 
     @property
     def agrees(self) -> bool:
-        return self.row.verdict == "agree"
+        return self.verdict.agrees
 
     def record(self) -> dict[str, Any]:
         """JSON-ready record of every number (for results.json)."""
         return {
-            "name": self.name, "regime": self.regime, "verdict": self.row.verdict,
+            "name": self.name, "regime": self.regime, "verdict": self.verdict.label,
             "prediction": self.prediction, "config": self.config,
             "curve": {"x": self.curve.x, "mean": self.curve.mean, "stderr": self.curve.stderr,
                       "per_seed": self.curve.losses, "xlabel": self.curve.xlabel,
@@ -100,15 +188,130 @@ class ScenarioOutcome:
             "value_comparison": self.values, "elapsed_s": self.elapsed_s, "extra": self.extra,
         }
 
+    def to_data(self) -> dict[str, Any]:
+        """Plain data (dicts of fields; tuples, arrays and numbers kept exactly) for
+        :func:`asymptotics._lib.codec.encode_result`; :meth:`from_data` inverts it."""
+        return _dataclass_to_data(self)
+
+    @classmethod
+    def from_data(cls, data: object) -> ScenarioOutcome:
+        """Rebuild an outcome from :meth:`to_data`'s data (as decoded from JSON).
+
+        Every field must be present with its declared type (nested dataclasses are
+        rebuilt by their own constructors, which validate again); anything else is a
+        ``ValueError`` or ``TypeError`` naming the field.
+        """
+        return _dataclass_from_data(cls, data, "outcome")
+
+
+# --------------------------------------------------------------------------------------
+# The exact data form of an outcome: a fixed table of the dataclasses it contains and of
+# the field types they declare. Nothing found in the data selects a class or a function.
+# --------------------------------------------------------------------------------------
+def _is_number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _tuple_of(pred: Callable[[object], bool], n: int | None = None) -> Callable[[object], bool]:
+    return lambda v: (isinstance(v, tuple) and (n is None or len(v) == n)
+                      and all(pred(e) for e in v))
+
+
+def _optional(pred: Callable[[object], bool]) -> Callable[[object], bool]:
+    return lambda v: v is None or pred(v)
+
+
+_floats = _tuple_of(_is_number)
+_FIELD_TYPES: dict[str, Callable[[object], bool]] = {
+    "str": lambda v: isinstance(v, str),
+    "float": _is_number,
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "bool": lambda v: isinstance(v, bool),
+    "float | None": _optional(_is_number),
+    "int | None": _optional(lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    "tuple[float, float]": _tuple_of(_is_number, 2),
+    "tuple[float, ...]": _floats,
+    "tuple[bool, ...]": _tuple_of(lambda v: isinstance(v, bool)),
+    "tuple[str, ...]": _tuple_of(lambda v: isinstance(v, str)),
+    "np.ndarray": lambda v: isinstance(v, np.ndarray) and v.dtype.kind in "biuf",
+    "dict[str, Any]": lambda v: isinstance(v, dict) and all(isinstance(k, str) for k in v),
+    "tuple[tuple[float, ...], tuple[float, ...]] | None": _optional(_tuple_of(_floats, 2)),
+}
+
+#: Field annotation -> (dataclass, may be None) for the nested dataclasses.
+_NESTED: dict[str, tuple[type, bool]] = {
+    "ScenarioRow": (ScenarioRow, False), "Curve": (Curve, False),
+    "PowerLawFit": (PowerLawFit, False), "ExponentComparison": (ExponentComparison, False),
+    "ValueComparison | None": (ValueComparison, True), "Verdict": (Verdict, False),
+}
+
+
+def _dataclass_to_data(obj: Any) -> dict[str, Any]:
+    out = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        out[f.name] = _dataclass_to_data(value) if dataclasses.is_dataclass(value) else value
+    return out
+
+
+def _dataclass_from_data(cls: type, data: object, path: str) -> Any:
+    if not isinstance(data, dict):
+        raise TypeError(f"`{path}` must be a mapping of the fields of {cls.__name__}; got "
+                        f"{type(data).__name__}")
+    names = [f.name for f in dataclasses.fields(cls)]
+    if set(data) != set(names):
+        missing, unknown = sorted(set(names) - set(data)), sorted(set(data) - set(names))
+        raise ValueError(f"`{path}` must have exactly the fields of {cls.__name__}; missing "
+                         f"{missing}, unknown {unknown[:5]}")
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        value, where = data[f.name], f"{path}.{f.name}"
+        if f.type in _NESTED:
+            nested, optional = _NESTED[f.type]
+            kwargs[f.name] = None if optional and value is None else \
+                _dataclass_from_data(nested, value, where)
+            continue
+        if f.type not in _FIELD_TYPES:  # pragma: no cover - guarded by a test of the table
+            raise TypeError(f"no stored form for the field type {f.type!r} of {where}")
+        if not _FIELD_TYPES[f.type](value):
+            raise TypeError(f"`{where}` must be {f.type}; got {type(value).__name__} "
+                            f"{value!r:.60}")
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named check: ``run(quick, seed)`` returns a :class:`ScenarioOutcome`."""
+    """A named check of the suite, declared as data.
+
+    Attributes
+    ----------
+    name, regime, description : str
+        The scenario's name (a table row), the regime it tests and one line about it.
+    prediction : callable () -> derivation
+        The prediction: an object with ``value`` (the exponent) and, optionally,
+        ``to_dict()`` (an :class:`asymptotics.derivation.Derivation` or a :class:`Prediction`).
+    measure : callable (quick, seed) -> Measurement
+        The laboratory measurement, with the comparison settings it implies.
+    """
 
     name: str
     regime: str
     description: str
-    run: Callable[[bool, int], ScenarioOutcome]
+    prediction: Callable[[], Any]
+    measure: Callable[[bool, int], Measurement]
+
+    def run(self, quick: bool, seed: int, predicted: float | None = None) -> ScenarioOutcome:
+        """Measure, fit and compare: the :class:`ScenarioOutcome` of ``(quick, seed)``.
+
+        ``predicted`` overrides the prediction's value (the tests feed a deliberately
+        wrong exponent; the comparison settings, derived from the true one, stay).
+        """
+        started = time.perf_counter()
+        derivation = self.prediction()
+        measurement = self.measure(quick, seed)
+        return _assess(self, derivation, measurement, seed=seed, predicted=predicted,
+                       started=started)
 
 
 def theory_shift(x: Sequence[float], theory: Sequence[float], predicted: float, *,
@@ -123,40 +326,30 @@ def theory_shift(x: Sequence[float], theory: Sequence[float], predicted: float, 
     return fit.alpha - predicted
 
 
-def assess(*, name: str, regime: str, derivation: Any, curve: Curve, band: float,
-           band_reason: str, config: dict[str, Any], started: float, seed: int,
-           offset: bool = False, predicted_curve: tuple[Sequence[float], Sequence[float]] | None = None,
-           rel_tol: float | None = None, k_sigma: float = 4.0, predicted: float | None = None,
-           shift: float = 0.0,
-           extra: dict[str, Any] | None = None,
-           checks: dict[str, tuple[bool, str]] | None = None) -> ScenarioOutcome:
-    """Fit ``curve``, compare with the prediction (and the predicted values), build the row.
-
-    ``predicted`` overrides ``derivation.value`` (used by the tests that feed a deliberately
-    wrong exponent); ``rel_tol`` enables the value comparison against ``predicted_curve``;
-    ``checks`` are further named pass/fail checks ``{name: (passed, message)}`` that the
-    verdict also requires (e.g. where the double-descent peak sits).
-    """
+def _assess(scenario: Scenario, derivation: Any, m: Measurement, *, seed: int,
+            predicted: float | None, started: float) -> ScenarioOutcome:
+    """Fit the measured curve, compare it with the prediction, let compare decide."""
     pred = float(derivation.value) if predicted is None else float(predicted)
-    fit = fit_power_law(np.asarray(curve.x), seeds_losses=curve.losses, offset=offset,
-                        rng=np.random.default_rng(seed))
-    exponent = compare_exponent(pred, fit, band=band, band_reason=band_reason, shift=shift)
+    c, curve = m.comparison, m.curve
+    fit = fit_power_law(np.asarray(curve.x), seeds_losses=curve.losses, offset=c.offset,
+                        rng=suite_streams(seed).fit_rng(0))
+    exponent = compare_exponent(pred, fit, band=c.band, band_reason=c.band_reason,
+                                shift=c.shift)
     values = None
-    if predicted_curve is not None and rel_tol is not None:
-        values = compare_values(predicted_curve[1], curve.mean, curve.stderr, rel_tol=rel_tol,
-                                k_sigma=k_sigma)
-    row = ScenarioRow.from_comparison(name, regime, exponent, values)
-    failed = [f"{k}: {msg}" for k, (ok, msg) in (checks or {}).items() if not ok]
-    if failed:
-        row = replace(row, verdict="disagree", note="; ".join(failed))
+    if m.predicted_curve is not None and c.rel_tol is not None:
+        values = compare_values(m.predicted_curve[1], curve.mean, curve.stderr,
+                                rel_tol=c.rel_tol, k_sigma=c.k_sigma)
+    verdict = decide_verdict(exponent, values, c.check_map())
+    row = ScenarioRow.from_comparison(scenario.name, scenario.regime, exponent, values,
+                                      verdict=verdict)
     prediction = derivation.to_dict() if hasattr(derivation, "to_dict") else {"value": pred}
     prediction = {**prediction, "value_used": pred}
-    pc = None if predicted_curve is None else (tuple(map(float, predicted_curve[0])),
-                                               tuple(map(float, predicted_curve[1])))
-    return ScenarioOutcome(name=name, regime=regime, row=row, prediction=prediction,
-                           curve=curve, fit=fit, exponent=exponent, values=values,
-                           predicted_curve=pc, config={**config, "seed": seed},
+    pc = None if m.predicted_curve is None else (tuple(map(float, m.predicted_curve[0])),
+                                                 tuple(map(float, m.predicted_curve[1])))
+    checks = {name: {"passed": ok, "message": msg} for name, ok, msg in c.checks}
+    return ScenarioOutcome(name=scenario.name, regime=scenario.regime, row=row,
+                           verdict=verdict, prediction=prediction, curve=curve, fit=fit, exponent=exponent,
+                           values=values, predicted_curve=pc, config={**m.config, "seed": seed},
                            elapsed_s=time.perf_counter() - started,
-                           extra={**(extra or {}),
-                                  "checks": {k: {"passed": ok, "message": msg}
-                                             for k, (ok, msg) in (checks or {}).items()}})
+                           extra={**m.extra, "checks": checks})
+

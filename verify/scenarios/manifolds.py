@@ -1,4 +1,4 @@
-"""Resolution-limited interpolation on the d-torus (Bahri et al. Theorems 2-3, §1.3).
+"""Resolution-limited interpolation on the d-torus (Bahri et al. Theorems 2-3).
 
 Two cases per dimension d in {2, 3, 4, 6}: a *Lipschitz* case (nearest-neighbour
 interpolant, absolute loss: c = 1, the bound of Theorems 2-3 saturated) and a *smooth*
@@ -10,8 +10,8 @@ is recorded).
 
 There is no exact finite-D theory for these losses, so the band is estimated from the data
 (VR.3): corrections to scaling are one power of the spacing s ~ D^(-1/d) higher than the
-leading term (THEORY §1.3, the expansion of the loss about the nearest training point), so
-a slope measured on the two halves of the window drifts as D^(-1/d); the Richardson
+leading term (docs/theory/regimes.md (RG.7): the loss expands about the nearest training
+point in powers of the spacing), so a slope measured on the two halves of the window drifts as D^(-1/d); the Richardson
 extrapolation ``alpha_inf = alpha_2 - (alpha_1 - alpha_2) / (R^(1/d) - 1)`` (``R`` the ratio of
 the halves' geometric centres) estimates the asymptotic slope, and the band is the distance
 between it and the slope fitted on the whole window.
@@ -20,14 +20,14 @@ between it and the slope fitted on the whole window.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
 from asymptotics.resolution import resolution_exponent
 from verify.fit import fit_power_law
 from verify.manifolds.interpolation import interpolation_sweep
-from verify.scenarios.base import Curve, Scenario, ScenarioOutcome, assess
+from verify.scenarios.base import ComparisonSettings, Curve, Measurement, Scenario
+from verify.scenarios.seeds import suite_streams
 
 __all__ = ["SCENARIOS", "richardson_band"]
 
@@ -54,16 +54,18 @@ def _scenario(case: str, d: int) -> Scenario:
     method, loss, model = CASES[case]
     name = f"interp-{case}-d{d}"
 
-    def run(quick: bool, seed: int, predicted: float | None = None) -> ScenarioOutcome:
-        started = time.perf_counter()
+    def prediction():
+        return resolution_exponent(d, loss=loss, model=model, axis="data")
+
+    def measure(quick: bool, seed: int) -> Measurement:
         lo = 125 * 2 ** max(0, d - 2) if d < 6 else 1000
         n_points = 5 if quick else 7
         D = [lo * 2**k for k in range(n_points)]
         seeds = 4 if quick else 6
         n_test = 500 if quick else 1000
-        law = resolution_exponent(d, loss=loss, model=model, axis="data")
         res = interpolation_sweep(d, D, method=method, loss=loss, target="smooth",
-                                  n_test=n_test, seeds=seeds, seed=seed)
+                                  n_test=n_test, seeds=seeds,
+                                  seed=suite_streams(seed).lab_seed())
         x = np.asarray(res.grid, dtype=float)
         a1, a2, band = richardson_band(x, np.asarray(res.mean), d)
         reason = (f"(VR.3) Richardson bias estimate from the slope drift {a1:.3f} -> {a2:.3f} "
@@ -71,14 +73,13 @@ def _scenario(case: str, d: int) -> Scenario:
         curve = Curve.from_losses(x, res.losses, xlabel="D", method=res.note)
         config = {"d": d, "interpolant": method, "loss": loss, "model": model, "D": D,
                   "seeds": seeds, "n_test": n_test, "target": "smooth"}
-        return assess(name=name, regime=law.regime, derivation=law, curve=curve, band=band,
-                      band_reason=reason, config=config, started=started, seed=seed,
-                      predicted=predicted,
-                      extra={"test_stderr": res.test_stderr, "half_slopes": (a1, a2)})
+        return Measurement(curve=curve, config=config,
+                           comparison=ComparisonSettings(band=band, band_reason=reason),
+                           extra={"test_stderr": res.test_stderr, "half_slopes": (a1, a2)})
 
     text = (f"{method} interpolation, {loss} loss on T^{d}: alpha_D = c/d with c = "
             f"{'1 (Lipschitz bound)' if case == 'lipschitz' else '4 (smooth, piecewise linear)'}")
-    return Scenario(name, "resolution-limited (data)", text, run)
+    return Scenario(name, "resolution-limited (data)", text, prediction, measure)
 
 
 SCENARIOS = tuple(_scenario(case, d) for case in CASES for d in (2, 3, 4, 6))

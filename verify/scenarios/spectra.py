@@ -1,10 +1,10 @@
-"""Kernel spectra: measured eigenvalue decay against the derived alpha_K (THEORY §2.7).
+"""Kernel spectra: measured eigenvalue decay against the derived alpha_K.
 
 The prediction ``lambda_i ~ i^(-1-alpha_K)`` comes from
-:func:`asymptotics.kernel_spectra.kernel_decay` (Fourier transform and lattice count on the torus;
-Funk-Hecke singularity order on the sphere). The measurement is the spectrum of ``K/n`` for
-``n`` random points (:func:`verify.manifolds.spectrum.empirical_spectrum`, method ``"sample"``) over
-several seeds, fitted in log-log against the rank on a window past the head and well
+:func:`asymptotics.kernel_spectra.kernel_decay` (Fourier transform and lattice count on the
+torus, docs/theory/kernel_spectra.md (KS.3); Funk-Hecke singularity order on the sphere,
+(KS.6)). The measurement is the spectrum of ``K/n`` for ``n`` random points
+(:func:`verify.manifolds.spectrum.empirical_spectrum`, method ``"sample"``) over several seeds, fitted in log-log against the rank on a window past the head and well
 before the noise floor. The band (VR.1 for spectra) is the distance between the asymptotic
 slope and the slope of the *exact* operator spectrum on the same ranks: the periodic-grid
 DFT on the torus, the Funk-Hecke eigenvalues with their multiplicities on the sphere,
@@ -17,14 +17,13 @@ because the difference of two fitted slopes is itself noisy (VR.4).
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from asymptotics.kernel_spectra import kernel_decay
 from verify.fit import fit_power_law
 from verify.manifolds.spectrum import empirical_spectrum
-from verify.scenarios.base import Curve, Prediction, Scenario, ScenarioOutcome, assess
+from verify.scenarios.base import ComparisonSettings, Curve, Measurement, Prediction, Scenario
+from verify.scenarios.seeds import suite_streams
 
 __all__ = ["SCENARIOS"]
 
@@ -40,8 +39,12 @@ CASES = {
 def _scenario(name: str) -> Scenario:
     kernel, domain, d, theory_kernel, params, exact_method = CASES[name]
 
-    def run(quick: bool, seed: int, predicted: float | None = None) -> ScenarioOutcome:
-        started = time.perf_counter()
+    def prediction() -> Prediction:
+        law = kernel_decay(theory_kernel, d, **params)
+        return Prediction("1 + alpha_K (decay of lambda_i in i)", f"1 + {law.exponent}",
+                          1.0 + law.value, law.source, tuple(law.conditions))
+
+    def measure(quick: bool, seed: int) -> Measurement:
         # n is not reduced in quick mode: below ~1000 points the sample estimator's tail bias
         # (VR.4) is larger than its Richardson estimate (measured: Laplace on T^2, n = 600)
         n = 1200 if quick else 2400
@@ -49,28 +52,27 @@ def _scenario(name: str) -> Scenario:
         lo, hi = n // 100, n // 20           # past the head, far from the floor at rank ~ n
         ranks = np.unique(np.round(np.geomspace(lo, hi, 12)).astype(int))
         law = kernel_decay(theory_kernel, d, **params)
-        pred = Prediction("1 + alpha_K (decay of lambda_i in i)", f"1 + {law.exponent}",
-                          1.0 + law.value, law.source, tuple(law.conditions))
-        children = np.random.SeedSequence(seed).spawn(2 * seeds)
+        pred = prediction()
+        streams = suite_streams(seed)
+        sample_seeds = streams.sample_seeds(2 * seeds)
 
-        def sample(size: int, child: np.random.SeedSequence) -> np.ndarray:
-            return empirical_spectrum(kernel, domain, d, size,
-                                      seed=int(child.generate_state(1)[0]), method="sample",
+        def sample(size: int, sample_seed: int) -> np.ndarray:
+            return empirical_spectrum(kernel, domain, d, size, seed=sample_seed,
+                                      method="sample",
                                       nu=params.get("nu", 1.5)).eigenvalues[ranks - 1]
 
-        eig = np.array([sample(n, c) for c in children[:seeds]])
-        half = np.array([sample(n // 2, c) for c in children[seeds:]])
+        eig = np.array([sample(n, s) for s in sample_seeds[:seeds]])
+        half = np.array([sample(n // 2, s) for s in sample_seeds[seeds:]])
         x = ranks.astype(float)
-        full_fit = fit_power_law(x, seeds_losses=eig, rng=np.random.default_rng(seed))
-        half_fit = fit_power_law(x, seeds_losses=half, rng=np.random.default_rng(seed + 1))
+        full_fit = fit_power_law(x, seeds_losses=eig, rng=streams.fit_rng(0))
+        half_fit = fit_power_law(x, seeds_losses=half, rng=streams.fit_rng(1))
         diff = abs(full_fit.alpha - half_fit.alpha)
         diff_se = float(np.hypot(full_fit.alpha_stderr, half_fit.alpha_stderr))
         bias = (diff + 2.0 * diff_se) / (2**0.5 - 1)  # docs/verification.md (VR.4)
         exact = empirical_spectrum(kernel, domain, d, 4 * n, method=exact_method,
                                    nu=params.get("nu", 1.5)).eigenvalues
         exact_fit = fit_power_law(ranks.astype(float), exact[ranks - 1])
-        shift = exact_fit.alpha - pred.value                                        # docs/verification.md (VR.1)
-        band = bias
+        shift = exact_fit.alpha - pred.value                 # docs/verification.md (VR.1)
         reason = (f"(VR.1) shift {shift:+.3f}: slope {exact_fit.alpha:.3f} of the exact operator "
                   f"spectrum ({exact_method}) on ranks {lo}-{hi}; (VR.4) band = sample-size "
                   f"bias estimate")
@@ -78,14 +80,15 @@ def _scenario(name: str) -> Scenario:
                                   method=f"eigenvalues of K/n, n = {n} sampled points per seed")
         config = {"kernel": kernel, "domain": domain, "d": d, "n": n, "seeds": seeds,
                   "ranks": ranks, "params": params, "exact_method": exact_method}
-        return assess(name=name, regime="spectrum", derivation=pred, curve=curve, band=band,
-                      band_reason=reason, config=config, started=started, seed=seed,
-                      predicted_curve=(ranks, exact[ranks - 1]), predicted=predicted, shift=shift,
-                      extra={"alpha_K_derivation": law.to_dict(), "exact_slope": exact_fit.alpha,
-                             "sample_bias": bias, "half_sample_eigenvalues": half})
+        return Measurement(curve=curve, config=config, predicted_curve=(ranks, exact[ranks - 1]),
+                           comparison=ComparisonSettings(band=bias, band_reason=reason,
+                                                         shift=shift),
+                           extra={"alpha_K_derivation": law.to_dict(),
+                                  "exact_slope": exact_fit.alpha, "sample_bias": bias,
+                                  "half_sample_eigenvalues": half})
 
     return Scenario(name, "spectrum", f"{kernel} kernel on the {domain} of dimension {d}: "
-                    "measured eigenvalue decay vs derived 1 + alpha_K", run)
+                    "measured eigenvalue decay vs derived 1 + alpha_K", prediction, measure)
 
 
 SCENARIOS = tuple(_scenario(name) for name in CASES)
