@@ -7,97 +7,30 @@ printed per configuration as it finishes; with ``--json`` the whole run is print
 at the end instead. Ctrl-C (or a kill) loses nothing already printed: rerun the same
 command and it resumes from the cache.
 
-The built-in tasks are defined here, at top level so that every executor can pickle them:
-
-* ``simulate``: the Gaussian-design least-squares simulator (``verify.simulator.simulate``);
-* ``lstsq``: a seeded random least-squares problem, a small deterministic workload for
-  trying an executor or a cluster.
+The command only parses, calls and prints: the tasks, the simulator grid and the up-front
+check of simulator configurations live in :mod:`verify.sweeps.tasks`, the cache directory is
+owned by :class:`verify.sweeps.cache.SweepCache`.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib
 import json
-import os
-import shutil
 import sys
 from typing import Any
 
 from asymptotics._lib.cli import UsageError, parse_float_list, parse_int_list
 
-__all__ = ["HELP", "NAME", "add_arguments", "lstsq_task", "run", "simulate_task"]
+__all__ = ["HELP", "NAME", "add_arguments", "run"]
 
 NAME = "sweep"
 HELP = "run a grid of configurations on any executor, cached on disk and resumable"
 
-_SIM_AXES = ("b", "a", "P", "ridge", "noise")
-_SIM_FIXED = ("S", "D", "student", "seeds")
+_SIM_OPTIONS = ("b", "a", "P", "ridge", "noise", "S", "D", "student", "seeds")
 
-
-# ---------------------------------------------------------------- built-in tasks
-def lstsq_task(config: dict[str, Any]) -> dict[str, Any]:
-    """Solve a seeded random least-squares problem (a small, deterministic workload).
-
-    Config: ``n`` samples, ``m`` features (``n >= m``), ``noise`` (label noise standard
-    deviation, default 0.1) and ``seed``. Draws ``X ~ N(0, 1)^{n x m}``, ``w ~ N(0, I/m)``,
-    ``y = X w + noise * eps`` and returns the least-squares coefficients, their squared
-    error ``|w_hat - w|^2`` and the mean squared training residual.
-    """
-    import numpy as np
-
-    from asymptotics._lib.validation import check_int, check_real
-
-    n = check_int("n", config.get("n"), minimum=1)
-    m = check_int("m", config.get("m"), minimum=1)
-    if n < m:
-        raise ValueError(f"`n` must be >= `m` for an overdetermined problem; got n={n}, m={m}")
-    noise = check_real("noise", config.get("noise", 0.1), ge=0.0)
-    rng = np.random.default_rng(check_int("seed", config.get("seed"), minimum=0))
-    x = rng.standard_normal((n, m))
-    w = rng.standard_normal(m) / np.sqrt(m)
-    y = x @ w + noise * rng.standard_normal(n)
-    w_hat = np.linalg.lstsq(x, y, rcond=None)[0]
-    return {"coef": w_hat, "coef_error": float(np.sum((w_hat - w) ** 2)),
-            "train_mse": float(np.mean((x @ w_hat - y) ** 2))}
-
-
-def simulate_task(config: dict[str, Any]) -> dict[str, Any]:
-    """Run ``verify.simulator.simulate.simulate_sweep`` for one JSON configuration.
-
-    Config: ``b`` (spectrum ``lambda_i = i**(-b)``), ``S`` (its size), ``a`` (power-law
-    target ``p_i = i**(-a)``) or ``a = None``/absent (Bahri's isotropic teacher), ``D`` (list
-    of training-set sizes), ``P`` (student features; None: all ``S``, the kernel limit),
-    ``student`` (``"projection"`` or ``"top"``), ``ridge``, ``noise``, ``seeds`` (independent
-    draws) and ``seed``. Returns the fields of the simulator's result as plain data (arrays
-    stay arrays).
-    """
-    from asymptotics.model import PowerLawSpectrum, Target
-    from verify.simulator.simulate import simulate_sweep
-
-    spectrum = PowerLawSpectrum(config["b"], size=config["S"])
-    a = config.get("a")
-    target = Target.isotropic() if a is None else Target.power_law(a)
-    result = simulate_sweep(spectrum, target, D=config["D"], P=config["P"],
-                            student=config["student"], ridge=config["ridge"],
-                            noise=config["noise"], seeds=config["seeds"], seed=config["seed"])
-    return {f.name: _plain(getattr(result, f.name)) for f in dataclasses.fields(result)}
-
-
-def _plain(value: Any) -> Any:
-    """``value`` if the cache codec stores it exactly, else its JSON form (``to_jsonable``)."""
-    from asymptotics._lib.serialize import to_jsonable
-    from verify.sweeps.cache import encode_result
-
-    try:
-        encode_result(value)
-    except TypeError:
-        return to_jsonable(value)
-    return value
-
-
-_TASKS = {"lstsq": lstsq_task, "simulate": simulate_task}
+#: Memory one worker process is planned at (a Python interpreter with numpy and scipy).
+_WORKER_BYTES = 128 * 2**20
 
 
 # ---------------------------------------------------------------- arguments
@@ -139,15 +72,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run_.add_argument("--chunksize", type=int, default=1, help="configurations per job")
     run_.add_argument("--cache", default=".sweep-cache", metavar="DIR",
                       help="cache directory (default .sweep-cache/)")
+    run_.add_argument("--force", action="store_true",
+                      help="run simulator configurations whose estimated memory or time "
+                           "exceeds the bounds (by default refused before the sweep starts)")
     run_.add_argument("--json", action="store_true", help="print the whole run as JSON")
 
 
 def _resolve_task(spec: str):
-    if spec in _TASKS:
-        return _TASKS[spec]
+    from verify.sweeps.tasks import TASKS
+
+    if spec in TASKS:
+        return TASKS[spec]
     module, sep, attr = spec.partition(":")
     if not sep or not module or not attr:
-        raise UsageError(f"`--task` must be one of {sorted(_TASKS)} or MODULE:FUNCTION; "
+        raise UsageError(f"`--task` must be one of {sorted(TASKS)} or MODULE:FUNCTION; "
                          f"got {spec!r}")
     try:
         obj = importlib.import_module(module)
@@ -175,20 +113,11 @@ def _key_values(option: str, items: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _simulator_axes(args: argparse.Namespace) -> dict[str, list[Any]]:
-    axes: dict[str, list[Any]] = {
-        "b": args.b or [2.0], "a": args.a or [None], "P": args.P or [256],
-        "ridge": args.ridge or [0.0], "noise": args.noise or [0.0],
-        "S": [512 if args.S is None else args.S], "D": [args.D or [16, 32, 64, 128]],
-        "student": [args.student or "projection"], "seeds": [4 if args.seeds is None else args.seeds],
-    }
-    return axes
-
-
 def _build_configs(args: argparse.Namespace) -> list[dict[str, Any]]:
     from verify.sweeps.run import assign_seeds, derive_seed, grid
+    from verify.sweeps.tasks import simulator_axes
 
-    sim_given = [k for k in (*_SIM_AXES, *_SIM_FIXED) if getattr(args, k) is not None]
+    sim_given = [k for k in _SIM_OPTIONS if getattr(args, k) is not None]
     if args.task != "simulate" and sim_given:
         raise UsageError(f"`--{sim_given[0]}` is a simulator option; with `--task {args.task}` "
                          "use --axis/--set")
@@ -204,7 +133,8 @@ def _build_configs(args: argparse.Namespace) -> list[dict[str, Any]]:
             raise UsageError(f"`--configs` must hold a JSON list of objects; got "
                              f"{type(configs).__name__}")
         return [c if "seed" in c else {**c, "seed": derive_seed(c, args.seed)} for c in configs]
-    axes = _simulator_axes(args) if args.task == "simulate" else {}
+    axes = (simulator_axes(**{k: getattr(args, k) for k in _SIM_OPTIONS})
+            if args.task == "simulate" else {})
     for key, value in _key_values("--axis", args.axis):
         axes[key] = [_json_value("--axis", v) for v in value.split(",")]
     for key, value in _key_values("--set", args.set):
@@ -229,13 +159,10 @@ def _executor(args: argparse.Namespace):
         else:
             client = Client(args.scheduler)
         return client.get_executor(), client
-    workers = args.workers
-    if workers < 1:
-        raise UsageError(f"`--workers` must be a positive integer; got {workers}")
-    if workers == 1:
+    if args.workers == 1:
         return None, None
     from concurrent.futures import ProcessPoolExecutor
-    return ProcessPoolExecutor(max_workers=workers), None
+    return ProcessPoolExecutor(max_workers=args.workers), None
 
 
 def _line(p) -> str:
@@ -246,26 +173,40 @@ def _line(p) -> str:
     return f"[{p.done:>{width}}/{p.total}] {state} {canonical_json(p.config)}"
 
 
+def _check_options(args: argparse.Namespace) -> None:
+    from asymptotics._lib.budget import check_memory
+
+    for option, value in (("--chunksize", args.chunksize), ("--workers", args.workers)):
+        if value < 1:
+            raise UsageError(f"`{option}` must be a positive integer; got {value}")
+    if args.seed < 0:
+        raise UsageError(f"`--seed` must be an integer >= 0; got {args.seed}")
+    check_memory("--workers", args.workers, args.workers * _WORKER_BYTES,
+                 hint="use fewer worker processes (each is planned at 128 MiB), or --scheduler")
+
+
 def run(args: argparse.Namespace) -> int:
     from asymptotics._lib.serialize import dumps
+    from verify.sweeps.cache import SweepCache
     from verify.sweeps.run import SweepError, run_sweep
+    from verify.sweeps.tasks import check_simulate_configs, simulate_task
 
+    _check_options(args)
     task = _resolve_task(args.task)
     configs = _build_configs(args)
-    if args.chunksize < 1:
-        raise UsageError(f"`--chunksize` must be a positive integer; got {args.chunksize}")
+    if task is simulate_task:  # refuse a bad or oversized configuration before any work
+        configs = check_simulate_configs(configs, force=args.force)
     progress = None if args.json else (lambda p: print(_line(p), flush=True))
     executor, client = _executor(args)
-    fresh_cache = not os.path.exists(args.cache)
+    cache = SweepCache(args.cache)
     try:
-        sweep = run_sweep(task, configs, executor=executor, cache_dir=args.cache,
+        sweep = run_sweep(task, configs, executor=executor, cache_dir=cache,
                           progress=progress, chunksize=args.chunksize)
     except SweepError as exc:  # finished configurations are cached; say why in one line
         cause = exc.__cause__
         line = f"{exc}; {type(cause).__name__}: {cause}".replace("\n", " ")
         if isinstance(cause, ValueError | TypeError):
-            if fresh_cache and not any(files for _, _, files in os.walk(args.cache)):
-                shutil.rmtree(args.cache, ignore_errors=True)  # a usage error leaves no file
+            cache.discard_if_unused()  # a usage error leaves no directory behind
             raise UsageError(line) from None  # a bad configuration: exit 2
         print(f"verify sweep: error: {line}", file=sys.stderr)
         return 1

@@ -15,14 +15,18 @@ killed resumes where it stopped (docs/sweeps.md, "The cache").
   has no infinity (``inf`` and ``-inf`` exactly; a NaN stays a NaN but loses its sign and
   payload bits, which no computation here gives meaning to). The ``.npz`` alternative would only pay off for results of millions of
   numbers, which a sweep's per-configuration summaries are not.
-* **Atomic writes.** A result is written to a temporary file in the cache directory
-  (``.tmp-*.part``, a name no result has), flushed, ``fsync``-ed, then renamed over its
-  final name with ``os.replace`` (atomic on POSIX and Windows). A reader therefore sees
-  either no file or a complete one; a temporary file left by a killed writer is never read
-  as a result. The directory is not ``fsync``-ed after the rename: that would only make the
-  rename itself survive a power cut (without it, the result may be missing afterwards and
-  is recomputed, never torn), and it doubled the cost of a write (measured: 13 ms per
-  result with it on this project's machine).
+* **Atomic writes.** A result is written by the toolkit's one atomic writer,
+  :func:`asymptotics._lib.files.atomic_write`: to a temporary file in the cache directory
+  (``.<key>.json.<random>.tmp``, created with ``O_EXCL``, a name no result has), flushed,
+  ``fsync``-ed, then renamed over its final name with ``os.replace`` (atomic on POSIX and
+  Windows). A reader therefore sees either no file or a complete one; a temporary file left
+  by a killed writer is never read as a result. The directory is not ``fsync``-ed after the
+  rename: that would only make the rename itself survive a power cut (without it, the result
+  may be missing afterwards and is recomputed, never torn), and it doubled the cost of a
+  write (measured: 13 ms per result with it on this project's machine).
+* **One owner.** The :class:`SweepCache` object is the only code that creates, writes or
+  removes anything in its directory (:meth:`SweepCache.discard_if_unused` removes a
+  directory it created and never wrote to).
 """
 
 from __future__ import annotations
@@ -31,13 +35,13 @@ import hashlib
 import json
 import os
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from asymptotics._lib.codec import canonical_config, canonical_json, decode_result, encode_result
+from asymptotics._lib.files import TMP_SUFFIX, atomic_write
 
 __all__ = [
     "CACHE_FORMAT",
@@ -54,7 +58,10 @@ __all__ = [
 CACHE_FORMAT = 1
 
 _RESULT_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
-_TMP_PREFIX, _TMP_SUFFIX = ".tmp-", ".part"
+#: Temporaries: atomic_write's ``.<key>.json.<random>.tmp``, and ``.tmp-*.part`` written by
+#: the cache's former writer (toolkit versions before the one writer; still listed).
+_TMP_NAME = re.compile(r"^\.[0-9a-f]{64}\.json\..+" + re.escape(TMP_SUFFIX) + r"$"
+                       r"|^\.tmp-.*\.part$")
 
 
 def config_key(config: Mapping[str, Any], task: str, version: str) -> str:
@@ -103,7 +110,16 @@ class SweepCache:
         if not isinstance(directory, str | os.PathLike):
             raise TypeError(f"`cache_dir` must be a path; got {type(directory).__name__}")
         self.directory = Path(directory)
+        self.created = not self.directory.is_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
+
+    def discard_if_unused(self) -> bool:
+        """Remove the directory if this object created it and it holds nothing; returns
+        whether it did (a sweep refused before any result leaves no directory behind)."""
+        if not self.created or any(self.directory.iterdir()):
+            return False
+        self.directory.rmdir()
+        return True
 
     def path(self, key: str) -> Path:
         """The file that holds ``key``'s result."""
@@ -115,8 +131,7 @@ class SweepCache:
 
     def temporaries(self) -> list[Path]:
         """Temporary files left by interrupted writers (harmless; safe to delete when idle)."""
-        return sorted(p for p in self.directory.iterdir()
-                      if p.name.startswith(_TMP_PREFIX) and p.name.endswith(_TMP_SUFFIX))
+        return sorted(p for p in self.directory.iterdir() if _TMP_NAME.match(p.name))
 
     def load(self, key: str) -> CacheEntry | None:
         """The entry for ``key``, or None if absent or unreadable.
@@ -141,17 +156,4 @@ class SweepCache:
         text = json.dumps({"format": CACHE_FORMAT, "key": key, "task": task, "version": version,
                            "config": config, "result": encoded},
                           indent=1, ensure_ascii=True, allow_nan=False) + "\n"
-        final = self.path(key)
-        tmp = self.directory / f"{_TMP_PREFIX}{key[:16]}-{secrets.token_hex(8)}{_TMP_SUFFIX}"
-        # O_EXCL: never share a temporary; mode 0o666 & ~umask, like any file the user writes
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return final
+        return atomic_write(self.path(key), text)

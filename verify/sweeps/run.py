@@ -268,12 +268,14 @@ def _run_sweep_iv(task, configs, executor, cache_dir, progress, chunksize):
     if progress is not None and not callable(progress):
         raise TypeError(f"`progress` must be callable or None; got {type(progress).__name__}")
     chunksize = check_int("chunksize", chunksize, minimum=1)
-    cache = None if cache_dir is None else SweepCache(cache_dir)
+    cache = (cache_dir if cache_dir is None or isinstance(cache_dir, SweepCache)
+             else SweepCache(cache_dir))
     return name, configs, cache, chunksize
 
 
 def run_sweep(task: Callable[[Any], Any], configs: Sequence[Mapping[str, Any]], *,
-              executor: cf.Executor | None = None, cache_dir: str | Path | None = None,
+              executor: cf.Executor | None = None,
+              cache_dir: str | Path | SweepCache | None = None,
               progress: Callable[[SweepProgress], object] | None = None,
               chunksize: int = 1, max_pending: int | None = None) -> SweepRun:
     """Run ``task`` on every configuration, reusing and filling the cache.
@@ -288,8 +290,9 @@ def run_sweep(task: Callable[[Any], Any], configs: Sequence[Mapping[str, Any]], 
     executor : concurrent.futures.Executor, optional
         Where tasks run (default: :class:`SerialExecutor`). The caller owns it and shuts it
         down.
-    cache_dir : path, optional
-        Cache directory (default: no cache). A configuration whose key (SW.1) is there is
+    cache_dir : path or SweepCache, optional
+        Cache directory, or the :class:`~verify.sweeps.cache.SweepCache` that owns it
+        (default: no cache). A configuration whose key (SW.1) is there is
         not recomputed; each new result is written atomically as soon as it arrives.
     progress : callable, optional
         Called in the driver with a :class:`SweepProgress` per distinct configuration, cached

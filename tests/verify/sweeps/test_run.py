@@ -235,7 +235,8 @@ class TestRunSweep:
         assert data["config"] == run.configs[0] and data["task"] == "sweep_tasks:ls_task"
         assert data["version"] == __version__ and data["key"] == run.keys[0]
         assert data["result"]["loss"] == run.results[0]["loss"]
-        assert not [p for p in os.listdir(tmp_path) if p.startswith(".tmp-")]
+        assert SweepCache(tmp_path).temporaries() == []
+        assert sorted(os.listdir(tmp_path)) == [f"{run.keys[0]}.json"]
 
     def test_input_validation(self, tmp_path):
         with pytest.raises(TypeError, match="`task` must be a top-level function"):
@@ -283,10 +284,10 @@ class TestCommand:
         data = json.loads(capsys.readouterr().out)
         assert (data["n_cached"], data["n_computed"]) == (2, 0)
         assert [item["config"]["n"] for item in data["items"]] == [20, 30]
-        assert data["task"] == "verify.commands.sweep:lstsq_task"
+        assert data["task"] == "verify.sweeps.tasks:lstsq_task"
 
     def test_configs_file_and_process_pool_match_the_engine(self, tmp_path, capsys):
-        from verify.commands.sweep import lstsq_task
+        from verify.sweeps.tasks import lstsq_task
 
         configs = [{"n": 12, "m": 2, "seed": 3}, {"n": 9, "m": 4}]
         path = tmp_path / "configs.json"
@@ -329,7 +330,7 @@ class TestSimulatorTask:
     def test_task_is_the_simulator_on_the_config(self):
         simulate = pytest.importorskip("verify.simulator.simulate")
         from asymptotics.model import PowerLawSpectrum, Target
-        from verify.commands.sweep import simulate_task
+        from verify.sweeps.tasks import simulate_task
 
         got = simulate_task(SIM_CONFIG)
         direct = simulate.simulate_sweep(PowerLawSpectrum(2.0, size=64), Target.isotropic(),
@@ -340,7 +341,7 @@ class TestSimulatorTask:
 
     def test_process_pool_equals_serial_and_cache_is_exact(self, tmp_path):
         pytest.importorskip("verify.simulator.simulate")
-        from verify.commands.sweep import simulate_task
+        from verify.sweeps.tasks import simulate_task
 
         configs = [{**SIM_CONFIG, "b": b, "seed": s} for b in (1.5, 2.0) for s in (1, 2)]
         serial = run_sweep(simulate_task, configs, cache_dir=tmp_path)
