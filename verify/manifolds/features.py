@@ -32,59 +32,18 @@ from asymptotics._lib.validation import (
     check_real,
     check_sorted_int_grid,
 )
+from verify.manifolds.sampling import DOMAINS, embedded_dim, sample_embedded
 
 __all__ = [
     "DOMAINS",
     "FEATURE_KINDS",
     "FeatureMap",
     "ManifoldSweepResult",
-    "embed_torus",
-    "embedded_dim",
     "manifold_rf_sweep",
     "random_features",
-    "sample_manifold",
-    "sample_sphere",
-    "sample_torus",
 ]
 
-DOMAINS = ("torus", "sphere")
 FEATURE_KINDS = ("relu", "laplace", "matern", "gaussian")
-
-
-def sample_torus(d: int, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` uniform points on the unit-volume torus ``[0, 1)^d``, shape ``(n, d)``."""
-    return rng.random((n, d))
-
-
-def sample_sphere(d: int, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` uniform points on ``S^d`` (normalized Gaussians), shape ``(n, d + 1)``."""
-    g = rng.standard_normal((n, d + 1))
-    return g / np.linalg.norm(g, axis=1, keepdims=True)
-
-
-def embed_torus(theta: np.ndarray) -> np.ndarray:
-    """Embed torus angles ``theta`` (``(..., d)``, period 1) on the unit sphere of ``R^(2d)``.
-
-    ``e(theta) = (cos 2 pi theta_1, sin 2 pi theta_1, ...) / sqrt(d)``,
-    docs/laboratory_manifolds.md (LM.1); ``|e(theta) - e(theta')|`` depends only on
-    ``theta - theta'``, so every kernel of it is stationary on the torus.
-    """
-    d = theta.shape[-1]
-    ang = 2.0 * np.pi * theta
-    out = np.stack([np.cos(ang), np.sin(ang)], axis=-1)  # docs/laboratory_manifolds.md (LM.1)
-    return out.reshape(*theta.shape[:-1], 2 * d) / math.sqrt(d)
-
-
-def embedded_dim(domain: str, d: int) -> int:
-    """Ambient dimension of the embedded inputs: ``2d`` (torus) or ``d + 1`` (sphere)."""
-    return 2 * d if domain == "torus" else d + 1
-
-
-def sample_manifold(domain: str, d: int, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` uniform points of ``domain``, already embedded (unit vectors in ``R^m``)."""
-    if domain == "torus":
-        return embed_torus(sample_torus(d, n, rng))
-    return sample_sphere(d, n, rng)
 
 
 @dataclass(frozen=True)
@@ -190,42 +149,74 @@ class ManifoldSweepResult:
     note: str = ""
 
 
-def _manifold_rf_sweep_iv(domain, d, features, S, D, P, ridge, seeds, seed, n_test, nu, ell):
-    domain = check_choice("domain", domain, DOMAINS)
-    d = check_int("d", d, minimum=1)
-    features = check_choice("features", features, FEATURE_KINDS)
-    S = check_int("S", S, minimum=1)
-    ridge = check_real("ridge", ridge, ge=0.0)
-    seeds = check_int("seeds", seeds, minimum=2)
-    seed = check_int("seed", seed, minimum=0)
-    n_test = check_int("n_test", n_test, minimum=2)
-    nu = check_real("nu", nu, gt=0.0)
-    ell = check_real("ell", ell, gt=0.0)
-    d_grid = not isinstance(D, int | np.integer)
-    p_grid = P is not None and not isinstance(P, int | np.integer)
-    if d_grid == p_grid:
-        raise ValueError("exactly one of `D` and `P` must be a sequence (the swept size); got "
-                         f"D={D!r}, P={P!r}")
-    if d_grid:
-        grid = check_sorted_int_grid("D", D)
-        P = S if P is None else check_int("P", P, minimum=1)
-        fixed = P
-    else:
-        grid = check_sorted_int_grid("P", P)
-        fixed = check_int("D", D, minimum=1)
-    if (grid[-1] if not d_grid else P) > S:
-        raise ValueError(f"`P` must be <= S={S} (the student uses the first P teacher "
-                         f"features); got P={grid[-1] if not d_grid else P}")
-    return (domain, d, features, S, "D" if d_grid else "P", grid, fixed, ridge, seeds, seed,
-            n_test, nu, ell)
+@dataclass(frozen=True)
+class _RFSweepConfig:
+    """The validated settings of one :func:`manifold_rf_sweep` (built by :meth:`from_args`).
+
+    ``axis`` is the swept size (``"D"`` or ``"P"``), ``grid`` its increasing values and
+    ``fixed`` the other size; ``n_train`` is the number of training points drawn per seed.
+    """
+
+    domain: str
+    d: int
+    features: str
+    S: int
+    axis: str
+    grid: tuple[int, ...]
+    fixed: int
+    ridge: float
+    seeds: int
+    seed: int
+    n_test: int
+    nu: float
+    ell: float
+
+    @classmethod
+    def from_args(cls, domain, d, features, S, D, P, ridge, seeds, seed, n_test, nu,
+                  ell) -> _RFSweepConfig:
+        """Input validation and standardization for :func:`manifold_rf_sweep`."""
+        domain = check_choice("domain", domain, DOMAINS)
+        d = check_int("d", d, minimum=1)
+        features = check_choice("features", features, FEATURE_KINDS)
+        S = check_int("S", S, minimum=1)
+        ridge = check_real("ridge", ridge, ge=0.0)
+        seeds = check_int("seeds", seeds, minimum=2)
+        seed = check_int("seed", seed, minimum=0)
+        n_test = check_int("n_test", n_test, minimum=2)
+        nu = check_real("nu", nu, gt=0.0)
+        ell = check_real("ell", ell, gt=0.0)
+        d_grid = not isinstance(D, int | np.integer)
+        p_grid = P is not None and not isinstance(P, int | np.integer)
+        if d_grid == p_grid:
+            raise ValueError("exactly one of `D` and `P` must be a sequence (the swept size); "
+                             f"got D={D!r}, P={P!r}")
+        if d_grid:
+            grid = check_sorted_int_grid("D", D)
+            P = S if P is None else check_int("P", P, minimum=1)
+            fixed = P
+        else:
+            grid = check_sorted_int_grid("P", P)
+            fixed = check_int("D", D, minimum=1)
+        if (grid[-1] if not d_grid else P) > S:
+            raise ValueError(f"`P` must be <= S={S} (the student uses the first P teacher "
+                             f"features); got P={grid[-1] if not d_grid else P}")
+        return cls(domain=domain, d=d, features=features, S=S, axis="D" if d_grid else "P",
+                   grid=grid, fixed=fixed, ridge=ridge, seeds=seeds, seed=seed, n_test=n_test,
+                   nu=nu, ell=ell)
+
+    @property
+    def n_train(self) -> int:
+        """Training points drawn per seed: the largest ``D`` of the sweep, or the fixed ``D``."""
+        return self.grid[-1] if self.axis == "D" else self.fixed
 
 
-def _draw(domain, d, features, S, n_train, n_test, nu, ell, ss):
+def _draw(cfg: _RFSweepConfig, ss: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
     """One seed's features on training and test inputs (the only random draws)."""
     rng = np.random.default_rng(ss)
-    fmap = random_features(features, embedded_dim(domain, d), S, rng, nu=nu, ell=ell)
-    x_train = sample_manifold(domain, d, n_train, rng)
-    x_test = sample_manifold(domain, d, n_test, rng)
+    fmap = random_features(cfg.features, embedded_dim(cfg.domain, cfg.d), cfg.S, rng,
+                           nu=cfg.nu, ell=cfg.ell)
+    x_train = sample_embedded(cfg.domain, cfg.n_train, cfg.d, rng)
+    x_test = sample_embedded(cfg.domain, cfg.n_test, cfg.d, rng)
     return fmap(x_train), fmap(x_test)
 
 
@@ -332,17 +323,21 @@ def manifold_rf_sweep(domain: str, d: int, features: str, *, S: int = 256,
         Losses ``L = E_omega E_x[(f - F)^2]`` (LM.5): exact over ``omega``, sampled over
         the test inputs (``test_stderr``), repeated over seeds (``stderr``).
     """
-    (domain, d, features, S, axis, grid, fixed, ridge, seeds, seed, n_test, nu,
-     ell) = _manifold_rf_sweep_iv(domain, d, features, S, D, P, ridge, seeds, seed, n_test,
-                                  nu, ell)
-    n_train = grid[-1] if axis == "D" else fixed
-    children = np.random.SeedSequence(seed).spawn(seeds)
-    draws = [_draw(domain, d, features, S, n_train, n_test, nu, ell, c) for c in children]
+    cfg = _RFSweepConfig.from_args(domain, d, features, S, D, P, ridge, seeds, seed, n_test,
+                                   nu, ell)
+    return _manifold_rf_run(cfg)
+
+
+def _manifold_rf_run(cfg: _RFSweepConfig) -> ManifoldSweepResult:
+    """The sweep itself, on validated settings (one batched nested factorization, (LM.6))."""
+    axis, grid, S, seeds, n_test = cfg.axis, cfg.grid, cfg.S, cfg.seeds, cfg.n_test
+    children = np.random.SeedSequence(cfg.seed).spawn(seeds)
+    draws = [_draw(cfg, c) for c in children]
     F_tr = np.stack([a for a, _ in draws])
     F_te = np.stack([b for _, b in draws])
     losses = np.empty((seeds, len(grid)))
     test_se = np.empty_like(losses)
-    for j, B in enumerate(_coef_nested(F_tr, axis, grid, fixed, ridge)):
+    for j, B in enumerate(_coef_nested(F_tr, axis, grid, cfg.fixed, cfg.ridge)):
         G = F_te - F_te[:, :, :B.shape[1]] @ B  # residual map, (LM.5)
         losses[:, j], test_se[:, j] = _loss_from_residual(G, S)
     sv = np.linalg.svd(F_te, compute_uv=False)
@@ -352,33 +347,31 @@ def manifold_rf_sweep(domain: str, d: int, features: str, *, S: int = 256,
     if grid[-1] >= min(rank):
         note += (f"; WARNING: the grid reaches the teacher's numerical rank {min(rank)} "
                  "(losses there are at rounding level, not on the power law)")
-    config = {"domain": domain, "d": d, "features": features, "S": S, "axis": axis,
-              ("P" if axis == "D" else "D"): fixed, "ridge": ridge, "seeds": seeds,
-              "n_test": n_test, "nu": nu if features == "matern" else None,
-              "ell": ell if features != "relu" else None}
+    config = {"domain": cfg.domain, "d": cfg.d, "features": cfg.features, "S": S, "axis": axis,
+              ("P" if axis == "D" else "D"): cfg.fixed, "ridge": cfg.ridge, "seeds": seeds,
+              "n_test": n_test, "nu": cfg.nu if cfg.features == "matern" else None,
+              "ell": cfg.ell if cfg.features != "relu" else None}
     return ManifoldSweepResult(
         axis=axis, grid=grid, losses=losses, test_stderr=test_se, mean=losses.mean(axis=0),
-        stderr=losses.std(axis=0, ddof=1) / math.sqrt(seeds), seed=seed, teacher_rank=rank,
+        stderr=losses.std(axis=0, ddof=1) / math.sqrt(seeds), seed=cfg.seed, teacher_rank=rank,
         config=config, note=note)
 
 
 def _manifold_rf_loop(domain, d, features, *, S, D, P, ridge, seeds, seed, n_test, nu=1.5,
                       ell=1.0) -> np.ndarray:
     """Reference route: per seed and grid point, ``lstsq``/normal equations (for tests)."""
-    (domain, d, features, S, axis, grid, fixed, ridge, seeds, seed, n_test, nu,
-     ell) = _manifold_rf_sweep_iv(domain, d, features, S, D, P, ridge, seeds, seed, n_test,
-                                  nu, ell)
-    n_train = grid[-1] if axis == "D" else fixed
-    out = np.empty((seeds, len(grid)))
-    for s, child in enumerate(np.random.SeedSequence(seed).spawn(seeds)):
-        F_tr, F_te = _draw(domain, d, features, S, n_train, n_test, nu, ell, child)
-        for j, g in enumerate(grid):
-            n, p = (g, fixed) if axis == "D" else (fixed, g)
+    cfg = _RFSweepConfig.from_args(domain, d, features, S, D, P, ridge, seeds, seed, n_test,
+                                   nu, ell)
+    out = np.empty((cfg.seeds, len(cfg.grid)))
+    for s, child in enumerate(np.random.SeedSequence(cfg.seed).spawn(cfg.seeds)):
+        F_tr, F_te = _draw(cfg, child)
+        for j, g in enumerate(cfg.grid):
+            n, p = (g, cfg.fixed) if cfg.axis == "D" else (cfg.fixed, g)
             Phi, Y = F_tr[:n, :p], F_tr[:n]
-            if ridge > 0:
-                B = np.linalg.solve(Phi.T @ Phi + ridge * np.eye(p), Phi.T @ Y)
+            if cfg.ridge > 0:
+                B = np.linalg.solve(Phi.T @ Phi + cfg.ridge * np.eye(p), Phi.T @ Y)
             else:
                 B = np.linalg.lstsq(Phi, Y, rcond=None)[0]
             G = F_te - F_te[:, :p] @ B
-            out[s, j] = float(np.sum(G * G) / (S * n_test))
+            out[s, j] = float(np.sum(G * G) / (cfg.S * cfg.n_test))
     return out

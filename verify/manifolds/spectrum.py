@@ -12,7 +12,7 @@ random-feature model has ``L(D) ~ D^(-alpha_K)`` (Bahri et al. Eq. 3). Three rou
 * ``"funk_hecke"`` (``S^2``): ``mu_k = (1/2) int_{-1}^{1} K(u) P_k(u) du`` with multiplicity
   ``2k + 1``, by Gauss-Legendre quadrature in ``u = cos phi``.
 
-Kernels are functions of the embedded inputs (unit vectors, :mod:`verify.manifolds.features`):
+Kernels are functions of the embedded inputs (unit vectors, :mod:`verify.manifolds.sampling`):
 Matérn-nu/Laplace/Gaussian of the chordal distance ``r = |x - y|`` (stationary on the
 torus and rotation invariant on the sphere), and on the sphere the arc-cosine kernels
 of degree 0 and 1 (step/ReLU NNGP) and the two-layer ReLU NTK (THEORY §2.7 table).
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from asymptotics._lib.validation import check_choice, check_int, check_real
-from verify.manifolds.features import embed_torus, sample_manifold
+from verify.manifolds.sampling import embed_torus, sample_embedded
 
 __all__ = [
     "KERNELS",
@@ -250,7 +250,7 @@ def empirical_spectrum(kernel: str, domain: str, d: int, n: int, *, seed: int = 
         raise ValueError(f"`method`='funk_hecke' needs domain='sphere' and d=2; got "
                          f"domain={domain!r}, d={d}")
     if method == "sample":
-        X = sample_manifold(domain, d, n, np.random.default_rng(seed))
+        X = sample_embedded(domain, n, d, np.random.default_rng(seed))
         lam = np.linalg.eigvalsh(kernel_matrix(kernel, X, X, nu=nu, ell=ell))[::-1] / n
     elif method == "grid":
         lam = torus_grid_eigenvalues(kernel, d, round(n ** (1.0 / d)), nu=nu, ell=ell)

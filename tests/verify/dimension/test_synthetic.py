@@ -10,41 +10,9 @@ import numpy as np
 import pytest
 
 from verify.dimension.synthetic import estimator_bias, smooth_target, synthetic_check
-from verify.manifolds.sampling import EMBEDDINGS, sample_manifold
 
 
-class TestManifolds:
-    @pytest.mark.parametrize("embedding", EMBEDDINGS)
-    def test_shapes_seed_and_embedding_is_injective_isometry_for_linear(self, embedding):
-        a = sample_manifold(50, 3, embedding=embedding, seed=4)
-        b = sample_manifold(50, 3, embedding=embedding, seed=4)
-        np.testing.assert_array_equal(a.X, b.X)
-        assert a.X.shape == (50, a.ambient) and a.u.shape == (50, 3)
-        if embedding == "linear":  # orthonormal map: pairwise distances preserved
-            dx = np.linalg.norm(a.X[:, None] - a.X[None], axis=-1)
-            du = np.linalg.norm(a.u[:, None] - a.u[None], axis=-1)
-            np.testing.assert_allclose(dx, du, atol=1e-12)
-
-    def test_torus_embedding_distance_depends_only_on_coordinate_difference(self):
-        # flat torus: |e(u) - e(v)|^2 = (2/d) sum_i (1 - cos 2 pi (u_i - v_i))  (ID.9)
-        s = sample_manifold(20, 2, embedding="torus", seed=1)
-        dx2 = np.sum((s.X[:, None] - s.X[None]) ** 2, axis=-1)
-        du = s.u[:, None] - s.u[None]
-        np.testing.assert_allclose(dx2, np.sum(1 - np.cos(2 * np.pi * du), axis=-1), atol=1e-12)
-
-    def test_noise_has_requested_scale(self):
-        clean = sample_manifold(4000, 2, ambient=6, seed=3)
-        noisy = sample_manifold(4000, 2, ambient=6, noise=0.05, seed=3)
-        assert np.std(noisy.X - clean.X) == pytest.approx(0.05, rel=0.03)
-
-    def test_bad_arguments(self):
-        with pytest.raises(ValueError, match="`ambient` must be an integer >= 6"):
-            sample_manifold(10, 3, embedding="torus", ambient=5)
-        with pytest.raises(ValueError, match="`embedding` must be one of"):
-            sample_manifold(10, 3, embedding="sphere")
-        with pytest.raises(ValueError, match="`noise` must be >= 0"):
-            sample_manifold(10, 3, noise=-1.0)
-
+class TestSmoothTarget:
     def test_smooth_target_formula(self):
         u = np.array([[0.25, 0.0]])
         assert smooth_target(u)[0] == pytest.approx((np.sin(np.pi / 2 + 1) + np.sin(2)) / np.sqrt(2))

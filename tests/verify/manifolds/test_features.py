@@ -10,38 +10,13 @@ import pytest
 from verify.manifolds.features import (
     _draw,
     _manifold_rf_loop,
-    embed_torus,
+    _RFSweepConfig,
     manifold_rf_sweep,
     random_features,
-    sample_sphere,
-    sample_torus,
 )
 from verify.manifolds.interpolation import loglog_slope
+from verify.manifolds.sampling import sample_sphere
 from verify.manifolds.spectrum import decay_fit, funk_hecke_eigenvalues, kernel_matrix
-
-
-class TestData:
-    def test_torus_and_embedding(self):
-        rng = np.random.default_rng(1)
-        th = sample_torus(3, 500, rng)
-        assert th.shape == (500, 3) and th.min() >= 0 and th.max() < 1
-        e = embed_torus(th)
-        np.testing.assert_allclose(np.linalg.norm(e, axis=1), 1.0, rtol=1e-14)
-        # stationarity (LM.1): |e(a) - e(b)| depends only on a - b (mod 1)
-        shift = rng.random(3)
-        np.testing.assert_allclose(np.linalg.norm(embed_torus(th[:10]) - embed_torus(th[10:20]),
-                                                  axis=1),
-                                   np.linalg.norm(embed_torus(th[:10] + shift)
-                                                  - embed_torus(th[10:20] + shift), axis=1),
-                                   rtol=1e-12)
-
-    def test_sphere_uniform(self):
-        x = sample_sphere(2, 20000, np.random.default_rng(2))
-        np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, rtol=1e-14)
-        # uniform on S^2: each coordinate is U[-1, 1] (Archimedes), mean 0, variance 1/3;
-        # 5 standard errors with n = 20000: 5 sqrt(1/3/n) = 0.02, 5 sqrt(4/45/n) = 0.011
-        assert np.all(np.abs(x.mean(axis=0)) < 0.02)
-        assert np.all(np.abs((x ** 2).mean(axis=0) - 1 / 3) < 0.011)
 
 
 class TestFeatureKernels:
@@ -53,7 +28,7 @@ class TestFeatureKernels:
         # ReLU; so 5 sd <= 5 sqrt(6/S) = 0.027.
         S = 200_000
         rng = np.random.default_rng(42)
-        x = sample_sphere(2, 6, rng)
+        x = sample_sphere(6, 2, rng)
         fmap = random_features(kind, 3, S, rng, nu=1.5, ell=0.8)
         Phi = fmap(x)
         mc = Phi @ Phi.T / S
@@ -87,7 +62,9 @@ class TestSweep:
         res = manifold_rf_sweep("sphere", 2, "relu", S=S, D=[n], P=P, seeds=2, n_test=n_test,
                                 seed=8)
         child = np.random.SeedSequence(8).spawn(2)[0]
-        F_tr, F_te = _draw("sphere", 2, "relu", S, n, n_test, 1.5, 1.0, child)
+        cfg = _RFSweepConfig.from_args("sphere", 2, "relu", S, [n], P, 0.0, 2, 8, n_test, 1.5,
+                                       1.0)
+        F_tr, F_te = _draw(cfg, child)
         omega = np.random.default_rng(99).standard_normal((S, 2000)) / math.sqrt(S)
         theta = np.linalg.lstsq(F_tr[:, :P], F_tr @ omega, rcond=None)[0]
         per_teacher = np.mean((F_te[:, :P] @ theta - F_te @ omega) ** 2, axis=0)

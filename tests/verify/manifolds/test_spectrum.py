@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from verify.manifolds.features import embed_torus
+from verify.manifolds.sampling import embed_torus
 from verify.manifolds.spectrum import (
     decay_fit,
     empirical_spectrum,
