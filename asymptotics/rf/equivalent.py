@@ -114,13 +114,20 @@ def solve_kappa_float(ev: SumEvaluator, D: np.ndarray, P: np.ndarray, ridge: flo
     return np.exp(x)
 
 
-def solve_kappa_mp(ev: SumEvaluator, D: int, P: float, ridge: float, guess: Any,
-                   maxiter: int = 100, residual: bool = True) -> tuple[Any, Any]:
-    """Newton for (LC.1) at the current mpmath precision from ``guess`` (bracketed fallback).
+def solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: Any, *,
+                   dps: int, maxiter: int = 100, residual: bool = True) -> tuple[Any, Any]:
+    """Newton for (LC.1) at ``dps`` digits from ``guess`` (bracketed fallback).
 
-    Returns ``(kappa, residual)`` with the residual of ``g(log kappa)`` at the root (one more
-    sum evaluation; None when ``residual`` is false).
+    ``ev`` is an mp :class:`SumEvaluator` (at ``dps`` digits or more). Returns ``(kappa,
+    residual)`` with the residual of ``g(log kappa)`` at the root (one more sum evaluation;
+    None when ``residual`` is false).
     """
+    with mpmath.workdps(dps):
+        return _solve_kappa_mp(ev, D, P, ridge, guess, dps, maxiter, residual)
+
+
+def _solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: Any, dps: int,
+                    maxiter: int, residual: bool) -> tuple[Any, Any]:
     Pm = P if _isinf(P) else mpmath.mpf(P)
     Dm = mpmath.mpf(D)
 
@@ -133,7 +140,7 @@ def solve_kappa_mp(ev: SumEvaluator, D: int, P: float, ridge: float, guess: Any,
     x = mpmath.log(mpmath.mpf(guess))
     # Newton from the float guess: quadratic convergence, so a step below
     # 10^-(digits/2 + 3) leaves an error below 10^-digits after it is applied.
-    small = mpmath.mpf(10) ** (-(mpmath.mp.dps // 2 + 3))
+    small = mpmath.mpf(10) ** (-(dps // 2 + 3))
     prev = mpmath.inf
     for _ in range(8):
         g, dg = g_of(x)
@@ -148,7 +155,7 @@ def solve_kappa_mp(ev: SumEvaluator, D: int, P: float, ridge: float, guess: Any,
     blo, bhi = kappa_bracket(ev.model, np.array([float(D)]), np.array([float(P)]), ridge)
     lo, hi = mpmath.mpf(float(blo[0])), mpmath.mpf(float(bhi[0]))
     x = (lo + hi) / 2
-    eps = mpmath.mpf(2) ** (-mpmath.mp.prec + 4)
+    eps = mpmath.mpf(2) ** (-mpmath.libmp.dps_to_prec(dps) + 4)
     for _ in range(maxiter):
         g, dg = g_of(x)
         if g < 0:
@@ -201,14 +208,21 @@ def _loss_from_sums_array(df1: np.ndarray, df2: np.ndarray, R: np.ndarray, B: np
 
 
 def simon_loss_mp(ev: SumEvaluator, D: int, P: int, ridge: float, noise: float,
-                  guess: tuple[float, float]) -> Any:
+                  guess: tuple[float, float], *, dps: int) -> Any:
     """Excess loss in the Simon et al. (2023) ``(kappa, gamma)`` form (LC.7), ridge > 0.
 
     Solves ``D = sum L_i(gamma) + delta/kappa`` and ``P = sum L_i(gamma) + P kappa/gamma``
     with ``mpmath.findroot`` (two unknowns, log variables), then
     ``MSE = E0 (sum_i [(1-L_i) - kappa L_i/(lambda_i+gamma) P/(P-q)] p_i + sigma^2)`` with
-    ``E0 = 1/(1-x)``, ``x = (q(P-2z)+z^2)/(D(P-q))``; returns ``MSE - sigma^2``.
+    ``E0 = 1/(1-x)``, ``x = (q(P-2z)+z^2)/(D(P-q))``; returns ``MSE - sigma^2`` at ``dps``
+    digits (``ev``: an mp :class:`SumEvaluator`).
     """
+    with mpmath.workdps(dps):
+        return _simon_loss_mp(ev, D, P, ridge, noise, guess)
+
+
+def _simon_loss_mp(ev: SumEvaluator, D: int, P: int, ridge: float, noise: float,
+                   guess: tuple[float, float]) -> Any:
     Dm, Pm, dl, s2 = (mpmath.mpf(v) for v in (D, P, ridge, noise))
 
     def eqs(lk: Any, lg: Any) -> list:

@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 _GUARD = 10  # guard digits of the first evaluation; the second uses 2 * _GUARD
+_TAIL_DPS = 20  # digits of the top-P tail T_P before the float path rounds it
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,8 @@ def _float_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float
     loss, kappa = np.empty(D.shape), np.empty(D.shape)
     for p in np.unique(P):  # top-P student: one truncated model per P (LC.11)
         sel = P == p
-        sub, tail = _top_model(model, p)
+        sub, tail_mp = _top_model(model, p, _TAIL_DPS)
+        tail = float(tail_mp)
         ev = SumEvaluator(sub)
         inf = np.full(int(sel.sum()), np.inf)
         lo, ka = projection_float(sub, ev, D[sel], inf, ridge, noise + tail)
@@ -204,9 +206,10 @@ def _float_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float
     return loss.reshape(shape), kappa.reshape(shape)
 
 
-def _top_model(model: SpectralModel, p: float, dps: int | None = None) -> tuple:
+def _top_model(model: SpectralModel, p: float, dps: int) -> tuple[SpectralModel, Any]:
+    """The top-``p`` student's model and its unexplained power ``T_p`` (an mpf at ``dps``)."""
     if math.isinf(p):
-        return model, (mpmath.mpf(0) if dps else 0.0)
+        return model, mpmath.mpf(0)
     n = int(p)
     return model.truncated(n), model.target_tail(n, dps)  # docs/theory/learning_curves.md (LC.11)
 
@@ -229,8 +232,8 @@ def solve_kappa(D: float, P: float, spectrum: PowerLawSpectrum | ArraySpectrum,
         raise ValueError(f"`D` and `P` must leave min(D, P) below the spectrum size {S} for a "
                          f"ridgeless kappa > 0; got D={D}, P={P}")
     guess = float(solve_kappa_float(SumEvaluator(model), np.array([D]), np.array([P]), ridge)[0])
-    with mpmath.workdps(dps + _GUARD):
-        k, res = solve_kappa_mp(SumEvaluator(model, "mp"), D, P, ridge, guess)
+    work = dps + _GUARD
+    k, res = solve_kappa_mp(SumEvaluator(model, "mp", dps=work), D, P, ridge, guess, dps=work)
     return KappaSolution(D, P, ridge, k, res, dps)
 
 
@@ -311,8 +314,8 @@ def _mp_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float, n
                 pp = math.inf
             key = id(sub) if student == "projection" else p
             if key not in cache:
-                cache[key] = SumEvaluator(sub, "mp", M=M, K=K)
+                cache[key] = SumEvaluator(sub, "mp", M=M, K=K, dps=work)
             loss, k, why = point_mp(sub, cache[key], d, pp, ridge, mpmath.mpf(noise) + tail,
-                                    g if g > 0 else 1.0)
+                                    g if g > 0 else 1.0, dps=work)
             out.append((loss + tail if not mpmath.isinf(loss) else loss, k, why))
     return out

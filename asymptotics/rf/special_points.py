@@ -72,14 +72,20 @@ def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: n
 
 
 def point_mp(model: SpectralModel, ev: SumEvaluator, D: float, P: float, ridge: float,
-             noise: Any, guess: Any) -> tuple[Any, Any, str | None]:
-    """One point at the current mpmath precision: ``(loss, kappa, reason-if-inf)``."""
+             noise: Any, guess: Any, *, dps: int) -> tuple[Any, Any, str | None]:
+    """One point at ``dps`` digits: ``(loss, kappa, reason-if-inf)`` (``ev``: mp backend)."""
+    with mpmath.workdps(dps):
+        return _point_mp(model, ev, D, P, ridge, noise, guess, dps)
+
+
+def _point_mp(model: SpectralModel, ev: SumEvaluator, D: float, P: float, ridge: float,
+              noise: Any, guess: Any, dps: int) -> tuple[Any, Any, str | None]:
     S = _size(model)
     zero, s2 = mpmath.mpf(0), mpmath.mpf(noise)
     if math.isinf(D):
         if P >= S:
             return zero, zero, None
-        k, _ = solve_kappa_mp(ev, P, P, 0.0, guess, residual=False)
+        k, _ = solve_kappa_mp(ev, P, P, 0.0, guess, dps=dps, residual=False)
         return ev(k).R, k, None
     if ridge == 0 and min(D, P) >= S:
         if D > S:
@@ -87,7 +93,7 @@ def point_mp(model: SpectralModel, ev: SumEvaluator, D: float, P: float, ridge: 
         return (mpmath.inf, zero, _EDGE_REASON) if noise > 0 else (zero, zero, None)
     if ridge == 0 and D == P:
         return mpmath.inf, zero, PEAK_REASON
-    k, _ = solve_kappa_mp(ev, D, P, ridge, guess, residual=False)
+    k, _ = solve_kappa_mp(ev, D, P, ridge, guess, dps=dps, residual=False)
     s = ev(k)
     Pm = P if math.isinf(P) else mpmath.mpf(P)
     df1 = mpmath.mpf(min(D, P)) if ridge == 0 else s.df1  # exact on the ridgeless branch

@@ -15,13 +15,14 @@ Bernoulli corrections, whose derivatives come from exact power-series arithmetic
 ``h = x - M``. A finite power law of size ``S`` uses ``T(M) - T(S + 1)``.
 
 Two backends share the series arithmetic: ``float`` (numpy arrays of ``kappa``, vectorized)
-and ``mp`` (one ``mpmath.mpf`` ``kappa`` at the caller's working precision). The float
+and ``mp`` (one ``mpmath.mpf`` ``kappa`` at the evaluator's explicit ``dps``). The float
 backend evaluates the tail integral by two convergent series and a Gauss-Legendre rule;
 the mp backend by ``mpmath.hyp2f1``: two independent routes, compared in the tests.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -37,6 +38,9 @@ __all__ = ["SpectralModel", "SpectralSums", "SumEvaluator", "em_parameters",
 _DIRECT_FLOAT = 4096  # finite power laws up to this size are summed term by term (float)
 _DIRECT_MP = 400  # ... and (mp backend)
 _CHUNK = 1 << 21  # float head sums: at most this many (point, mode) entries at once
+_TRACE_DPS = 15  # digits of the float trace (mpmath's default context, which it used to read)
+_FLOAT_DPS = 16  # the float backend's (M, K) are those of em_parameters(16)
+_BERNOULLI_MIN_DPS = 20  # Bernoulli ratios are computed at no fewer digits than this
 
 
 @dataclass(frozen=True)
@@ -72,12 +76,13 @@ class SpectralModel:
 
     @property
     def trace(self) -> float:
-        """``sum_i lambda_i`` (finite because ``b > 1``)."""
+        """``sum_i lambda_i`` (finite because ``b > 1``), a float evaluated at 15 digits."""
         if self.kind == "array":
             return float(np.sum(self.lam))
-        if self.size is None:
-            return float(self.c * mpmath.zeta(self.b))
-        return float(self.c * (mpmath.zeta(self.b) - mpmath.zeta(self.b, self.size + 1)))
+        with mpmath.workdps(_TRACE_DPS):
+            if self.size is None:
+                return float(self.c * mpmath.zeta(self.b))
+            return float(self.c * (mpmath.zeta(self.b) - mpmath.zeta(self.b, self.size + 1)))
 
     def truncated(self, n: int) -> SpectralModel:
         """The model restricted to its first ``n`` modes (the top-``n`` student)."""
@@ -91,9 +96,10 @@ class SpectralModel:
         return SpectralModel("powerlaw", c=self.c, b=self.b, size=n,
                              target_kind=self.target_kind, w=self.w, C=self.C, a=self.a, p=p)
 
-    def target_tail(self, n: int, dps: int | None = None) -> Any:
-        """``T_n = sum_{i > n} p_i``, the target power the top-``n`` student cannot represent."""
-        with mpmath.workdps(dps or 20):
+    def target_tail(self, n: int, dps: int) -> Any:
+        """``T_n = sum_{i > n} p_i`` (an ``mpf`` at ``dps`` digits), the target power the
+        top-``n`` student cannot represent (docs/theory/learning_curves.md (LC.11))."""
+        with mpmath.workdps(dps):
             if self.size is not None and n >= self.size:
                 out = mpmath.mpf(0)
             elif self.target_kind == "array":
@@ -107,7 +113,7 @@ class SpectralModel:
                 out = pre * mpmath.zeta(e, n + 1)
                 if self.size is not None:
                     out -= pre * mpmath.zeta(e, self.size + 1)
-            return out if dps else float(out)
+            return out
 
 
 def prepare_model(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target) -> SpectralModel:
@@ -162,10 +168,10 @@ def _reciprocal_one_plus(s: list) -> list:
 
 @lru_cache(maxsize=64)
 def _bernoulli_ratios(K: int, dps: int) -> tuple:
-    """``B_2k / (2k)`` for k = 1..K (floats if dps == 0, else mpf at dps)."""
-    with mpmath.workdps(max(dps, 20)):
-        vals = [mpmath.bernoulli(2 * k) / (2 * k) for k in range(1, K + 1)]
-    return tuple(float(v) for v in vals) if dps == 0 else tuple(vals)
+    """``B_2k / (2k)`` for k = 1..K, as mpf at ``max(dps, 20)`` digits (the coefficients of
+    docs/theory/learning_curves.md (LC.5))."""
+    with mpmath.workdps(max(dps, _BERNOULLI_MIN_DPS)):
+        return tuple(mpmath.bernoulli(2 * k) / (2 * k) for k in range(1, K + 1))
 
 
 # ----------------------------------------------------------------------------------------
@@ -202,16 +208,18 @@ def _binom_neg(mm: int, n: int) -> np.ndarray:
     return (-1.0) ** j * (j + 1.0 if mm == 2 else 1.0)
 
 
-def _j_mp(alpha: Any, mm: int, Y: Any) -> Any:
-    """mp route: ``T0^q/q 2F1(q, 1-alpha; q+1; T0)`` with ``T0 = 1/(1+Y)``, ``q = mm - alpha``."""
-    # T0 = 1/(1+Y) is near 1 for small Y; carry -log10(Y) extra digits so 1 - T0 = Y/(1+Y)
-    # is exact to the working precision (else 2F1 near z = 1 loses them, or T0 rounds to 1)
-    extra = int(-mpmath.log10(Y)) + 5 if Y < 1 else 0
-    with mpmath.workdps(mpmath.mp.dps + extra):
-        t0 = 1 / (1 + Y)
-        q = mm - alpha
-        val = t0 ** q / q * mpmath.hyp2f1(q, 1 - alpha, q + 1, t0)  # docs/theory/learning_curves.md (LC.6)
-    return +val
+def _j_mp(alpha: Any, mm: int, Y: Any, dps: int) -> Any:
+    """mp route at ``dps`` digits: ``T0^q/q 2F1(q, 1-alpha; q+1; T0)`` with ``T0 = 1/(1+Y)``,
+    ``q = mm - alpha``."""
+    with mpmath.workdps(dps):
+        # T0 = 1/(1+Y) is near 1 for small Y; carry -log10(Y) extra digits so 1 - T0 = Y/(1+Y)
+        # is exact to the working precision (else 2F1 near z = 1 loses them, or T0 rounds to 1)
+        extra = int(-mpmath.log10(Y)) + 5 if Y < 1 else 0
+        with mpmath.workdps(dps + extra):
+            t0 = 1 / (1 + Y)
+            q = mm - alpha
+            val = t0 ** q / q * mpmath.hyp2f1(q, 1 - alpha, q + 1, t0)  # docs/theory/learning_curves.md (LC.6)
+        return +val
 
 
 def em_parameters(dps: int, variant: int = 0) -> tuple[int, int]:
@@ -234,18 +242,33 @@ class SumEvaluator:
     ----------
     model : SpectralModel
     backend : {"float", "mp"}
-        ``"mp"`` must be built and called inside the same ``mpmath.workdps`` context.
+    dps : int, optional
+        Decimal digits of the ``"mp"`` backend (required there, refused for ``"float"``):
+        the evaluator builds and sums inside ``mpmath.workdps(dps)``, and takes ``kappa``
+        as an ``mpf`` at that precision.
     M, K : int, optional
         Euler-Maclaurin cut (the head is ``i < M``) and number of Bernoulli terms.
     """
 
     def __init__(self, model: SpectralModel, backend: str = "float", M: int | None = None,
-                 K: int | None = None) -> None:
-        self.model, self.backend = model, backend
-        mp = backend == "mp"
-        dps = mpmath.mp.dps if mp else 16
+                 K: int | None = None, *, dps: int | None = None) -> None:
+        if backend not in ("float", "mp"):
+            raise ValueError(f"`backend` must be 'float' or 'mp'; got {backend!r}")
+        if (backend == "mp") != (dps is not None):
+            raise TypeError("`dps` must be given for backend='mp' and only for it; got "
+                            f"backend={backend!r}, dps={dps!r}")
+        self.model, self.backend, self.dps = model, backend, dps
+        if backend == "mp":
+            with mpmath.workdps(dps):
+                self._build(model, M, K, dps)
+        else:
+            self._build(model, M, K, _FLOAT_DPS)
+
+    def _build(self, model: SpectralModel, M: int | None, K: int | None, dps: int) -> None:
+        mp = self.backend == "mp"
         self.M, self.K = (M, K) if M is not None and K is not None else em_parameters(dps)
-        self._bern = _bernoulli_ratios(self.K, dps if mp else 0)
+        bern = _bernoulli_ratios(self.K, dps if mp else _BERNOULLI_MIN_DPS)
+        self._bern = bern if mp else tuple(float(v) for v in bern)
         conv = mpmath.mpf if mp else float
         self._conv = conv
         size = model.size
@@ -274,6 +297,12 @@ class SumEvaluator:
     # -- public -------------------------------------------------------------------------
     def __call__(self, kappa: Any, target: bool = True) -> SpectralSums:
         """The sums at ``kappa`` (``target=False`` skips ``R, B``)."""
+        if self.backend == "mp":
+            with mpmath.workdps(self.dps):
+                return self._sums(kappa, target)
+        return self._sums(kappa, target)
+
+    def _sums(self, kappa: Any, target: bool) -> SpectralSums:
         m = self.model
         need_p = target
         head = self._head(kappa, need_p)
@@ -342,7 +371,7 @@ class SumEvaluator:
         s = [Y * x for x in _binomial_series(b, Mm, n)]
         L = _reciprocal_one_plus(s)
         series = [L, _mul(L, L, True)]
-        J = _j_mp if mp else _j_float
+        J = functools.partial(_j_mp, dps=self.dps) if mp else _j_float
         ub = u ** (-1 / b)
         integrals = [ub / b * J(1 / b, 1, Y), ub / b * J(1 / b, 2, Y)]  # docs/theory/learning_curves.md (LC.6)
         if need_p and m.target_kind != "array":

@@ -38,11 +38,11 @@ def test_simon_form_equals_azp_form(name, D, P, ridge, noise):
     lc = learning_curve(D, P, spectrum, target, ridge=ridge, noise=noise, dps=20)
     model = prepare_model(spectrum, target)
     with mpmath.workdps(30):
-        ev = SumEvaluator(model, "mp")
+        ev = SumEvaluator(model, "mp", dps=30)
         gamma = float(lc.kappa[0]) * 1.05  # a perturbed start for the 2-d root finder,
         z = float(ev(mpmath.mpf(gamma), target=False).df1)  # kappa from Simon's first equation
         kappa_s = ridge / max(D - z, 0.5) if D - z > 0 else gamma * (P - z) / P
-        simon = simon_loss_mp(ev, D, P, ridge, noise, (kappa_s, gamma))
+        simon = simon_loss_mp(ev, D, P, ridge, noise, (kappa_s, gamma), dps=30)
         assert abs(simon / lc.loss[0] - 1) < 1e-12
 
 

@@ -61,7 +61,7 @@ def _zeta_route_work(kappa, b, a, c, C):
                                                (3.0, 5.0, "1e-1"), (1.2, 4.0, "5e-2")])
 def test_em_tail_matches_hurwitz_series_at_40_digits(b, a, kappa):
     with mpmath.workdps(40):
-        ev = SumEvaluator(prepare_model(PowerLawSpectrum(b), Target.power_law(a)), "mp")
+        ev = SumEvaluator(prepare_model(PowerLawSpectrum(b), Target.power_law(a)), "mp", dps=40)
         got = ev(mpmath.mpf(kappa))
         ref = _zeta_route(kappa, b, a)
         for name, g, r in zip(("df1", "df2", "R", "B"), (got.df1, got.df2, got.R, got.B), ref,
@@ -76,7 +76,7 @@ def test_float_backend_matches_mp_backend(b, a):
     kappas = np.logspace(-9, 1, 11)
     fl = SumEvaluator(model)(kappas)
     with mpmath.workdps(25):
-        ev = SumEvaluator(model, "mp")
+        ev = SumEvaluator(model, "mp", dps=25)
         for i, k in enumerate(kappas):
             s = ev(mpmath.mpf(k))
             for f, m in ((fl.df1[i], s.df1), (fl.df2[i], s.df2), (fl.R[i], s.R), (fl.B[i], s.B)):
@@ -87,7 +87,7 @@ def test_finite_power_law_tail_difference_matches_direct_sum():
     S = 3000
     model = prepare_model(PowerLawSpectrum(1.4, size=S), Target.power_law(1.9))
     with mpmath.workdps(30):
-        ev = SumEvaluator(model, "mp")
+        ev = SumEvaluator(model, "mp", dps=30)
         assert not ev._direct  # S is above the direct-summation threshold: T(M) - T(S+1)
         for kappa in ("1e-4", "1e-2"):
             k = mpmath.mpf(kappa)
@@ -108,7 +108,7 @@ def test_isotropic_target_sums_obey_the_kappa_identities(b):
     # sums R and B directly, so the identities are a check at 30 digits.
     with mpmath.workdps(30):
         ev = SumEvaluator(prepare_model(PowerLawSpectrum(b, scale=3.0), Target.isotropic(0.2)),
-                          "mp")
+                          "mp", dps=30)
         for kappa in ("1e-7", "1e-3", "0.5"):
             k = mpmath.mpf(kappa)
             s = ev(k)
@@ -157,7 +157,7 @@ def test_array_target_on_infinite_spectrum_has_no_phantom_tail(n_modes):
     np.testing.assert_allclose(s.R, (p * om).sum(axis=1), rtol=1e-13)
     np.testing.assert_allclose(s.B, (p * om ** 2).sum(axis=1), rtol=1e-13)
     with mpmath.workdps(20):
-        smp = SumEvaluator(model, "mp")(mpmath.mpf(1e-2))
+        smp = SumEvaluator(model, "mp", dps=20)(mpmath.mpf(1e-2))
         assert float(smp.R) == pytest.approx(s.R[1], rel=1e-14)
 
 
