@@ -1,10 +1,17 @@
 """Shared test configuration: Hypothesis profiles and mpmath precision hygiene.
 
-Hypothesis profiles (select with ``HYPOTHESIS_PROFILE=name``, default ``dev``):
+Hypothesis profiles (select with ``HYPOTHESIS_PROFILE=name``, default ``dev``); see
+docs/testing.md, "Hypothesis profiles":
 
-* ``dev``: 50 random examples per property, for local work;
-* ``ci``: derandomized (the same examples every run) and bounded, used by ``.ci/run``;
-* ``thorough``: 1000 examples per property, for a deliberate long run.
+* ``dev`` (default): derandomized like ``ci`` (the examples are a function of the test's
+  source, so a plain ``pytest`` on a fresh clone runs exactly the draws CI ran), 50 examples
+  per property, no example database, and ``print_blob`` so a failure prints its
+  reproduction blob (``@reproduce_failure``);
+* ``ci``: derandomized, 30 examples, used by ``.ci/run``;
+* ``explore``: random draws (a new seed each run) with the example database, for hunting
+  new failures; a failure it finds is saved and replayed by the next ``explore`` run, and
+  belongs in the test as an ``@example``;
+* ``thorough``: 1000 random examples per property, for a deliberate long run.
 """
 
 from __future__ import annotations
@@ -15,10 +22,15 @@ import mpmath
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("dev", max_examples=50, deadline=None, derandomize=True,
+                          database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True,
-                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=1000, deadline=None,
+                          database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", max_examples=200, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=1000, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
@@ -31,3 +43,4 @@ def _reset_mpmath_precision():
     changed = mpmath.mp.prec != before
     mpmath.mp.prec = before
     assert not changed, "a test or library call left mpmath's global precision changed"
+

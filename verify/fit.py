@@ -19,7 +19,7 @@ from scipy import optimize, stats
 
 from asymptotics._lib.validation import check_int, check_real, check_real_array
 
-__all__ = ["PowerLawFit", "fit_power_law", "local_slopes"]
+__all__ = ["LogLogLine", "PowerLawFit", "fit_power_law", "local_slopes", "loglog_line"]
 
 _EPS = float(np.finfo(float).eps)
 _TOL = 1e-15  # least_squares ftol/xtol/gtol: above machine epsilon, so exact data converge fully
@@ -183,30 +183,142 @@ def _rng_iv(rng: object) -> tuple[np.random.Generator, int | None]:
     return np.random.default_rng(seed), seed
 
 
-def _loglog_wls(u: np.ndarray, v: np.ndarray, w: np.ndarray):
-    """WLS of v = b0 + b1 u (v may be a batch (B, n)): docs/fitting.md (FIT.1)."""
-    X = np.stack([np.ones_like(u), u], axis=1)
-    normal = X.T @ (w[:, None] * X)  # X^T W X, factorized once for the whole batch
-    beta = np.linalg.solve(normal, (X.T * w) @ np.atleast_2d(v).T)  # (2, B)
-    resid = np.atleast_2d(v) - (X @ beta).T
-    chi2 = (w * resid**2).sum(axis=-1)  # docs/fitting.md (FIT.2)
-    return beta, chi2, np.linalg.inv(normal)
+@dataclass(frozen=True)
+class LogLogLine:
+    """A weighted least-squares line through :math:`(\\log x_i, \\log y_i)`: (FIT.1)-(FIT.2).
+
+    The result of :func:`loglog_line`, the one log-log slope estimator of the package (the
+    power-law fit, the per-seed slopes of :mod:`verify.manifolds.interpolation` and the
+    eigenvalue decay of :mod:`verify.manifolds.spectrum` all use it). For a batch of
+    curves (``y`` of shape ``(B, n)``) ``slope``, ``intercept``, ``chi2`` and
+    ``numerical_error`` are arrays of shape ``(B,)``, else floats.
+
+    Attributes
+    ----------
+    slope, intercept : float or ndarray
+        :math:`\\hat b_1` and :math:`\\hat b_0` of :math:`\\log y = b_0 + b_1 \\log x`
+        (a decaying power law has ``slope = -alpha``).
+    chi2 : float or ndarray
+        :math:`\\sum_i w_i e_i^2` with the residuals :math:`e_i` (FIT.2).
+    sxx : float
+        :math:`S = \\sum_i w_i (u_i - \\bar u)^2`: ``1/sxx`` is the variance factor of the
+        slope, ``chi2/(n-2)/sxx`` its ordinary least-squares variance.
+    mean_log_x : float
+        The weighted mean :math:`\\bar u` of :math:`u_i = \\log x_i`.
+    n : int
+        Number of points.
+    numerical_error : float or ndarray
+        The floating-point error bound (FIT.8) of ``slope``.
+    """
+
+    slope: float | np.ndarray
+    intercept: float | np.ndarray
+    chi2: float | np.ndarray
+    sxx: float
+    mean_log_x: float
+    n: int
+    numerical_error: float | np.ndarray
+
+
+def _gamma(k: int) -> float:
+    """:math:`\\gamma_k = k u/(1 - k u)`, u the unit roundoff (Higham 2002, Lemma 3.1)."""
+    unit = _EPS / 2
+    return k * unit / (1 - k * unit)
+
+
+def _loglog_line(u: np.ndarray, v: np.ndarray, w: np.ndarray, *, data_rel_error: float,
+                 weights_given: bool) -> LogLogLine:
+    """(FIT.1) by centred sums, on logs ``u`` (n,), ``v`` (n,) or (B, n), weights ``w``.
+
+    Centring both coordinates first makes the computed slope accurate to a few rounding
+    units of the data's own conditioning (no normal-equation solve, whose condition number
+    grows like ``(mean log x / spread of log x)^2``); (FIT.8) bounds what remains.
+    """
+    total = w.sum()
+    m = (w * u).sum() / total
+    d = u - m
+    wd = w * d
+    sxx = float(wd @ d)
+    q = (v * w).sum(axis=-1) / total
+    r = v - (q[..., None] if v.ndim == 2 else q)
+    slope = (r @ wd) / sxx
+    intercept = q - slope * m
+    e = r - (slope[..., None] if v.ndim == 2 else slope) * d
+    chi2 = (e * w) @ e if v.ndim == 1 else ((e * w) * e).sum(axis=-1)
+    # docs/fitting.md (FIT.8): first-order floating-point error of the slope
+    n = u.size
+    c = np.abs(wd) / sxx                       # |d slope / d v_i|
+    wu = w * np.abs(u) / sxx
+    abs_e, abs_slope = np.abs(e), np.abs(slope)
+    bound = (data_rel_error * c.sum()                                  # the data's own rounding
+             + 2 * _EPS * (np.abs(v) @ c)                              # log y_i (2 ulp)
+             + 2 * _EPS * (abs_e @ wu + abs_slope * (np.abs(d) @ wu))  # log x_i (2 ulp)
+             + 2 * _gamma(n + 4) * (np.abs(r) @ c)                     # centred sums, division
+             + _gamma(n) ** 2 * float(w @ np.abs(u)) * (np.abs(v) @ w) / (total * sxx))
+    if weights_given:                                                  # w_i = (y_i/s_i)^2
+        bound = bound + 3 * _EPS * (abs_e @ (np.abs(wd) / sxx))
+    if v.ndim == 1:
+        slope, intercept, chi2, bound = float(slope), float(intercept), float(chi2), float(bound)
+    return LogLogLine(slope=slope, intercept=intercept, chi2=chi2, sxx=sxx, mean_log_x=float(m),
+                      n=int(n), numerical_error=bound)
+
+
+def loglog_line(x: object, y: object, *, weights: object = None,
+                data_rel_error: float | None = None) -> LogLogLine:
+    """Weighted least-squares line of :math:`\\log y` on :math:`\\log x` (FIT.1)-(FIT.2).
+
+    Parameters
+    ----------
+    x : array_like, shape (n,), n >= 2
+        Positive finite abscissae (not necessarily sorted, but not all equal).
+    y : array_like, shape (n,) or (B, n)
+        Positive finite ordinates; a 2-D array is a batch of ``B`` curves on the same ``x``,
+        fitted at once (per-seed slopes, say).
+    weights : array_like, shape (n,), optional
+        Positive weights :math:`w_i` (default 1): for standard errors :math:`s_i` of
+        :math:`y_i`, :math:`w_i = (y_i/s_i)^2` (the delta method).
+    data_rel_error : float, optional
+        The relative error :math:`\\eta` each :math:`y_i` is assumed to carry as a float
+        (FIT.8); default :math:`2\\varepsilon`, a value computed from an exact law by a few
+        correctly rounded operations.
+
+    Returns
+    -------
+    LogLogLine
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2, 4, 8]); round(loglog_line(x, 3 * x**-0.5).slope, 12)
+    -0.5
+    """
+    x = check_real_array("x", x, min_size=2, positive=True)
+    try:
+        two_d = np.ndim(y) == 2
+    except ValueError:  # ragged nested sequences: let the checker name the problem
+        two_d = False
+    y = check_real_array("y", y, ndim=2 if two_d else 1, positive=True)
+    if y.shape[-1] != x.size:
+        raise ValueError(f"`y` must have {x.size} values per curve like `x`; got shape {y.shape}")
+    u = np.log(x)
+    if np.ptp(u) == 0:
+        raise ValueError(f"`x` must not be all equal (the slope is undefined); got {x!r}")
+    w = np.ones_like(u) if weights is None else check_real_array("weights", weights, positive=True)
+    if w.shape != x.shape:
+        raise ValueError(f"`weights` must have the shape of `x` {x.shape}; got shape {w.shape}")
+    eta = 2 * _EPS if data_rel_error is None else check_real("data_rel_error", data_rel_error, ge=0)
+    return _loglog_line(u, np.log(y), w, data_rel_error=eta, weights_given=weights is not None)
 
 
 def _linear_fit(x, y, y_err):
     u, v = np.log(x), np.log(y)
     w = np.ones_like(u) if y_err is None else (y / y_err) ** 2  # s_log = y_err / y (delta method)
-    beta, chi2, cov = _loglog_wls(u, v, w)
-    b0, b1, chi2 = float(beta[0, 0]), float(beta[1, 0]), float(chi2[0])
+    line = _loglog_line(u, v, w, data_rel_error=2 * _EPS, weights_given=y_err is not None)
     dof = x.size - 2
-    scale = chi2 / dof if y_err is None else max(1.0, chi2 / dof)  # docs/fitting.md (FIT.3)
-    stderr = math.sqrt(cov[1, 1] * scale)
-    # alpha = -sum_i c_i v_i with c the slope row of (X^T W X)^-1 X^T W; each v_i = log y_i
-    # carries a rounding error <= eps (|v_i| + 1): docs/fitting.md (FIT.8)
-    c = (cov @ (np.stack([np.ones_like(u), u]) * w))[1]
-    numerical = 8 * _EPS * float(np.abs(c) @ (np.abs(v) + 1))
-    return {"alpha": -b1, "prefactor": math.exp(b0), "offset": 0.0, "offset_stderr": 0.0,
-            "stderr": stderr, "numerical": numerical, "chi2": chi2, "dof": dof, "n_starts": 1, "weights": w}
+    scale = line.chi2 / dof if y_err is None else max(1.0, line.chi2 / dof)  # (FIT.3)
+    stderr = math.sqrt(scale / line.sxx)
+    return {"alpha": -line.slope, "prefactor": math.exp(line.intercept), "offset": 0.0,
+            "offset_stderr": 0.0, "stderr": stderr, "numerical": line.numerical_error,
+            "chi2": line.chi2, "dof": dof, "n_starts": 1, "weights": w}
 
 
 def _offset_residuals(theta, u, y, s):
@@ -222,8 +334,9 @@ def _profile_starts(u, y, s, extra):
     """Starting points from a profile over L_inf: docs/fitting.md (FIT.5)."""
     ymin = float(y.min())  # every grid value is below min(y), so log(y - c) exists
     grid = np.concatenate([ymin * (1 - np.geomspace(1e-6, 1, 13)), -ymin * np.array([0.5, 2.0])])
-    beta, _, _ = _loglog_wls(u, np.log(y - grid[:, None]), (y / s) ** 2)  # one batched solve
-    thetas = np.stack([beta[0], -beta[1], grid], axis=1)
+    line = _loglog_line(u, np.log(y - grid[:, None]), (y / s) ** 2, data_rel_error=0.0,
+                        weights_given=True)  # one batched fit
+    thetas = np.stack([line.intercept, -line.slope, grid], axis=1)
     costs = [float((_offset_residuals(t, u, y, s) ** 2).sum()) for t in thetas]
     return [thetas[i] for i in np.argsort(costs)[:3]] + list(extra)
 
@@ -277,8 +390,8 @@ def _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples, gen
         means = seeds[idx].mean(axis=-2)  # (..., n_points): the mean curve of each resample
         flat = means.reshape(-1, x.size)
         if not offset:
-            beta, _, _ = _loglog_wls(np.log(x), np.log(flat), core["weights"])
-            out = -beta[1]
+            out = -_loglog_line(np.log(x), np.log(flat), core["weights"], data_rel_error=0.0,
+                                weights_given=True).slope
         else:
             u = np.log(x)
             runs = [_least_squares(core["theta"], u, m, core["s"]) for m in flat]

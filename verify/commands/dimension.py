@@ -1,7 +1,7 @@
 """``python -m verify dimension``: intrinsic dimension of a dataset and the exponents it predicts.
 
-``python -m verify dimension FILE`` reads points (rows) from a ``.npy`` array or a
-``.csv`` file (comma-separated numbers; one optional header line; ``#`` comments and
+``python -m verify dimension FILE`` reads points (rows) from a ``.npy`` array, a ``.npz``
+archive of one array or a ``.csv`` file (comma-separated numbers; one optional header line; ``#`` comments and
 blank lines skipped), estimates ``d`` with its bootstrap interval, prints the scale scan
 ``k -> d`` and the resolution-limited exponents ``c/d`` with intervals
 (docs/dimension.md §6). ``python -m verify dimension --digits`` runs the check on the
@@ -11,12 +11,12 @@ handwritten digits bundled with scikit-learn (an optional extra).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 import numpy as np
 
 from asymptotics._lib.cli import UsageError, parse_int_list
+from verify.readers import read_array
 
 __all__ = ["HELP", "NAME", "add_arguments", "read_points", "run"]
 
@@ -26,7 +26,7 @@ HELP = "estimate the intrinsic dimension of a dataset (.npy/.csv or --digits) an
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", metavar="FILE",
-                        help="points, one per row: a .npy array (n, D) or a .csv file")
+                        help="points, one per row: a .npy array (n, D), a one-array .npz or a .csv file")
     parser.add_argument("--digits", action="store_true",
                         help="check the bundled scikit-learn digits: estimate d and compare "
                              "c/d with a measured 1-NN learning-curve exponent")
@@ -42,53 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
-def _parse_csv(text: str, path: str) -> np.ndarray:
-    rows, width = [], None
-    lines = [(i, ln.strip()) for i, ln in enumerate(text.splitlines(), 1)]
-    lines = [(i, ln) for i, ln in lines if ln and not ln.startswith("#")]
-    for pos, (lineno, line) in enumerate(lines):
-        cells = [c.strip() for c in line.split(",")]
-        try:
-            values = [float(c) for c in cells]
-        except ValueError:
-            if pos == 0:
-                continue  # a header line
-            bad = next(c for c in cells if not _is_number(c))
-            raise ValueError(f"malformed CSV {path}: line {lineno}: {bad!r} is not a number"
-                             ) from None
-        if width is None:
-            width = len(values)
-        elif len(values) != width:
-            raise ValueError(f"malformed CSV {path}: line {lineno} has {len(values)} "
-                             f"columns, expected {width}")
-        rows.append(values)
-    if not rows:
-        raise ValueError(f"`FILE` {path} contains no data rows")
-    return np.array(rows, dtype=np.float64)
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
 def read_points(path: str) -> np.ndarray:
-    """Read a point cloud from ``path`` (``.npy`` or ``.csv``); errors are one-line ValueErrors."""
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in (".npy", ".csv"):
-        raise ValueError(f"`FILE` must end in .npy or .csv; got {path!r}")
-    if os.path.getsize(path) == 0:
-        raise ValueError(f"`FILE` {path} is empty")
-    if ext == ".npy":
-        try:
-            return np.load(path, allow_pickle=False)
-        except (ValueError, EOFError) as exc:
-            raise ValueError(f"`FILE` {path} is not a readable .npy array: {exc}") from None
-    with open(path, encoding="utf-8") as fh:
-        return _parse_csv(fh.read(), path)
+    """Read a point cloud from ``path`` (``.npy``, one-array ``.npz`` or ``.csv``) with
+    :func:`verify.readers.read_array`; errors are one-line ValueErrors."""
+    return read_array(path, name="FILE")
 
 
 def _print_estimate(est, preds, out) -> None:

@@ -4,7 +4,8 @@ The CSV file has a header row naming its columns, ``size`` and ``loss`` and opti
 ``seed`` (names are case-insensitive; ``#`` lines and blank lines are skipped). Rows may
 come in any order: they are sorted by size. Without a ``seed`` column each size may
 appear once; with it, every seed must have the same sizes, the fit uses the mean over
-seeds and the interval is a bootstrap over seeds (docs/fitting.md (FIT.6)).
+seeds and the interval is a bootstrap over seeds (docs/fitting.md (FIT.6)). The file is
+read by :func:`verify.readers.read_curve_csv`.
 
 Exit status: 0 when there is no prediction or it agrees, 1 when it disagrees, 2 for a
 usage error (malformed file, bad option), printed on one line.
@@ -13,93 +14,16 @@ usage error (malformed file, bad option), printed on one line.
 from __future__ import annotations
 
 import argparse
-import csv
-import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from asymptotics._lib.cli import UsageError, parse_float_list
+from verify.readers import CurveData, read_curve_csv
 
 __all__ = ["HELP", "NAME", "CurveData", "add_arguments", "read_curve_csv", "run"]
 
 NAME = "fit"
 HELP = "fit a power law (optionally with offset) to your own measured curve (CSV) and compare"
-
-_COLUMNS = ("size", "loss", "seed")
-
-
-@dataclass(frozen=True)
-class CurveData:
-    """A curve read from CSV: sizes, per-seed losses (one row per seed), seed labels
-    (empty when the file has no seed column)."""
-
-    sizes: tuple[float, ...]
-    losses: tuple[tuple[float, ...], ...]
-    seeds: tuple[str, ...]
-
-
-def _number(text: str, where: str, column: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{where}: `{column}` must be a number; got {text!r}") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{where}: `{column}` must be finite; got {text!r}")
-    return value
-
-
-def _header(row: list[str], path: Path) -> dict[str, int]:
-    names = [c.strip().lower() for c in row]
-    unknown = [n for n in names if n not in _COLUMNS]
-    if unknown or len(set(names)) != len(names) or not {"size", "loss"} <= set(names):
-        raise ValueError(f"{path}:1: the header must name the columns size, loss and optionally "
-                         f"seed, each once; got {row!r}")
-    return {n: i for i, n in enumerate(names)}
-
-
-def read_curve_csv(path: str | Path) -> CurveData:
-    """Read and check a curve file (see the module docstring for the format).
-
-    Raises
-    ------
-    ValueError
-        With ``file:line`` for a missing or bad header, a wrong number of fields, a value
-        that is not a finite number, a repeated size (per seed), or seeds with different
-        sizes. ``OSError`` if the file cannot be read.
-    """
-    path = Path(path)
-    with path.open(newline="", encoding="utf-8") as handle:
-        lines = [(n, row) for n, row in enumerate(csv.reader(handle), start=1)
-                 if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#")]
-    if not lines:
-        raise ValueError(f"{path}: the file is empty; expected a header row and data rows")
-    cols = _header(lines[0][1], path)
-    by_seed: dict[str, dict[float, float]] = {}
-    for n, row in lines[1:]:
-        where = f"{path}:{n}"
-        if len(row) != len(cols):
-            raise ValueError(f"{where}: expected {len(cols)} fields like the header; got "
-                             f"{len(row)}: {row!r}")
-        size = _number(row[cols["size"]], where, "size")
-        loss = _number(row[cols["loss"]], where, "loss")
-        seed = row[cols["seed"]].strip() if "seed" in cols else ""
-        curve = by_seed.setdefault(seed, {})
-        if size in curve:
-            extra = f" for seed {seed!r}" if seed else " (add a seed column for repeats)"
-            raise ValueError(f"{where}: size {size:g} appears twice{extra}")
-        curve[size] = loss
-    if not by_seed:
-        raise ValueError(f"{path}: no data rows after the header")
-    seeds = list(by_seed)
-    sizes = sorted(by_seed[seeds[0]])
-    for seed in seeds[1:]:
-        if sorted(by_seed[seed]) != sizes:
-            raise ValueError(f"{path}: seed {seed!r} has sizes {sorted(by_seed[seed])}, seed "
-                             f"{seeds[0]!r} has {sizes}; every seed needs the same sizes")
-    losses = tuple(tuple(by_seed[s][x] for x in sizes) for s in seeds)
-    return CurveData(sizes=tuple(sizes), losses=losses,
-                     seeds=tuple(seeds) if "seed" in cols else ())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

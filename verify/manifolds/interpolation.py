@@ -141,9 +141,8 @@ def loglog_slope(grid: Any, losses: np.ndarray) -> tuple[float, float]:
         raise ValueError(f"`losses` must have shape (n_seeds >= 2, n_grid >= 2); got {losses.shape}")
     if not (losses > 0).all():
         raise ValueError("`losses` must be positive to take logarithms; got a value <= 0")
-    x = np.log(np.asarray(grid, dtype=np.float64))
-    xc = x - x.mean()
-    slopes = (np.log(losses) @ xc) / (xc @ xc)  # ordinary least squares, one per seed
+    from verify.fit import loglog_line  # the one log-log slope estimator, docs/fitting.md (FIT.1)
+    slopes = loglog_line(np.asarray(grid, dtype=np.float64), losses).slope  # one per seed
     return float(-slopes.mean()), float(slopes.std(ddof=1) / math.sqrt(len(slopes)))
 
 

@@ -174,12 +174,10 @@ def decay_fit(eigenvalues: np.ndarray, window: tuple[int, int]) -> tuple[float, 
     if not (lam > 0).all():
         raise ValueError(f"eigenvalues in the window {window} must be positive (it reaches the "
                          "noise floor); choose a smaller `window`")
-    x, y = np.log(ranks), np.log(lam)
-    xc = x - x.mean()
-    slope = float(xc @ (y - y.mean()) / (xc @ xc))
-    resid = y - y.mean() - slope * xc
-    se = float(math.sqrt(resid @ resid / max(len(x) - 2, 1) / (xc @ xc)))
-    return -slope - 1.0, se
+    from verify.fit import loglog_line  # the one log-log slope estimator, docs/fitting.md (FIT.1)
+    line = loglog_line(ranks.astype(np.float64), lam)
+    se = float(math.sqrt(line.chi2 / max(line.n - 2, 1) / line.sxx))
+    return -line.slope - 1.0, se
 
 
 @dataclass(frozen=True)
