@@ -1,11 +1,12 @@
 """The sympy symbols of the derivations, with their assumptions, in one place.
 
-Every derivation module (``variance``, ``resolution``, ``spectra``, ``laws``, ``tails``)
-takes its symbols from here so that expressions built in different modules combine
-(sympy identifies symbols by name *and* assumptions). Notation follows
-``/work/shared/THEORY.md``: Bahri's ``D`` (training points) and ``P`` (parameters or
-features), ``W`` (width), ``d`` (manifold dimension), ``b`` (spectral exponent,
-``lambda_i ~ i^-b``), ``a`` (target exponent, ``p_i ~ i^-a``).
+Every derivation module (``variance``, ``resolution``, ``kernel_spectra``, ``tails``,
+``rf.integrals``, ``rf.laws``, ``rf.asymptotes``) takes its symbols from here so that
+expressions built in different modules combine (sympy identifies symbols by name *and*
+assumptions). Notation follows Bahri et al. (docs/references.md, [bahri2021]) and the
+theory pages docs/theory/regimes.md and docs/theory/learning_curves.md: ``D`` (training
+points) and ``P`` (parameters or features), ``W`` (width), ``d`` (manifold dimension),
+``b`` (spectral exponent, ``lambda_i = c i^-b``), ``a`` (target exponent, ``p_i = C i^-a``).
 
 :func:`exact` turns a user's number into an exact sympy number (``1.5 -> 3/2``) so the
 exponents the derivations return are exact.
@@ -19,11 +20,13 @@ from fractions import Fraction
 import sympy as sp
 
 __all__ = [
-    "D", "N", "P", "R", "W", "a", "b", "d", "delta", "eps", "exact", "f", "fbar", "i", "k", "kappa",
-    "n", "nu", "r", "s", "sigma2", "t", "theta", "u", "v", "x", "y",
+    "C", "D", "N", "P", "R", "W", "a", "alpha", "b", "c", "d", "delta", "eps", "exact", "f",
+    "fbar", "i", "k", "kappa", "n", "nu", "r", "s", "sigma2", "t", "theta", "u", "v", "w", "x",
+    "y",
 ]
 
-# model output, its mean over the randomness, and the target (THEORY §1.2)
+# model output, its mean over the randomness, and the target (Bahri et al. Theorem 1;
+# docs/theory/regimes.md (RG.1))
 f = sp.Symbol("f", real=True)
 fbar = sp.Symbol("fbar", real=True)
 y = sp.Symbol("y", real=True)
@@ -31,7 +34,7 @@ y = sp.Symbol("y", real=True)
 delta = sp.Symbol("delta", real=True)
 #: the variance of the prediction (O(1/D) or O(1/width))
 sigma2 = sp.Symbol("sigma2", positive=True)
-#: the variance's coefficient: Var(f_hat) = v / D or v / W (THEORY §1.2)
+#: the variance's coefficient: Var(f_hat) = v / D or v / W (docs/theory/regimes.md (RG.3))
 v = sp.Symbol("v", positive=True)
 #: a small real offset (f - y at the minimum of a loss)
 eps = sp.Symbol("epsilon", real=True)
@@ -60,6 +63,14 @@ s = sp.Symbol("s", positive=True)
 t = sp.Symbol("t", positive=True)
 nu = sp.Symbol("nu", positive=True)
 kappa = sp.Symbol("kappa", positive=True)
+#: the exponent of the Beta integral I_m(alpha) (docs/theory/learning_curves.md (LC.12))
+alpha = sp.Symbol("alpha", positive=True)
+
+# scales of the random-feature model (docs/theory/learning_curves.md §1): spectrum
+# lambda_i = c i^-b, power-law target p_i = C i^-a, isotropic teacher p_i = w lambda_i
+c = sp.Symbol("c", positive=True)
+C = sp.Symbol("C", positive=True)
+w = sp.Symbol("w", positive=True)
 
 
 def exact(value: object) -> sp.Expr:

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if lc.asymptote is not None:
         A = lc.asymptote
         print(f"asymptote ({A.name}, docs {A.equation}): loss ~ {A.prefactor_value:.10g} * "
-              f"{A.variable}^({A.exponent_value:g}) + {A.floor_value:g}   [{A.conditions}]")
+              f"{A.variable}^({-A.exponent_value:g}) + {A.floor_value:g}   [{A.conditions}]")
     else:
         print("asymptote: none applies to this setting (ridge, finite spectrum or mixed points)")
     return 0

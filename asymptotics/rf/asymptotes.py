@@ -1,18 +1,18 @@
 """Closed-form asymptotes of the learning curve, derived with sympy from the integrals.
 
-docs/theory/learning_curves.md (LC.12)-(LC.18) (THEORY §2.2-2.4). For ``lambda_i = c i^-b`` and
-``p_i = C i^-a`` (``s = 1/b``, ``t = (a-1)/b``) the sums become integrals as
-``kappa -> 0``; with ``y = (kappa/c) x^b`` each is a Beta integral
-
-.. math::
-
-    I_m(\\alpha) = \\int_0^\\infty \\frac{y^{\\alpha-1}}{(1+y)^m}\\,dy   \\qquad (LC.12)
-
-which sympy evaluates (it is not read from a table). Then ``df1 ~ A1 (kappa/c)^-s`` with
+docs/theory/learning_curves.md (LC.12)-(LC.18). For ``lambda_i = c i^-b`` and ``p_i = C i^-a``
+(``s = 1/b``, ``t = (a-1)/b``) the sums become integrals as ``kappa -> 0``; with
+``y = (kappa/c) x^b`` each is the Beta integral ``I_m(alpha)`` of (LC.12), which sympy
+evaluates once in :mod:`asymptotics.rf.integrals`. Then ``df1 ~ A1 (kappa/c)^-s`` with
 ``A1 = s I_1(s)``, ``df2 ~ A2 (kappa/c)^-s`` with ``A2 = s I_2(s)``, ``B ~ (C/b) (kappa/c)^t
 I_2(2-t)`` and ``R ~ (C/b)(kappa/c)^t I_1(1-t)``. Solving ``df1(kappa_n) = n`` and
 substituting gives every law below; each is an :class:`Asymptote` whose ``exponent`` and
-``prefactor`` are sympy expressions in the symbols ``a, b, c, C, w, sigma2``.
+``prefactor`` are sympy expressions in the symbols ``a, b, c, C, w, sigma2`` of
+:mod:`asymptotics.symbols`.
+
+The sign convention is that of :class:`asymptotics.derivation.Derivation`, a decay law:
+``loss ~ prefactor * x**(-exponent)``, so the kernel data-limited exponent is ``a - 1``,
+the same as ``rf_exponents(b, a).alpha_D`` of :mod:`asymptotics.rf.laws`.
 """
 
 from __future__ import annotations
@@ -25,19 +25,18 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from asymptotics.rf.integrals import beta_integral, beta_value
 from asymptotics.rf.sums import SpectralModel
+from asymptotics.symbols import C, P, a, b, c, kappa, n, sigma2, w, x
 
 __all__ = ["Asymptote", "beta_integral", "curve_asymptote", "data_limited",
            "data_limited_fast_target", "derived_constants",
            "feature_limited", "isotropic_ridgeless", "top_tail"]
 
-a, b, c, C, w, sigma2 = sp.symbols("a b c C w sigma2", positive=True)
-_y, _alpha = sp.symbols("y alpha", positive=True)
-
 
 @dataclass(frozen=True)
 class Asymptote:
-    """Leading-order law ``loss ~ prefactor * x**exponent + floor`` (times a shape factor).
+    """Leading-order law ``loss ~ prefactor * x**(-exponent) + floor`` (times a shape factor).
 
     Attributes
     ----------
@@ -46,7 +45,8 @@ class Asymptote:
         ``"D"``, ``"P"`` or ``"min(D,P)"`` (the isotropic symmetric law, multiplied by
         ``max(D,P)/|D-P|``, (LC.8)).
     exponent, prefactor, floor : sympy.Expr
-        In the symbols ``a, b, c, C, w, sigma2`` of this module.
+        In the symbols ``a, b, c, C, w, sigma2`` of :mod:`asymptotics.symbols`; ``exponent``
+        is the decay exponent (positive), as in :class:`asymptotics.derivation.Derivation`.
     conditions : str
     equation : str
         The docs label of the law.
@@ -91,7 +91,7 @@ class Asymptote:
     def value_at(self, D: float, P: float) -> float:
         """The law at one ``(D, P)`` (``inf`` at ``D = P`` for the symmetric law)."""
         x = {"D": D, "P": P}.get(self.variable, min(D, P))
-        core = self.prefactor_value * x ** self.exponent_value
+        core = self.prefactor_value * x ** (-self.exponent_value)
         if self.variable == "min(D,P)" and not (math.isinf(D) or math.isinf(P)):
             core = math.inf if D == P else core * max(D, P) / abs(D - P)  # docs/theory/learning_curves.md (LC.8)
         if self.variable == "P" and self.name.startswith("top") and not math.isinf(D):
@@ -108,15 +108,8 @@ class Asymptote:
                 "prefactor_value": self.prefactor_value if self.values else None}
 
 
-@lru_cache(maxsize=4)
-def beta_integral(m: int) -> sp.Expr:
-    """``I_m(alpha)`` of (LC.12) as sympy evaluates it (a function of the symbol ``alpha``)."""
-    expr = sp.integrate(_y ** (_alpha - 1) / (1 + _y) ** m, (_y, 0, sp.oo), conds="none")
-    return sp.simplify(expr)
-
-
 def _I(m: int, alpha: sp.Expr) -> sp.Expr:
-    return beta_integral(m).subs(_alpha, alpha)
+    return beta_value(m, alpha)  # (LC.12)
 
 
 @lru_cache(maxsize=1)
@@ -126,9 +119,7 @@ def derived_constants() -> dict:
     A1 = sp.simplify(s * _I(1, s))  # df1 ~ A1 (kappa/c)^-s  (LC.13)
     A2 = sp.simplify(s * _I(2, s))
     E0 = sp.simplify(1 / (1 - A2 / A1))  # ridgeless amplification (LC.14)
-    n = sp.Symbol("n", positive=True)
-    kap = sp.Symbol("kappa", positive=True)
-    kappa_n = sp.solve(sp.Eq(A1 * (kap / c) ** (-s), n), kap)[0]  # df1(kappa_n) = n
+    kappa_n = sp.solve(sp.Eq(A1 * (kappa / c) ** (-s), n), kappa)[0]  # df1(kappa_n) = n (LC.13)
     return {"A1": A1, "A2": A2, "E0": E0, "kappa_n": sp.simplify(kappa_n), "n": n}
 
 
@@ -140,7 +131,7 @@ def data_limited() -> Asymptote:
     Bn = C / b * (k["kappa_n"] / c) ** t * _I(2, 2 - t)  # B(kappa_n)
     law = sp.powsimp(sp.expand_power_base(k["E0"] * Bn, force=True), force=True)
     pref = sp.simplify(law * n ** (a - 1))
-    return Asymptote("kernel data-limited", "D", -(a - 1), sp.simplify(pref),
+    return Asymptote("kernel data-limited", "D", a - 1, sp.simplify(pref),
                      sigma2 * (k["E0"] - 1), "ridgeless, P = inf, 1 < a < 2b + 1", "LC.15")
 
 
@@ -151,7 +142,7 @@ def data_limited_fast_target() -> Asymptote:
     law = k["E0"] * k["kappa_n"] ** 2 * C / c ** 2 * sp.zeta(a - 2 * b)
     pref = sp.simplify(sp.powsimp(sp.expand_power_base(law * n ** (2 * b), force=True),
                                   force=True))
-    return Asymptote("kernel data-limited (fast target)", "D", -2 * b, pref,
+    return Asymptote("kernel data-limited (fast target)", "D", 2 * b, pref,
                      sigma2 * (k["E0"] - 1), "ridgeless, P = inf, a > 2b + 1", "LC.18")
 
 
@@ -163,7 +154,7 @@ def feature_limited() -> Asymptote:
     law = C / b * (k["kappa_n"] / c) ** t * _I(1, 1 - t)
     pref = sp.simplify(sp.powsimp(sp.expand_power_base(law * n ** (a - 1), force=True),
                                   force=True))
-    return Asymptote("projection feature-limited", "P", -(a - 1), pref, sp.Integer(0),
+    return Asymptote("projection feature-limited", "P", a - 1, pref, sp.Integer(0),
                      "D = inf, 1 < a < b + 1", "LC.16")
 
 
@@ -176,16 +167,15 @@ def isotropic_ridgeless() -> Asymptote:
     n = k["n"]
     pref = sp.simplify(sp.powsimp(sp.expand_power_base(w * n * k["kappa_n"] * n ** (b - 1),
                                                        force=True), force=True))
-    return Asymptote("isotropic symmetric", "min(D,P)", -(b - 1), pref, sp.Integer(0),
+    return Asymptote("isotropic symmetric", "min(D,P)", b - 1, pref, sp.Integer(0),
                      "isotropic teacher, ridgeless, noiseless", "LC.8")
 
 
 def top_tail() -> Asymptote:
     """Top-``P`` student: ``T_P = sum_{i>P} C i^-a ~ C P^-(a-1)/(a-1)``, times ``D/(D-P)`` (LC.11)."""
-    x, P = sp.symbols("x P", positive=True)
     tail = sp.integrate(C * x ** (-a), (x, P, sp.oo), conds="none")
     pref = sp.simplify(tail * P ** (a - 1))
-    return Asymptote("top-P unexplained power", "P", -(a - 1), pref, sp.Integer(0),
+    return Asymptote("top-P unexplained power", "P", a - 1, pref, sp.Integer(0),
                      "top-P student, ridgeless, noiseless, D > P", "LC.11")
 
 

@@ -1,6 +1,6 @@
 """The random-feature deterministic equivalent: the kappa fixed point and the test loss.
 
-Implements docs/theory/learning_curves.md (LC.1)-(LC.4) and (LC.7) (THEORY §2.1, §2.4): with ``n = D``
+Implements docs/theory/learning_curves.md (LC.1)-(LC.4) and (LC.7): with ``n = D``
 samples, ``N = P`` features and ridge ``delta`` on the sum loss, the renormalized ridge
 ``kappa`` solves
 
@@ -181,10 +181,10 @@ def loss_from_sums(df1: Any, df2: Any, R: Any, B: Any, D: Any, P: Any, noise: An
         return _loss_from_sums_array(df1, df2, R, B, np.asarray(D, dtype=np.float64),
                                      np.asarray(P, dtype=np.float64), noise)
     if _isinf(P):
-        gamma1, denom = df2 / D, (D - df2) / D  # THEORY §2.1: 1 - gamma_1 = 1/E0
+        gamma1, denom = df2 / D, (D - df2) / D  # (LC.3) with d = 1: 1 - gamma_1 = 1/E0
         num = B
     else:
-        d = (P - df1) / (P - df2)  # THEORY §2.4 (AZP form)
+        d = (P - df1) / (P - df2)  # (LC.3), AZP form
         gamma1 = (df1 - d * (df1 - df2)) / D
         denom = (D - df1 + d * (df1 - df2)) / D  # 1 - gamma_1 without cancelling 1 - df1/D
         num = d * B + (1 - d) * R
@@ -199,7 +199,7 @@ def _loss_from_sums_array(df1: np.ndarray, df2: np.ndarray, R: np.ndarray, B: np
     """Vectorized (LC.2)-(LC.3); ``P = inf`` entries use ``d = 1`` (the kernel limit)."""
     Pinf = np.isinf(P)
     Pe = np.where(Pinf, 1.0, P)
-    d = np.where(Pinf, 1.0, (Pe - df1) / np.where(Pinf, 1.0, Pe - df2))  # THEORY §2.4
+    d = np.where(Pinf, 1.0, (Pe - df1) / np.where(Pinf, 1.0, Pe - df2))  # (LC.3)
     gamma1 = (df1 - d * (df1 - df2)) / D
     denom = (D - df1 + d * (df1 - df2)) / D  # 1 - gamma_1 (LC.3), cancellation-free
     num = d * B + (1 - d) * R + noise * gamma1

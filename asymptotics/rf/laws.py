@@ -1,4 +1,4 @@
-"""Scaling laws of the linear random-feature model (Bahri et al. §2.4; THEORY §2.2, §2.4).
+"""Scaling laws of the linear random-feature model (Bahri et al. Eq. (3); docs/theory/regimes.md).
 
 Spectrum ``lambda_i = i^-b`` (``b = 1 + alpha_K > 1``), target power ``p_i = i^-a``
 (``a > 1``; Bahri's isotropic teacher has ``a = b``), ridgeless and noiseless. With
@@ -27,13 +27,15 @@ import sympy as sp
 
 from asymptotics._lib.validation import check_real
 from asymptotics.derivation import Derivation
-from asymptotics.symbols import D, N, P, exact, kappa, n, u
+from asymptotics.rf.integrals import beta_value as _beta_integral
+from asymptotics.rf.integrals import mode_integral as _mode_integral
+from asymptotics.rf.integrals import simplify_exact as _simplify
+from asymptotics.symbols import D, N, P, exact, kappa, n
 
 __all__ = ["RFExponents", "data_limited_prefactor", "feature_limited_prefactor",
            "matched_prefactor", "mode_integral", "rf_exponents"]
 
-_s = sp.Symbol("s", positive=True)
-_SOURCE = "THEORY §2.2, §2.4; Bahri et al. Eq. (3); docs/theory/regimes.md (RG.8)-(RG.11)"
+_SOURCE = "Bahri et al. Eq. (3); docs/theory/regimes.md (RG.8)-(RG.11)"
 
 
 #: Largest denominator of an exponent ``a`` or ``b`` that the exact derivation accepts.
@@ -64,39 +66,10 @@ def _a_iv(a: object) -> sp.Expr:
     return _exponent_iv("a", a, "a target power p_i ~ i^-a is summable only for a > 1")
 
 
-@functools.lru_cache(maxsize=4)
-def _generic_beta(shift: int) -> sp.Expr:
-    """``int_0^oo u^(s-1) / (1+u)^shift du`` for symbolic ``0 < s < shift``, integrated once."""
-    return sp.integrate(u ** (_s - 1) / (1 + u) ** shift, (u, 0, sp.oo), conds="none")
-
-
-def _simplify(expr: sp.Expr) -> sp.Expr:
-    """``sympy.simplify`` unless ``expr`` is a number holding a rational with a large
-    denominator: simplifying ``pi/sin(pi p/q)`` or ``Gamma(p/q)`` for 12-digit ``q`` ran for
-    minutes (found by the fuzz suite); such an exact value is returned as it stands."""
-    if not expr.free_symbols and any(r.q > 10**4 for r in expr.atoms(sp.Rational)):
-        return expr
-    return sp.simplify(expr)
-
-
-@functools.lru_cache(maxsize=512)
-def _beta_integral(shift: int, power: sp.Expr) -> sp.Expr:
-    """``int_0^oo u^(power-1) / (1+u)^shift du`` by sympy, for 0 < power < shift."""
-    generic = _generic_beta(shift)
-    value = generic.subs(_s, power)
-    if value.has(sp.nan, sp.zoo):  # removable 0/0 of pi/sin at an integer power
-        value = sp.limit(generic, _s, power)
-    return _simplify(value)
-
-
 def mode_integral(b: object) -> sp.Expr:
-    """``I_b = int_0^oo dx / (1 + x^b) = (pi/b) / sin(pi/b)`` (RG.8), via ``u = x^b``."""
+    """``I_b = int_0^oo dx / (1 + x^b) = (pi/b) / sin(pi/b)`` (RG.8), via ``u = x^b``
+    (:func:`asymptotics.rf.integrals.mode_integral`)."""
     return _mode_integral(_b_iv(b))
-
-
-@functools.lru_cache(maxsize=256)
-def _mode_integral(bb: sp.Expr) -> sp.Expr:
-    return _simplify(_beta_integral(1, 1 / bb) / bb)  # (RG.8)
 
 
 def matched_prefactor(b: object) -> sp.Expr:
@@ -203,10 +176,10 @@ def _alpha_P(aa: sp.Expr, bb: sp.Expr) -> Derivation:
 
 def _variance(axis: str) -> Derivation:
     limit_loss = sp.Symbol("L_inf", positive=True)
-    if axis == "data":  # THEORY §1.4: P < D, exact Gaussian, L(D,P) = L(P) (D-1)/(D-P-1)
+    if axis == "data":  # (RG.12): P < D, exact Gaussian, L(D,P) = L(P) (D-1)/(D-P-1)
         excess = limit_loss * (D - 1) / (D - P - 1) - limit_loss
         size, quantity, regime, cond = D, "alpha_D", "variance-limited (data)", "D > P + 1, P fixed"
-    else:  # THEORY §1.4: P > D, deterministic equivalent L(D,P) = L(D) P/(P-D)
+    else:  # (RG.12): P > D, deterministic equivalent L(D,P) = L(D) P/(P-D)
         excess = limit_loss * P / (P - D) - limit_loss
         size, quantity, regime, cond = P, "alpha_P", "variance-limited (width)", "P > D, D fixed"
     excess = _simplify(excess)
@@ -216,7 +189,8 @@ def _variance(axis: str) -> Derivation:
     return Derivation(quantity, exponent, pref, regime,
                       (cond, "L_inf is the loss at the fixed size (L(P) or L(D))",
                        "linear model: variance O(1/x) in x = D or P"),
-                      "THEORY §1.4 (exact Gaussian version); docs/theory/regimes.md (RG.12)",
+                      "Bahri et al. variance-limited expansions (exact Gaussian version); "
+                      "docs/theory/regimes.md (RG.12)",
                       (("excess over the limit", excess), (f"prefactor {other} L_inf", pref)))
 
 

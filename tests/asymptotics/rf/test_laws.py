@@ -1,7 +1,8 @@
 """Random-feature laws: exponents and prefactors against a numerical eigenlearning solution.
 
 The numerical route solves the ridgeless self-consistent equation
-``sum_i lambda_i/(lambda_i + kappa) = n`` (THEORY §2.1) on ``M = 5e5`` modes plus the tail
+``sum_i lambda_i/(lambda_i + kappa) = n`` (docs/theory/learning_curves.md (LC.1) with no
+ridge) on ``M = 5e5`` modes plus the tail
 integral beyond them, by bisection in ``log kappa``, and evaluates the learning curves
 ``E(n) = E_0 sum_i p_i kappa^2/(lambda_i+kappa)^2`` and ``L(N) = sum_i p_i kappa/(lambda_i+kappa)``
 as sums (not the integrals the derivation uses).
@@ -80,10 +81,10 @@ def test_feature_limited_law_matches_eigenlearning(a, b):
 
 
 def test_matched_prefactor_closed_forms():
-    assert matched_prefactor(2) == sp.pi**2 / 4  # THEORY §2.2: C_2 = pi^2/4
+    assert matched_prefactor(2) == sp.pi**2 / 4  # docs/theory/regimes.md (RG.11) at b = 2
     with mp.workdps(30):
         for b in (1.25, 2, 3.5, 7):
-            s = mp.mpf(1) / b  # C_b = [Gamma(1+s) Gamma(1-s)]^b  (THEORY §2.2, second form)
+            s = mp.mpf(1) / b  # C_b = [Gamma(1+s) Gamma(1-s)]^b: (RG.11) with Euler's reflection
             ref = (mp.gamma(1 + s) * mp.gamma(1 - s)) ** b
             assert abs(sp.N(matched_prefactor(b), 30) - sp.Float(str(ref), 30)) < 1e-25
             # int_0^oo dx/(1+x^b) with x = e^t: a smooth integrand decaying exponentially

@@ -40,7 +40,8 @@ def test_nn_moment_digits(D, d, k, dps):
     ref = nn_distance_moment(D, d, k, dps=dps + 40)
     assert m.digits >= dps - 2
     assert _agree(m.exact, ref.exact, m.digits)
-    # an independent closed form: V_d^(-k/d) Gamma(1+k/d) Gamma(D+1)/Gamma(D+1+k/d) (THEORY §2.7)
+    # an independent closed form: V_d^(-k/d) Gamma(1+k/d) Gamma(D+1)/Gamma(D+1+k/d)
+    # (docs/theory/regimes.md (RG.5))
     with mpmath.workdps(dps + 30):
         Vd = mpmath.pi ** (mpmath.mpf(d) / 2) / mpmath.gamma(mpmath.mpf(d) / 2 + 1)
         q = mpmath.mpf(k) / d

@@ -126,8 +126,9 @@ def test_isotropic_b_keeps_precision_when_kappa_is_below_every_eigenvalue():
 
 
 def test_truncating_a_slow_spectrum_leaves_kappa_low():
-    """THEORY §2.1 [V]: b=1.5, n=1e4, 2e6 modes: kappa ~6% low. Reproduced, not hard-coded:
-    the finite spectrum's kappa is computed by the same solver with T(M) - T(S+1)."""
+    """docs/theory/learning_curves.md §3 (after (LC.6)): b=1.5, n=1e4, 2e6 modes leave kappa
+    ~6% low (a one-off measurement noted there). Reproduced, not hard-coded: the finite
+    spectrum's kappa is computed by the same solver with T(M) - T(S+1)."""
     from asymptotics.rf.learning_curves import solve_kappa
 
     full = solve_kappa(1e4, math.inf, PowerLawSpectrum(1.5), dps=15).kappa
