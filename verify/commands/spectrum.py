@@ -2,8 +2,8 @@
 
 Runs :func:`verify.manifolds.spectrum.empirical_spectrum` (sampled Gram matrix, grid DFT on the
 torus, or Funk-Hecke on ``S^2``) and prints the fitted ``alpha_K`` in
-``lambda_i ~ i^(-1-alpha_K)`` with its window and the theory's value
-(docs/laboratory_manifolds.md (LM.12)-(LM.16)).
+``lambda_i ~ i^(-1-alpha_K)`` with its window and the theory's value from
+:func:`asymptotics.kernel_spectra.kernel_decay` (docs/laboratory_manifolds.md (LM.12)-(LM.16)).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from asymptotics._lib.serialize import dumps
-    from verify.manifolds.spectrum import empirical_spectrum
+    from asymptotics._lib.serialize import dumps, to_jsonable
+    from verify.manifolds.spectrum import empirical_spectrum, theory_alpha
 
     if args.window is not None and len(args.window) != 2:
         raise UsageError(f"verify spectrum: --window takes two ranks LO,HI; got {args.window}")
@@ -44,8 +44,9 @@ def run(args: argparse.Namespace) -> int:
                              method=args.method,
                              window=None if args.window is None else tuple(args.window),
                              nu=args.nu, ell=args.ell)
+    theory, reason = theory_alpha(res.kernel, res.domain, res.d, args.nu)
     if args.json:
-        print(dumps(res))
+        print(dumps({**to_jsonable(res), "theory": theory, "theory_reason": reason}))
         return 0
     where = "T" if res.domain == "torus" else "S"
     seed = f", seed {res.seed}" if res.seed is not None else ""
@@ -53,5 +54,5 @@ def run(args: argparse.Namespace) -> int:
     print("leading eigenvalues: " + " ".join(f"{v:.4g}" for v in res.eigenvalues[:8]))
     print(f"fitted alpha_K = {res.alpha:.4f} +- {res.alpha_stderr:.4f} "
           f"(ranks {res.window[0]}..{res.window[1]}, log-spaced least squares)")
-    print(f"theory alpha_K = {res.theory:.4f} ({res.theory_reason})")
+    print(f"theory alpha_K = {theory:.4f} ({reason})")
     return 0

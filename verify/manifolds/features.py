@@ -35,7 +35,6 @@ from asymptotics._lib.validation import (
 from verify.manifolds.sampling import DOMAINS, embedded_dim, sample_embedded
 
 __all__ = [
-    "DOMAINS",
     "FEATURE_KINDS",
     "FeatureMap",
     "ManifoldSweepResult",

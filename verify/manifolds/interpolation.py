@@ -1,11 +1,16 @@
 """Resolution-limited interpolation on the d-torus: nearest-neighbour and piecewise-linear.
 
-The experiment behind Bahri et al.'s "from bounds to estimates" argument (THEORY §1.3,
-§2.7; docs/laboratory_manifolds.md (LM.7)-(LM.10)): ``D`` training points uniform on the
+The experiment behind Bahri et al.'s "from bounds to estimates" argument (Theorems 2-3;
+docs/theory/regimes.md (RG.7); docs/laboratory_manifolds.md (LM.7)-(LM.10)): ``D`` training points uniform on the
 unit-volume torus ``[0, 1)^d``, a target ``F`` known at them, an interpolant ``f`` and a
 loss ``ell(f - F)`` averaged over sampled test points. With typical spacing
 ``s ~ D^(-1/d)``, an interpolant of accuracy order ``q`` (``|f - F| = O(s^q)``) and a
 loss of order ``m`` at its minimum, ``L ~ D^(-c/d)`` with ``c = m q`` (LM.8).
+
+The module measures; the prediction ``c/d`` is derived by
+:func:`asymptotics.resolution.resolution_exponent` (:func:`expected_exponent` only
+delegates to it). The nearest-neighbour distance moments are in
+:mod:`verify.manifolds.nn_distance`.
 
 Distances are periodic everywhere (``scipy.spatial.KDTree(boxsize=1)``); the Delaunay
 interpolant is built on the training points plus the periodic images that lie within a
@@ -21,20 +26,17 @@ from typing import Any
 
 import numpy as np
 
-from asymptotics._lib.validation import check_choice, check_int, check_real, check_sorted_int_grid
+from asymptotics._lib.validation import check_choice, check_int, check_sorted_int_grid
 
 __all__ = [
     "LOSSES",
     "METHODS",
     "TARGETS",
     "InterpolationResult",
-    "NNDistanceResult",
     "expected_exponent",
     "interpolate_torus",
     "interpolation_sweep",
     "loglog_slope",
-    "nn_distance_sweep",
-    "nn_moment_exact",
     "torus_target",
 ]
 
@@ -62,23 +64,34 @@ def torus_target(theta: np.ndarray, target: str) -> np.ndarray:
     return np.abs(np.sin(np.pi * (theta - c))).sum(axis=1)  # (LM.7), kink set theta_j = c_j
 
 
+# interpolant of this module -> the model of asymptotics.resolution it is an instance of
+_MODEL_OF = {"nearest": "piecewise_constant", "linear": "piecewise_linear",
+             "local_linear": "piecewise_linear"}
+
+
 def expected_exponent(method: str, loss: str, target: str, d: int) -> tuple[float, str]:
     """The exponent ``c/d`` of ``L ~ D^(-c/d)`` expected for this experiment, with reason.
 
-    ``c = m q`` (LM.8): ``m`` = order of the loss at its minimum (2 squared, 1 absolute),
-    ``q`` = accuracy order of the interpolant (1 nearest, 2 piecewise-linear on a smooth
-    target). On the kink target a piecewise-linear interpolant is ``O(s)`` wrong on a
-    band of width ``O(s)`` around the kink set and ``O(s^2)`` elsewhere (LM.9), so the
-    squared loss is ``O(s^3)`` (``c = 3``) while the absolute loss keeps ``c = 2``.
+    Delegates to :func:`asymptotics.resolution.resolution_exponent` (``c = n_L m``,
+    docs/theory/regimes.md (RG.7)): ``n_L`` the order of the loss at its minimum, ``m`` the
+    accuracy order of the interpolant's model (nearest neighbour: piecewise constant;
+    ``linear``, ``local_linear``: piecewise linear). On the kink target a piecewise-linear
+    interpolant is ``O(s)`` wrong on a band of measure ``O(s)`` around the kink set and
+    ``O(s^2)`` elsewhere (LM.9), so ``c = min(n_L + 1, n_L m)`` with ``n_L`` from
+    :func:`asymptotics.resolution.loss_order`: 3 for the squared loss, 2 for the absolute.
     """
-    m = 2 if loss == "squared" else 1
-    if method == "nearest":
-        return m / d, f"nearest neighbour: |f-F| = O(s), loss order {m}: c = {m}"
-    if target == "smooth":
-        return 2 * m / d, f"piecewise linear, smooth target: |f-F| = O(s^2): c = {2 * m}"
-    c = 3 if loss == "squared" else 2
-    return c / d, (f"piecewise linear, kink target: O(s) error on an O(s) band plus O(s^2) "
-                   f"elsewhere: c = {c}")
+    from asymptotics.resolution import loss_order, resolution_exponent
+
+    method = check_choice("method", method, METHODS)
+    target = check_choice("target", target, TARGETS)
+    law = resolution_exponent(d, loss=loss, model=_MODEL_OF[method], axis="data")
+    c = law.exponent * d
+    if target == "kink" and method != "nearest":
+        n_loss = loss_order(loss)[0]
+        c = min(n_loss + 1, c)  # docs/laboratory_manifolds.md (LM.9)
+        return float(c / d), (f"piecewise linear, kink target: O(s) error on an O(s) band "
+                              f"plus O(s^2) elsewhere (LM.9): c = min(n_L + 1, n_L m) = {c}")
+    return float(law.exponent), f"{law.source}: c = n_L m = {c} ({law.conditions[1]})"
 
 
 def _periodic_images(x: np.ndarray, margin: float) -> tuple[np.ndarray, np.ndarray]:
@@ -160,8 +173,14 @@ class InterpolationResult:
         Mean over seeds and std over seeds / sqrt(n_seeds).
     exponent, exponent_stderr : float
         ``-`` mean per-seed log-log slope and its standard error (:func:`loglog_slope`).
-    expected, expected_reason : float, str
-        ``c/d`` from :func:`expected_exponent`.
+    seed : int
+        Root seed; seed ``s`` uses ``SeedSequence(seed).spawn(seeds)[s]``.
+    config : dict
+        The settings (``d``, ``method``, ``loss``, ``target``, ``n_test``, ``seeds``).
+    note : str
+        How the test set was sampled.
+
+    The prediction to compare with is :func:`expected_exponent` of the same settings.
     """
 
     grid: tuple[int, ...]
@@ -171,17 +190,44 @@ class InterpolationResult:
     stderr: np.ndarray
     exponent: float
     exponent_stderr: float
-    expected: float
-    expected_reason: str
     seed: int
     config: dict[str, Any] = field(default_factory=dict)
     note: str = ""
 
 
-def _sweep_iv(d, D, seeds, seed, n_test):
-    return (check_int("d", d, minimum=1), check_sorted_int_grid("D", D, minimum=2),
-            check_int("seeds", seeds, minimum=2), check_int("seed", seed, minimum=0),
-            check_int("n_test", n_test, minimum=2))
+@dataclass(frozen=True)
+class _InterpolationConfig:
+    """The validated settings of one :func:`interpolation_sweep` (built by :meth:`from_args`)."""
+
+    d: int
+    D: tuple[int, ...]
+    method: str
+    loss: str
+    target: str
+    n_test: int
+    seeds: int
+    seed: int
+
+    @classmethod
+    def from_args(cls, d, D, method, loss, target, n_test, seeds,
+                  seed) -> _InterpolationConfig:
+        """Input validation and standardization for :func:`interpolation_sweep`."""
+        d = check_int("d", d, minimum=1)
+        D = check_sorted_int_grid("D", D, minimum=2)
+        seeds = check_int("seeds", seeds, minimum=2)
+        seed = check_int("seed", seed, minimum=0)
+        n_test = check_int("n_test", n_test, minimum=2)
+        method = check_choice("method", method, METHODS)
+        loss = check_choice("loss", loss, LOSSES)
+        target = check_choice("target", target, TARGETS)
+        if method == "linear" and d > _MAX_DELAUNAY_D:
+            raise ValueError(f"`method`='linear' (Delaunay) needs d <= {_MAX_DELAUNAY_D}; got "
+                             f"d={d} (use 'local_linear')")
+        if method == "linear" and D[0] < d + 2:
+            raise ValueError(f"`D` must have every entry >= d + 2 = {d + 2} for a Delaunay "
+                             f"triangulation; got {D[0]}")
+        return cls(d=d, D=D, method=method, loss=loss, target=target, n_test=n_test,
+                   seeds=seeds, seed=seed)
 
 
 def interpolation_sweep(d: int, D: Any, *, method: str = "nearest", loss: str = "squared",
@@ -202,94 +248,37 @@ def interpolation_sweep(d: int, D: Any, *, method: str = "nearest", loss: str = 
         :func:`torus_target`.
     n_test, seeds, seed : int
         Sampled test points per seed, repetitions, root seed (``SeedSequence.spawn``).
+
+    Returns
+    -------
+    InterpolationResult
+        The measured losses and their fitted exponent; the expected ``c/d`` is
+        :func:`expected_exponent` of the same settings.
     """
-    d, D, seeds, seed, n_test = _sweep_iv(d, D, seeds, seed, n_test)
-    method = check_choice("method", method, METHODS)
-    loss = check_choice("loss", loss, LOSSES)
-    target = check_choice("target", target, TARGETS)
-    if method == "linear" and d > _MAX_DELAUNAY_D:
-        raise ValueError(f"`method`='linear' (Delaunay) needs d <= {_MAX_DELAUNAY_D}; got d={d} "
-                         "(use 'local_linear')")
-    if method == "linear" and D[0] < d + 2:
-        raise ValueError(f"`D` must have every entry >= d + 2 = {d + 2} for a Delaunay "
-                         f"triangulation; got {D[0]}")
+    cfg = _InterpolationConfig.from_args(d, D, method, loss, target, n_test, seeds, seed)
+    return _interpolation_run(cfg)
+
+
+def _interpolation_run(cfg: _InterpolationConfig) -> InterpolationResult:
+    """The sweep itself, on validated settings."""
+    d, D, seeds, n_test = cfg.d, cfg.D, cfg.seeds, cfg.n_test
     losses = np.empty((seeds, len(D)))
     test_se = np.empty_like(losses)
-    for s, child in enumerate(np.random.SeedSequence(seed).spawn(seeds)):
+    for s, child in enumerate(np.random.SeedSequence(cfg.seed).spawn(seeds)):
         rng = np.random.default_rng(child)
         train = rng.random((D[-1], d))
         test = rng.random((n_test, d))
-        y, y_test = torus_target(train, target), torus_target(test, target)
+        y, y_test = torus_target(train, cfg.target), torus_target(test, cfg.target)
         for j, n in enumerate(D):
-            err = interpolate_torus(train[:n], y[:n], test, method) - y_test
-            per = err * err if loss == "squared" else np.abs(err)  # (LM.10)
+            err = interpolate_torus(train[:n], y[:n], test, cfg.method) - y_test
+            per = err * err if cfg.loss == "squared" else np.abs(err)  # (LM.10)
             losses[s, j] = per.mean()
             test_se[s, j] = per.std(ddof=1) / math.sqrt(n_test)
     exponent, exponent_se = loglog_slope(D, losses)
-    expected, reason = expected_exponent(method, loss, target, d)
     return InterpolationResult(
         grid=D, losses=losses, test_stderr=test_se, mean=losses.mean(axis=0),
         stderr=losses.std(axis=0, ddof=1) / math.sqrt(seeds), exponent=exponent,
-        exponent_stderr=exponent_se, expected=expected, expected_reason=reason, seed=seed,
-        config={"d": d, "method": method, "loss": loss, "target": target, "n_test": n_test,
-                "seeds": seeds},
+        exponent_stderr=exponent_se, seed=cfg.seed,
+        config={"d": d, "method": cfg.method, "loss": cfg.loss, "target": cfg.target,
+                "n_test": n_test, "seeds": seeds},
         note=f"test set sampled: {n_test} uniform points per seed (standard error in test_stderr)")
-
-
-@dataclass(frozen=True)
-class NNDistanceResult:
-    """Measured ``E[r_NN^k]`` on the unit torus vs the exact formula (LM.11).
-
-    Attributes
-    ----------
-    grid : tuple of int
-    moments : ndarray, shape (n_seeds, n_grid)
-        Per seed, the mean of ``r^k`` over ``n_test`` test points.
-    mean, stderr : ndarray, shape (n_grid,)
-        Mean over seeds and std over seeds / sqrt(n_seeds) (test points sharing one
-        training set are correlated, so the error uses independent seeds only).
-    exact : ndarray, shape (n_grid,)
-        ``V_d^(-k/d) Gamma(1 + k/d) Gamma(D + 1) / Gamma(D + 1 + k/d)`` (THEORY §2.7).
-    """
-
-    grid: tuple[int, ...]
-    k: float
-    moments: np.ndarray
-    mean: np.ndarray
-    stderr: np.ndarray
-    exact: np.ndarray
-    seed: int
-    config: dict[str, Any] = field(default_factory=dict)
-    note: str = ""
-
-
-def nn_moment_exact(d: int, D: Any, k: float) -> np.ndarray:
-    """``E[r^k]`` of the nearest of ``D`` uniform points on the unit torus (THEORY §2.7)."""
-    from scipy.special import gammaln
-
-    D = np.asarray(D, dtype=np.float64)
-    log_vd = (d / 2) * math.log(math.pi) - math.lgamma(d / 2 + 1)  # unit-ball volume V_d
-    return np.exp(-(k / d) * log_vd + math.lgamma(1 + k / d)  # docs/laboratory_manifolds.md (LM.11)
-                  + gammaln(D + 1) - gammaln(D + 1 + k / d))
-
-
-def nn_distance_sweep(d: int, D: Any, *, k: float = 1, n_test: int = 1000, seeds: int = 16,
-                      seed: int = 0) -> NNDistanceResult:
-    """Measure ``E[r_NN^k]`` (periodic distance to the nearest of ``D`` training points)."""
-    from scipy.spatial import KDTree
-
-    d, D, seeds, seed, n_test = _sweep_iv(d, D, seeds, seed, n_test)
-    k = check_real("k", k, gt=0.0)
-    mom = np.empty((seeds, len(D)))
-    for s, child in enumerate(np.random.SeedSequence(seed).spawn(seeds)):
-        rng = np.random.default_rng(child)
-        train = rng.random((D[-1], d))
-        test = rng.random((n_test, d))
-        for j, n in enumerate(D):
-            r, _ = KDTree(train[:n], boxsize=1.0).query(test)
-            mom[s, j] = np.mean(r ** k)
-    return NNDistanceResult(
-        grid=D, k=k, moments=mom, mean=mom.mean(axis=0),
-        stderr=mom.std(axis=0, ddof=1) / math.sqrt(seeds), exact=nn_moment_exact(d, D, k),
-        seed=seed, config={"d": d, "n_test": n_test, "seeds": seeds},
-        note=f"test set sampled: {n_test} points per seed; standard error across {seeds} seeds")

@@ -192,8 +192,9 @@ class SpectrumResult:
         Fitted ``alpha_K`` (:func:`decay_fit`) and its OLS standard error.
     window : tuple of int
         Ranks used by the fit.
-    theory, theory_reason : float, str
-        :func:`theory_alpha`.
+
+    The prediction to compare ``alpha`` with is :func:`theory_alpha` of the same kernel,
+    domain and dimension.
     """
 
     kernel: str
@@ -205,8 +206,6 @@ class SpectrumResult:
     alpha: float
     alpha_stderr: float
     window: tuple[int, int]
-    theory: float
-    theory_reason: str
     seed: int | None
     config: dict[str, Any] = field(default_factory=dict)
 
@@ -258,9 +257,7 @@ def empirical_spectrum(kernel: str, domain: str, d: int, n: int, *, seed: int = 
     window = default_window(n_eff) if window is None else (
         check_int("window[0]", window[0], minimum=1), check_int("window[1]", window[1], minimum=2))
     alpha, se = decay_fit(lam, window)
-    theory, reason = theory_alpha(kernel, domain, d, nu)
     return SpectrumResult(kernel=kernel, domain=domain, d=d, n=n_eff, method=method,
                           eigenvalues=lam, alpha=alpha, alpha_stderr=se, window=window,
-                          theory=theory, theory_reason=reason,
                           seed=seed if method == "sample" else None,
                           config={"nu": nu if kernel == "matern" else None, "ell": ell})

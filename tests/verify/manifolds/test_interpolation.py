@@ -1,10 +1,7 @@
-"""Tests for verify.manifolds.interpolation: NN distances, periodic interpolation, resolution exponents."""
+"""Tests for verify.manifolds.interpolation: periodic interpolation and its resolution exponents."""
 
 from __future__ import annotations
 
-import math
-
-import mpmath
 import numpy as np
 import pytest
 from hypothesis import given
@@ -15,8 +12,6 @@ from verify.manifolds.interpolation import (
     interpolate_torus,
     interpolation_sweep,
     loglog_slope,
-    nn_distance_sweep,
-    nn_moment_exact,
     torus_target,
 )
 
@@ -30,29 +25,15 @@ FINITE_SIZE = 0.10
 
 
 def _check_exponent(res):
-    band = 3 * res.exponent_stderr + FINITE_SIZE * res.expected
-    assert abs(res.exponent - res.expected) <= band, (res.exponent, res.exponent_stderr,
-                                                      res.expected)
+    # the measurement (interpolation_sweep) against the prediction (expected_exponent,
+    # which delegates to asymptotics.resolution)
+    c = res.config
+    expected = expected_exponent(c["method"], c["loss"], c["target"], c["d"])[0]
+    band = 3 * res.exponent_stderr + FINITE_SIZE * expected
+    assert abs(res.exponent - expected) <= band, (res.exponent, res.exponent_stderr, expected)
 
 
-class TestNNDistance:
-    @pytest.mark.parametrize("d", [1, 2, 3])
-    @pytest.mark.parametrize("k", [1, 2])
-    def test_moments_match_exact_formula(self, d, k):
-        # 24 independent seeds x 300 test points per D; error from the spread of the
-        # per-seed means. 4 sigma: a false alarm has probability ~6e-5 per comparison.
-        res = nn_distance_sweep(d, [10, 100, 1000], k=k, n_test=300, seeds=24, seed=11)
-        z = (res.mean - res.exact) / res.stderr
-        assert np.all(np.abs(z) < 4), z
-
-    @pytest.mark.parametrize("d,D,k", [(1, 10, 1), (2, 100, 2), (3, 1000, 1.5), (5, 37, 3)])
-    def test_exact_formula_two_routes(self, d, D, k):
-        # scipy gammaln route (library) vs the mpmath route of asymptotics.resolution
-        from asymptotics.resolution import nn_distance_moment
-
-        ref = float(nn_distance_moment(D, d, k=k).exact)
-        assert nn_moment_exact(d, [D], k)[0] == pytest.approx(ref, rel=1e-12)
-
+class TestInterpolate:
     def test_kdtree_matches_brute_force(self):
         rng = np.random.default_rng(2024)
         train, test = rng.random((50, 2)), rng.random((40, 2))
@@ -62,14 +43,6 @@ class TestNNDistance:
         pred = interpolate_torus(train, values, test, "nearest")
         np.testing.assert_array_equal(pred, values[dist.argmin(axis=1)])
 
-    def test_validation(self):
-        with pytest.raises(ValueError, match="`k` must be > 0"):
-            nn_distance_sweep(2, [10, 20], k=0, n_test=10, seeds=2)
-        with pytest.raises(ValueError, match="`D` must be strictly increasing"):
-            nn_distance_sweep(2, [20, 10], n_test=10, seeds=2)
-
-
-class TestInterpolate:
     @pytest.mark.parametrize("method", ["nearest", "linear", "local_linear"])
     @pytest.mark.parametrize("d", [1, 2])
     def test_reproduces_training_values(self, method, d):
@@ -125,7 +98,7 @@ class TestExponents:
         _check_exponent(res)
 
     def test_expected_table(self):
-        # c = (loss order) x (interpolant order), THEORY §1.3 table; kink rows (LM.9)
+        # c = (loss order) x (interpolant order), docs/theory/regimes.md (RG.7); kink rows (LM.9)
         assert expected_exponent("nearest", "absolute", "smooth", 2)[0] == 0.5
         assert expected_exponent("nearest", "squared", "kink", 3)[0] == pytest.approx(2 / 3)
         assert expected_exponent("linear", "squared", "smooth", 4)[0] == 1.0
@@ -190,15 +163,6 @@ class TestSlope:
         with pytest.raises(ValueError, match="must be positive"):
             loglog_slope([1, 2], np.array([[1.0, 0.0], [1.0, 0.5]]))
 
-    def test_matches_mpmath_gamma_ratio(self):
-        # the Gamma-ratio moment (THEORY §2.7) through mpmath, a third route
-        d, D, k = 2, 50, 1
-        vd = mpmath.pi ** (mpmath.mpf(d) / 2) / mpmath.gamma(mpmath.mpf(d) / 2 + 1)
-        ref = vd ** (-mpmath.mpf(k) / d) * mpmath.gamma(1 + mpmath.mpf(k) / d) \
-            * mpmath.gamma(D + 1) / mpmath.gamma(D + 1 + mpmath.mpf(k) / d)
-        assert nn_moment_exact(d, [D], k)[0] == pytest.approx(float(ref), rel=1e-12)
-        assert math.isfinite(float(ref))
-
 
 class TestCommand:
     def test_json_and_text(self, capsys):
@@ -214,6 +178,9 @@ class TestCommand:
         assert main(["interpolate", "--d", "1", "--D", "20,40,80", "--seeds", "3",
                      "--n-test", "50", "--method", "linear"]) == 0
         assert "expected c/d = 4.0000" in capsys.readouterr().out
+        assert main(["interpolate", "--d", "2", "--D", "20,40,80", "--seeds", "2", "--n-test", "20",
+                     "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["expected"]["exponent"] == 1.0
 
     def test_bad_input_exits_2(self, capsys):
         from verify.__main__ import main
