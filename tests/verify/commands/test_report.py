@@ -84,6 +84,36 @@ def test_report_files_and_checkpoint_resume(tmp_path, capsys):
     second = json.loads((out / "results.json").read_text())
     assert second["configuration"]["n_from_checkpoint"] == 2
     assert second["rows"] == first["rows"]
+    assert second["records"] == first["records"]  # every number, exactly
+    assert sorted(p.suffix for p in (out / ".checkpoints").iterdir()) == [".json", ".json"]
+    assert main([*argv, "--fresh"]) == 0          # the store deletes them first
+    third = json.loads((out / "results.json").read_text())
+    assert third["configuration"]["n_from_checkpoint"] == 0
+    assert third["rows"] == first["rows"]
+
+
+def test_planted_pickle_checkpoint_runs_nothing(tmp_path, capsys):
+    """A `.pkl` where an old version kept its checkpoint is reported and recomputed, never
+    unpickled (issue #11: a planted pickle used to run its code on the next report)."""
+    import pickle
+
+    from verify.scenarios.runner import checkpoint_key
+    marker = tmp_path / "marker"
+
+    class Evil:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    out = tmp_path / "rep"
+    planted = out / ".checkpoints" / f"{checkpoint_key('interp-lipschitz-d2', True, 0)}.pkl"
+    planted.parent.mkdir(parents=True)
+    planted.write_bytes(pickle.dumps(Evil()))
+    assert main(["interp-lipschitz-d2", "--quick", "--out", str(out), "--no-figures"]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert not marker.exists()
+    assert len(err) == 1 and str(planted) in err[0] and "old-format" in err[0]
+    assert not planted.exists()
+    assert json.loads((out / "results.json").read_text())["rows"][0]["verdict"] == "agree"
 
 
 @pytest.mark.slow

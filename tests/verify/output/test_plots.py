@@ -75,3 +75,22 @@ def test_missing_matplotlib_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ImportError, match=r"pip install 'scaling-law-toolkit\[plots\]'"):
         plots.loglog_figure(X, MEAN, SE, title="t")
+
+
+def test_outcome_figure_titles_the_prediction_and_the_measurement():
+    from verify.scenarios.base import ComparisonSettings, Curve, Measurement, Prediction, Scenario
+
+    def measure(quick, seed):
+        curve = Curve.from_losses(X, np.stack([MEAN * 1.01, MEAN * 0.99]), xlabel="D",
+                                  method="toy")
+        return Measurement(curve=curve, config={}, predicted_curve=(X, MEAN),
+                           comparison=ComparisonSettings(band=0.01, band_reason="toy",
+                                                         shift=0.25))
+
+    outcome = Scenario("toy", "toy", "toy", lambda: Prediction("a", "1/2", 0.5, "exact"),
+                       measure).run(True, 0)
+    figs = plots.outcome_figures([outcome])
+    assert list(figs) == ["toy"]
+    (ax,) = figs["toy"].axes
+    assert ax.get_title() == "toy\npredicted 0.5 (0.75 on this window), measured 0.5"
+    assert ax.get_xlabel() == "D" and ax.get_ylabel() == "loss"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -102,3 +103,80 @@ class TestProgress:
     def test_validation(self):
         with pytest.raises(ValueError, match=r"`total` must be an integer >= 0; got -1"):
             prog.ProgressBar(-1)
+
+
+class TestCheckpointStore:
+    STEM = "0123456789abcdef0123456789abcdef"
+    KEY: ClassVar[dict] = {"scenario": "toy", "quick": True, "seed": 3, "toolkit": "0"}
+
+    def test_exact_round_trip(self, tmp_path):
+        store = report.CheckpointStore(tmp_path / "ck")
+        assert store.read(self.STEM, self.KEY) is None          # nothing stored yet
+        payload = {"x": (0.1 + 0.2, 1e-300, -0.0, float("inf")), "n": 2**60, "ok": True,
+                   "a": np.array([[1.5, np.nan], [np.inf, 2.0]]), "i": np.arange(3),
+                   "b": np.array([True, False]), "s": "text", "none": None, "l": [1, (2,)]}
+        path = store.write(self.STEM, self.KEY, payload)
+        assert path == tmp_path / "ck" / f"{self.STEM}.json"
+        json.loads(path.read_text(), parse_constant=lambda t: pytest.fail(t))  # strict JSON
+        back = store.read(self.STEM, self.KEY)
+        assert back["x"] == payload["x"] and type(back["x"]) is tuple
+        assert str(back["x"][2]) == "-0.0" and back["n"] == 2**60 and back["ok"] is True
+        np.testing.assert_array_equal(back["a"], payload["a"])
+        assert back["i"].dtype == payload["i"].dtype and back["b"].dtype == np.bool_
+        assert back["l"] == [1, (2,)] and back["none"] is None
+        assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary left
+
+    def test_foreign_damaged_and_old_format_raise(self, tmp_path):
+        store = report.CheckpointStore(tmp_path)
+        path = store.write(self.STEM, self.KEY, {"v": 1})
+        with pytest.raises(report.CheckpointError, match="foreign key") as info:
+            store.read(self.STEM, {**self.KEY, "seed": 4})
+        assert info.value.path == path
+        path.write_text('{"format": "x/0", "key": {}, "payload": 1}')
+        with pytest.raises(report.CheckpointError, match="foreign format"):
+            store.read(self.STEM, self.KEY)
+        path.write_text('{"format": "')
+        with pytest.raises(report.CheckpointError, match="damaged"):
+            store.read(self.STEM, self.KEY)
+        legacy = path.with_suffix(".pkl")
+        legacy.write_bytes(b"not even read")
+        with pytest.raises(report.CheckpointError, match="old-format") as info:
+            store.read(self.STEM, self.KEY)
+        assert info.value.path == legacy
+        store.write(self.STEM, self.KEY, {"v": 2})                # replaces both
+        assert not legacy.exists() and store.read(self.STEM, self.KEY) == {"v": 2}
+
+    @pytest.mark.parametrize("payload", [
+        {"__reduce__": ["os.system", ["true"]]},
+        {"__float__": "1.5"},
+        {"__tuple__": [1], "other": 2},
+        {"__ndarray__": {"dtype": "O", "shape": [1], "data": [1]}},
+        {"__ndarray__": {"dtype": "(1000000000,)f8", "shape": [1], "data": [1.0]}},
+        {"__ndarray__": {"dtype": "<f8", "shape": [10**9], "data": [1.0]}},
+        {"__ndarray__": {"dtype": "<f8", "shape": [1], "data": ["x"]}},
+    ])
+    def test_payload_tags_are_checked_before_decoding(self, tmp_path, payload):
+        store = report.CheckpointStore(tmp_path)
+        store.path(self.STEM).write_text(json.dumps(
+            {"format": report.CHECKPOINT_FORMAT, "key": self.KEY, "payload": payload}))
+        with pytest.raises(report.CheckpointError, match="damaged payload"):
+            store.read(self.STEM, self.KEY)
+
+    def test_clear_removes_only_checkpoints(self, tmp_path):
+        store = report.CheckpointStore(tmp_path)
+        assert report.CheckpointStore(tmp_path / "missing").clear() == 0
+        store.write(self.STEM, self.KEY, {"v": 1})
+        (tmp_path / f"{'f' * 32}.pkl").write_bytes(b"x")
+        (tmp_path / f".{self.STEM}.json.abc123.tmp").write_bytes(b"x")
+        (tmp_path / "notes.txt").write_text("mine")
+        assert store.clear() == 3
+        assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+    def test_validation(self, tmp_path):
+        with pytest.raises(TypeError, match="`directory` must be a path"):
+            report.CheckpointStore(3)
+        with pytest.raises(ValueError, match="`stem` must be 32 lowercase hex digits"):
+            report.CheckpointStore(tmp_path).path("../../etc/passwd")
+        with pytest.raises(TypeError, match="cannot be cached"):
+            report.CheckpointStore(tmp_path).write(self.STEM, self.KEY, {"f": object()})
+        assert list(tmp_path.iterdir()) == []
