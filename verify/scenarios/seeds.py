@@ -10,7 +10,8 @@ stream                     derivation
 =========================  ==============================================================
 laboratory repetitions     ``SeedSequence(N).spawn(n)[k]`` for repetition ``k``: spawned
                            inside the laboratory sweep (simulator, interpolation) from the
-                           integer :meth:`SuiteStreams.lab_seed` (docs/sweeps.md (SW.3))
+                           integer :meth:`SuiteStreams.lab_seed` (the simulator's
+                           :func:`verify.simulator.design.seed_streams`)
 sampled spectra            ``SeedSequence(N).spawn(n)[k].generate_state(1)[0]``: the 32-bit
                            integer seed of the ``k``-th sample (:meth:`SuiteStreams.sample_seeds`)
 fit ``i`` of a scenario    ``PCG64(SeedSequence(N + i))`` (:meth:`SuiteStreams.fit_rng`):
