@@ -90,7 +90,14 @@ def check_model(spectrum: object, target: object) -> int:
     if not spectrum.is_finite:
         raise ValueError("`spectrum` must be finite (give `size=S`) for the Gaussian-design "
                          "simulator; got size=None")
-    return int(spectrum.size)
+    size = int(spectrum.size)
+    if isinstance(spectrum, PowerLawSpectrum):
+        smallest = spectrum.scale * np.float64(min(size, 2**53)) ** (-spectrum.b)
+        if not smallest > 0:
+            raise ValueError(f"`b` = {spectrum.b!r} is too large for S = {size}: the spectrum's "
+                             "eigenvalues must be positive, but lambda_S = scale * S**(-b) "
+                             "underflows to 0")
+    return size
 
 
 def make_design(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target,

@@ -52,7 +52,8 @@ from verify.simulator.nested import (
     underparam_p_sweep,
 )
 
-__all__ = ["CHUNK_BUDGET", "COND_LIMIT", "JSON_KEYS", "METHOD", "NORMAL_COST", "P_ROUTES",
+__all__ = ["CHUNK_BUDGET", "COND_LIMIT", "JSON_KEYS", "MAX_SCALE", "METHOD", "NORMAL_COST",
+           "P_ROUTES",
            "SimulationConfig", "SimulationResult", "SweepResult", "run_simulation",
            "simulate_sweep", "student_metrics"]
 
@@ -67,6 +68,10 @@ COND_LIMIT = 1e8
 METHOD = ("exact average over teacher and test distribution (Gaussian design: traces over the "
           "teacher-weight and population covariances; draws: projection and student-visible "
           "training design only)")
+
+#: Largest ``ridge`` and ``noise`` accepted: beyond it ``(s^2 + ridge)^2`` and the squares of
+#: the losses' standard error overflow (found at ridge 1e308, noise 1e308).
+MAX_SCALE = 1e100
 
 #: Working-memory budget for one chunk of seeds when ``chunk_size`` is None (bytes).
 CHUNK_BUDGET = 1 << 30
@@ -153,8 +158,9 @@ class SimulationConfig:
                     "a projection student with P > S is not supported (use P=None for the "
                     "kernel limit)")
             raise ValueError(f"`P` must be <= S = {s} ({rule}); got {p_max}")
-        put(self, "ridge", check_real("ridge", self.ridge, ge=0.0))
-        put(self, "noise", check_real("noise", self.noise, ge=0.0))
+        # past MAX_SCALE the solves' squares (s^2 + ridge)^2 and the loss's std overflow
+        put(self, "ridge", check_real("ridge", self.ridge, ge=0.0, le=MAX_SCALE))
+        put(self, "noise", check_real("noise", self.noise, ge=0.0, le=MAX_SCALE))
         put(self, "seeds", check_int("seeds", self.seeds, minimum=1))
         put(self, "seed", check_int("seed", self.seed, minimum=0))
         if self.chunk_size is not None:
@@ -211,10 +217,11 @@ class SimulationConfig:
         hint = "lower it, or pass force=True (command line: --force)"
         if nbytes > MEMORY_BOUND:
             name, value = self._driver(0)
-            check_memory(name, _show(value), nbytes, hint=hint)
+            check_memory(name, _show(value), nbytes, bound=MEMORY_BOUND, hint=hint)
         if ops > FLOP_RATE * SECONDS_BOUND:
             name, value = self._driver(1)
-            check_seconds(name, _show(value), ops, hint=hint)
+            check_seconds(name, _show(value), ops, rate=FLOP_RATE, bound=SECONDS_BOUND,
+                          hint=hint)
 
     def _driver(self, which: int) -> tuple[str, object]:
         """The parameter (and its value) whose halving lowers estimate ``which`` the most."""
