@@ -28,6 +28,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from references import kappa_bisect
 
 from asymptotics.kernel_spectra import kernel_decay, smoothness_bound
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
@@ -192,20 +193,6 @@ def test_loss_scales_with_the_spectrum(lam, c, D, P, ridge, noise, student):
 
 
 # ------------------------------------------------------------------ symmetric isotropic law
-def _kappa_bisect(lam: np.ndarray, m: float) -> float:
-    """Plain bisection in log kappa for df1(kappa) = m (an independent route, no ridge)."""
-    lo, hi = 1e-300, 1e300
-    for _ in range(4000):
-        mid = math.sqrt(lo * hi)
-        if np.sum(lam / (lam + mid)) > m:
-            lo = mid
-        else:
-            hi = mid
-        if hi / lo - 1 < 1e-15:
-            break
-    return math.sqrt(lo * hi)
-
-
 @settings(max_examples=_examples(0.5))
 @given(lam=st.lists(st.floats(1e-4, 5.0), min_size=8, max_size=40), n=st.integers(1, 30),
        gap=st.integers(1, 30), over=st.booleans())
@@ -219,7 +206,7 @@ def test_isotropic_ridgeless_symmetric_law(lam, n, gap, over):
     w = 0.7
     got = float(learning_curve_float(D, P, ArraySpectrum(lam), Target.isotropic(w))[0])
     # E_inf(m) = m kappa_m per unit teacher-weight variance: the isotropic p_i = w lambda_i
-    expected = w * m * _kappa_bisect(lam, m) * M / (M - m)
+    expected = w * m * kappa_bisect(lam, m) * M / (M - m)   # plain bisection, no ridge
     assert got == pytest.approx(expected, rel=1e-9)
 
 

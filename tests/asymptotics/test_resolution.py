@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from references import unit_ball_volume_mp
 
 from asymptotics.resolution import (
     interpolant_order,
@@ -24,7 +25,7 @@ def test_nn_moment_equals_survival_integral(d, k):
     D = 50
     m = nn_distance_moment(D, d, k, dps=30)
     with mp.workdps(30):
-        vol = mp.pi ** (mp.mpf(d) / 2) / mp.gamma(mp.mpf(d) / 2 + 1)
+        vol = unit_ball_volume_mp(d)
         rmax = vol ** (-mp.mpf(1) / d)
         integral = mp.quad(lambda r: k * r ** (k - 1) * (1 - vol * r**d) ** D, [0, rmax / 4, rmax])
         assert abs(integral / m.exact - 1) < mp.mpf(10) ** -20

@@ -18,6 +18,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from references import kappa_bisect
 
 from asymptotics.rf.laws import (
     data_limited_prefactor,
@@ -35,13 +36,7 @@ IDX = np.arange(1, M + 1, dtype=np.float64)
 def _kappa(b: float, count: float) -> float:
     lam = IDX**-b
     tail_x = (M + 0.5) ** (1 - b) / (b - 1)  # int_{M+1/2}^oo x^-b dx; lambda << kappa there
-    lo, hi = np.log(lam[-1]), np.log(10.0)
-    for _ in range(64):
-        mid = 0.5 * (lo + hi)
-        kap = np.exp(mid)
-        df1 = np.sum(lam / (lam + kap)) + tail_x / kap
-        lo, hi = (mid, hi) if df1 > count else (lo, mid)
-    return float(np.exp(0.5 * (lo + hi)))
+    return kappa_bisect(lam, count, lo=float(lam[-1]), hi=10.0, tail=lambda kap: tail_x / kap)
 
 
 def _data_limited(a: float, b: float, n: float) -> float:

@@ -7,6 +7,7 @@ import math
 
 import mpmath
 import pytest
+from references import unit_ball_volume_mp
 
 from asymptotics.model import PowerLawSpectrum, Target
 from asymptotics.resolution import nn_distance_moment
@@ -43,7 +44,7 @@ def test_nn_moment_digits(D, d, k, dps):
     # an independent closed form: V_d^(-k/d) Gamma(1+k/d) Gamma(D+1)/Gamma(D+1+k/d)
     # (docs/theory/regimes.md (RG.5))
     with mpmath.workdps(dps + 30):
-        Vd = mpmath.pi ** (mpmath.mpf(d) / 2) / mpmath.gamma(mpmath.mpf(d) / 2 + 1)
+        Vd = unit_ball_volume_mp(d)
         q = mpmath.mpf(k) / d
         direct = Vd ** (-q) * mpmath.exp(mpmath.loggamma(1 + q) + mpmath.loggamma(D + 1)
                                           - mpmath.loggamma(D + 1 + q))

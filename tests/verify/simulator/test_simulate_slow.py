@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from references import kappa_bisect
 
 from asymptotics.model import PowerLawSpectrum, Target
 from verify.simulator.simulate import simulate_sweep
@@ -21,24 +22,17 @@ pytestmark = pytest.mark.slow
 def _kernel_de_loss(lam: np.ndarray, n: int, s: int) -> float:
     """Ridgeless kernel deterministic equivalent for the isotropic teacher, E = n kappa / S.
 
-    kappa solves sum_i lambda_i / (lambda_i + kappa) = n (THEORY §2.1-2.2, eigenlearning with
-    p = lambda / S; E_0 sum (1 - L_i)^2 lambda_i = n kappa at ridge 0), by log-bisection.
+    kappa solves sum_i lambda_i / (lambda_i + kappa) = n (docs/theory/learning_curves.md (LC.1)
+    at ridge 0 and P = infinity; with p = lambda / S, E = n kappa / S as in
+    docs/theory/regimes.md (RG.11), which holds at every n), by log-bisection.
     """
-    lo, hi = 1e-300, float(lam.sum())
-    for _ in range(2000):
-        mid = np.sqrt(lo * hi)
-        if np.sum(lam / (lam + mid)) > n:
-            lo = mid
-        else:
-            hi = mid
-        if hi / lo < 1 + 1e-14:
-            break
-    return n * np.sqrt(lo * hi) / s
+    return n * kappa_bisect(lam, n, hi=float(lam.sum()), rtol=1e-14, max_iter=2000) / s
 
 
 def test_kernel_limit_loss_halves_when_d_doubles():
     # lambda_i = i^-2 (b = 2, alpha_K = 1), Bahri's isotropic teacher, all S features.
-    # Asymptotically L(D) = (pi^2/4) D^-1 / S, so L(2D)/L(D) -> 1/2 (THEORY §2.2). Band (docs/simulator.md §5):
+    # Asymptotically L(D) = (pi^2/4) D^-1 / S (docs/theory/regimes.md (RG.11), C_2 = pi^2/4),
+    # so L(2D)/L(D) -> 1/2. Band (docs/simulator.md §5):
     #  * finite D: sum_{i>=1} 1/(1 + kappa i^2) = pi/(2 sqrt kappa) - 1/2 + O(e^{-2pi/sqrt k}),
     #    so L(D) = pi^2 D / (4 (D + 1/2)^2) / S and the ratio is 2 (D + 1/2)^2 / (2D + 1/2)^2
     #    = (1/2)(1 + 1/(2D) + O(D^-2)): relative +1/(2D);
@@ -100,6 +94,7 @@ def test_simulated_means_match_deterministic_equivalent(student, ridge, D, P, ta
     theory = lc.learning_curve_float(d, p, spec, target, ridge=ridge, noise=0.01,
                                      student=student)
     # the deterministic equivalent carries finite-size corrections of relative order
-    # 1/min(D, P) + 1/|P - D| (THEORY §2.4, [D,V]); plus 4 standard errors of the mean.
+    # 1/min(D, P) + 1/|P - D| (the symmetric law docs/theory/learning_curves.md (LC.8) is
+    # exact only to these orders); plus 4 standard errors of the mean.
     tol = 1.0 / np.minimum(d, p) + 1.0 / np.abs(p - d) + 4 * res.stderr / res.mean
     assert np.all(np.abs(res.mean / theory - 1) <= tol), (res.mean / theory - 1, tol)
