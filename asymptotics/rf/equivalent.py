@@ -77,6 +77,9 @@ def _isinf(x: Any) -> bool:
     return isinstance(x, float | int) and math.isinf(x)
 
 
+_STALL = 1e-10  # relative Newton step below which a step that fails to shrink is rounding noise
+
+
 def solve_kappa_float(ev: SumEvaluator, D: np.ndarray, P: np.ndarray, ridge: float,
                       tol: float = 4e-16, maxiter: int = 200) -> np.ndarray:
     """Vectorized bracketed Newton in ``log kappa`` for (LC.1); needs ``min(D, P) < S``.
@@ -89,12 +92,17 @@ def solve_kappa_float(ev: SumEvaluator, D: np.ndarray, P: np.ndarray, ridge: flo
     x = 0.5 * (lo + hi)
     Pinf = np.isinf(P)
     Pe = np.where(Pinf, 1.0, P)
+    m = np.minimum(D, P)
+    prev = np.full(x.shape, np.inf)
     for _ in range(maxiter):
         s = ev(np.exp(x), target=False)
         with np.errstate(divide="ignore", invalid="ignore"):
+            # ridgeless residual log m - log df1 (LC.1); with a ridge it is the Newton
+            # surrogate where g = -inf (df1 >= min(D, P): kappa below the ridgeless root,
+            # itself below the ridge root), which the bracket then safeguards
+            g0, dg0 = np.log(m) - np.log(s.df1), (s.df1 - s.df2) / s.df1
             if ridge == 0:
-                m = np.minimum(D, P)
-                g, dg = np.log(m) - np.log(s.df1), (s.df1 - s.df2) / s.df1
+                g, dg, ok = g0, dg0, np.ones(x.shape, dtype=bool)
             else:
                 gD, gP = D - s.df1, Pe - s.df1
                 ok = (gD > 0) & ((gP > 0) | Pinf)
@@ -103,13 +111,27 @@ def solve_kappa_float(ev: SumEvaluator, D: np.ndarray, P: np.ndarray, ridge: flo
                 dg = 1 + (s.df1 - s.df2) * (1 / gD + np.where(Pinf, 0.0, 1 / gP))
         lo = np.where(g < 0, x, lo)
         hi = np.where(g > 0, x, hi)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xn = x - g / dg
-        bad = ~np.isfinite(xn) | (xn <= lo) | (xn >= hi)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            # left of the root g ~ log(D - df1) is concave and Newton on it crawls; there the
+            # step is Newton's on exp(g) - 1 instead, which has no log singularity
+            step = np.where((g < 0) & (ridge > 0), np.expm1(-g) / dg, -g / dg)
+            xn = np.where(ok, x + step, x - g0 / dg0)
+        # a converged step (below tol, often below one ulp: xn == x, which the update above
+        # has just made a bracket end) is accepted; only a real escape from the bracket, or
+        # a non-finite step, falls back to bisection
+        size = np.abs(xn - x)
+        scale = np.maximum(1.0, np.abs(x))
+        floor = np.maximum(tol * scale, 4 * np.spacing(np.abs(x)))  # tol, or 4 ulps of x
+        converged = ok & np.isfinite(xn) & (size <= floor)
+        # at the rounding floor of g the steps stop shrinking (quadratic convergence would
+        # at least halve them): that point is as converged as float64 allows
+        stalled = ok & np.isfinite(xn) & (size >= 0.5 * prev) & (size <= _STALL * scale)
+        bad = ~converged & (~np.isfinite(xn) | (xn <= lo) | (xn >= hi))
         xn = np.where(bad, 0.5 * (lo + hi), xn)
-        done = (np.abs(xn - x) <= tol * np.maximum(1.0, np.abs(x))) | (g == 0)
+        done = converged | stalled | (g == 0) | (hi - lo <= floor)  # ... or the bracket closed
+        prev = np.where(bad, np.inf, size)
         x = xn
-        if done.all() or (hi - lo <= tol * np.maximum(1.0, np.abs(x))).all():
+        if done.all():
             break
     return np.exp(x)
 

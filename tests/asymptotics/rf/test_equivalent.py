@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
-from asymptotics.rf.equivalent import simon_loss_mp
+from asymptotics.rf.equivalent import simon_loss_mp, solve_kappa_float
 from asymptotics.rf.learning_curves import learning_curve, learning_curve_float, solve_kappa
 from asymptotics.rf.sums import SumEvaluator, prepare_model
 
@@ -142,3 +142,33 @@ def test_variance_limited_approach_in_P_and_D_is_order_one_over_x():
         math.inf, 100, spectrum, target)
     slopes = np.diff(np.log(gap_d)) / np.diff(np.log(D))
     np.testing.assert_allclose(slopes, -1.0, atol=0.02)
+
+
+class _CountingEvaluator:
+    """A SumEvaluator that counts its (vectorized) calls: one per Newton sweep."""
+
+    def __init__(self, ev: SumEvaluator) -> None:
+        self.ev, self.model, self.calls = ev, ev.model, 0
+
+    def __call__(self, kappa, target=True):
+        self.calls += 1
+        return self.ev(kappa, target)
+
+
+@pytest.mark.parametrize("P", [math.inf, 300.0, 40.0])
+@pytest.mark.parametrize(("ridge", "most"), [(1e-3, 12), (1.0, 12), (1e3, 12), (1e-12, 40)])
+def test_float_newton_keeps_its_converged_step(P, ridge, most):
+    # 50 points D = 10 ... 1e5 in one vectorized solve of (LC.1). Newton converges
+    # quadratically, so a handful of sweeps suffices (measured 7-10 for ridge >= 1e-3 and 27
+    # for 1e-12); when a converged step (xn == x == lo, below one ulp) was thrown away for a
+    # bisection, the same solves took 55-61 sweeps. `most` sits between the two.
+    model = prepare_model(PowerLawSpectrum(1.5), Target.power_law(2.2))
+    D = np.unique(np.round(np.logspace(1, 5, 50)))
+    ev = _CountingEvaluator(SumEvaluator(model))
+    kappa = solve_kappa_float(ev, D, np.full(D.shape, P), ridge)
+    assert ev.calls <= most
+    # the root is the root: the 30-digit mp solve agrees with it to float precision
+    for i in (0, 17, 49):
+        ref = solve_kappa(D[i], P, PowerLawSpectrum(1.5), Target.power_law(2.2), ridge=ridge,
+                          dps=30).kappa
+        assert abs(kappa[i] / float(ref) - 1) < 1e-14
