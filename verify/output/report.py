@@ -16,7 +16,7 @@ complete. Layout of ``out_dir``::
 
 :class:`CheckpointStore` keeps the checkpoints: one strict-JSON file per scenario, written
 atomically, with a format version and the key it was computed under (scenario, ``--quick``,
-seed, toolkit version) inside. Its numbers are exact (:mod:`asymptotics._lib.codec`);
+seed, toolkit version) inside. Its numbers are exact (``asymptotics._lib.codec``);
 reading validates the envelope and every tagged value before decoding, and runs no code:
 a file that is damaged, foreign (another key) or of an older format (the pickles of earlier
 versions are never loaded) raises :class:`CheckpointError`, and the caller recomputes.
@@ -189,7 +189,7 @@ class CheckpointError(ValueError):
 
 
 def _check_tagged(data: Any, where: str = "payload", depth: int = 0) -> None:
-    """Refuse anything :func:`~asymptotics._lib.codec.encode_result` would not have written:
+    """Refuse anything ``asymptotics._lib.codec.encode_result`` would not have written:
     every ``"__"`` key is one of its tags, exactly, with a well-formed value."""
     if depth > 64:
         raise ValueError(f"{where}: nested deeper than 64 levels")
@@ -260,7 +260,7 @@ class CheckpointStore:
         return self.directory / f"{stem}.json"
 
     def write(self, stem: str, key: Mapping[str, Any], payload: Any) -> Path:
-        """Store ``payload`` (data :func:`~asymptotics._lib.codec.encode_result` takes) under
+        """Store ``payload`` (data ``asymptotics._lib.codec.encode_result`` takes) under
         ``key``, atomically; an old-format file of the same stem is removed."""
         path = self.path(stem)
         document = {"format": CHECKPOINT_FORMAT, "key": dict(key),

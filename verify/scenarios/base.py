@@ -190,7 +190,7 @@ class ScenarioOutcome:
 
     def to_data(self) -> dict[str, Any]:
         """Plain data (dicts of fields; tuples, arrays and numbers kept exactly) for
-        :func:`asymptotics._lib.codec.encode_result`; :meth:`from_data` inverts it."""
+        ``asymptotics._lib.codec.encode_result``; :meth:`from_data` inverts it."""
         return _dataclass_to_data(self)
 
     @classmethod

@@ -25,8 +25,9 @@ stay reproducible (a new suite version should derive every stream as a distinct 
 ``SeedSequence(N, spawn_key=(scenario, role))``):
 
 * every scenario receives the same root, so scenarios that draw the same kind of design
-  (the random-feature scenarios, the interpolation dimensions) reuse one another's draws,
-  and their verdicts are correlated rather than independent;
+  reuse one another's draws (the random-feature scenarios of one size ``S`` share their
+  Gaussian draws, the Lipschitz and smooth interpolation cases of one dimension their
+  points), and their verdicts are correlated rather than independent;
 * fit ``i = 1`` is the root stream of the seed ``N + 1``, so the half-sample fit of
   ``--seed N`` replays the bootstrap of every fit of ``--seed N + 1``;
 * a sample seed keeps 32 bits of its child's state, so two samples collide with
