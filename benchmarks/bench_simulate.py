@@ -5,8 +5,8 @@ Reference sweeps (lambda_i = i^-2, Bahri's isotropic teacher):
   (b) D fixed, Gaussian-projection student, P at 12 log-spaced values up to P_max.
   (c) the over-parameterized side: D = 16, projection student, P at 8 log-spaced values from
       128 to S = 2048 (the variance-limited-in-width experiment). Also timed: the same sweep by
-      the per-point primal route (``p_route="per_point"``, same run), against which the nested
-      dual route (docs/simulator.md SIM.12-13) is compared.
+      the per-point primal route (``p_route="per_point"``, same run), against which the dual
+      route (docs/simulator.md (SIM.12)-(SIM.13)) is compared.
 Baseline: per grid point and seed, draw everything (omega, the training set, the projection),
 fit with numpy.linalg.lstsq and evaluate on 2,000 fresh test points
 (verify.simulator.reference.monte_carlo_loss).
@@ -163,7 +163,7 @@ def main() -> int:
           "S x P_max), min of 4 runs around the simulator's; peak = tracemalloc peak of the "
           "simulator call.")
     for name, t_new, t_old, peak, peak_old, rel in routes:
-        print(f"\n{name}: nested dual route {t_new:.3f} s/seed (min of 2 runs), per-point "
+        print(f"\n{name}: dual route {t_new:.3f} s/seed (min of 2 runs), per-point "
               f"primal route {t_old:.3f} s/seed (same run): {t_old / t_new:.2f}x faster; peak "
               f"{peak / 2**20:.0f} vs {peak_old / 2**20:.0f} MiB; max |rel diff| of the losses "
               f"{rel:.1e}")

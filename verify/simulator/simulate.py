@@ -199,15 +199,15 @@ class SimulationConfig:
 
         Leading terms, per seed: the draw (``D_max x P_max`` normals, plus ``P_max x S`` and a
         Householder QR of ``S x P_max`` with ``Q`` formed for a projection), then each route's
-        factorizations (docs/simulator.md §7, "Cost model"). Memory: one chunk of seeds'
-        working arrays, the tabulated model (four arrays of ``S``) and the results.
+        factorizations (docs/simulator.md §8, "Cost model and refusals"). Memory: one chunk
+        of seeds' working arrays, the tabulated model (four arrays of ``S``) and the results.
         """
         return _estimate(self.design_student, self.size, self.axis, self.grid, self.fixed,
                          self.ridge, self.p_route, self.seeds, self.chunk_size)
 
     def check_budget(self, *, force: bool = False) -> None:
-        """Refuse (:class:`asymptotics._lib.budget.BudgetExceeded`) a simulation whose
-        estimated memory or time exceeds the bounds of :mod:`asymptotics._lib.budget`.
+        """Refuse (``asymptotics._lib.budget.BudgetExceeded``) a simulation whose
+        estimated memory or time exceeds the bounds of ``asymptotics._lib.budget``.
 
         The message names the parameter whose halving shrinks the estimate most.
         """
@@ -526,7 +526,7 @@ def run_simulation(config: SimulationConfig, *, force: bool = False) -> Simulati
     """Run a validated :class:`SimulationConfig`: the chain behind :func:`simulate_sweep`.
 
     Refuses, before any allocation of size ``S``, a configuration whose estimated memory or
-    time exceeds the bounds of :mod:`asymptotics._lib.budget` (``force=True`` goes past).
+    time exceeds the bounds of ``asymptotics._lib.budget`` (``force=True`` goes past).
     """
     if not isinstance(config, SimulationConfig):
         raise TypeError(f"`config` must be a SimulationConfig; got {type(config).__name__}")
@@ -581,7 +581,7 @@ def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *
         ``verify.simulator.dual.dual_is_cheaper``; the primal only for ``D < P < ~1.3 D``).
         All give the same numbers to rounding.
     force : run even when the estimated memory or time exceeds the bounds of
-        :mod:`asymptotics._lib.budget` (by default such a request is refused up front).
+        ``asymptotics._lib.budget`` (by default such a request is refused up front).
 
     Returns
     -------

@@ -16,7 +16,7 @@ killed resumes where it stopped (docs/sweeps.md, "The cache").
   payload bits, which no computation here gives meaning to). The ``.npz`` alternative would only pay off for results of millions of
   numbers, which a sweep's per-configuration summaries are not.
 * **Atomic writes.** A result is written by the toolkit's one atomic writer,
-  :func:`asymptotics._lib.files.atomic_write`: to a temporary file in the cache directory
+  ``asymptotics._lib.files.atomic_write``: to a temporary file in the cache directory
   (``.<key>.json.<random>.tmp``, created with ``O_EXCL``, a name no result has), flushed,
   ``fsync``-ed, then renamed over its final name with ``os.replace`` (atomic on POSIX and
   Windows). A reader therefore sees either no file or a complete one; a temporary file left

@@ -231,3 +231,52 @@ def test_sweep_equals_loop_property(s, b, a, student, axis, ridge, noise, seed, 
     res = simulate_sweep(spec, target, D=d, P=p, **kw)
     ref = loop_losses(spec, target, axis=axis, grid=grid, fixed=fixed, **kw)
     np.testing.assert_allclose(res.losses, ref, rtol=1e-8, atol=1e-300)
+
+
+# ------------------------------------------------------------------ the config -> result chain
+def test_result_records_its_validated_config():
+    from verify.simulator.simulate import SimulationConfig, SimulationResult, run_simulation
+
+    assert SweepResult is SimulationResult  # the former name stays an alias
+    config = SimulationConfig(SPEC, Target.power_law(1.5), D=(4, 9), P=12, noise=0.1, seeds=3,
+                              seed=2)
+    res = run_simulation(config)
+    assert res.config is config and config.axis == "D" and config.grid == (4, 9)
+    assert (config.fixed, config.d_max, config.p_max, config.size) == (12, 9, 12, 48)
+    direct = simulate_sweep(SPEC, Target.power_law(1.5), D=[4, 9], P=12, noise=0.1, seeds=3,
+                            seed=2)
+    assert np.array_equal(res.losses, direct.losses) and direct.config == config
+    record = config.to_dict()
+    assert record["student"] == "projection" and record["D"] == [4, 9] and record["P"] == 12
+    assert record["seed"] == 2 and record["seeds"] == 3 and record["chunk_size"] == 3
+    with pytest.raises(TypeError, match="`config` must be a SimulationConfig; got dict"):
+        run_simulation(record)
+
+
+def test_from_json_is_the_same_config_and_refuses_unknown_keys():
+    from verify.simulator.simulate import SimulationConfig
+
+    data = {"b": 2.0, "S": 48, "a": 1.5, "D": [4, 9], "P": 12, "noise": 0.1, "seeds": 3}
+    assert SimulationConfig.from_json(data) == SimulationConfig(
+        SPEC, Target.power_law(1.5), D=(4, 9), P=12, noise=0.1, seeds=3)
+    kernel = SimulationConfig.from_json({"b": 2.0, "S": 48, "D": [4, 9], "P": None})
+    assert kernel.kind == "kernel" and kernel.target == Target.isotropic()
+    with pytest.raises(ValueError, match=r"`config` has unknown key 'ridg'"):
+        SimulationConfig.from_json({**data, "ridg": 0.1})
+    with pytest.raises(ValueError, match=r"`config` must give 'P'"):
+        SimulationConfig.from_json({"b": 2.0, "S": 48, "D": [4]})
+    with pytest.raises(ValueError, match=r"`S` must be a positive integer; got 0"):
+        SimulationConfig.from_json({**data, "S": 0})
+
+
+def test_seed_streams_are_the_documented_spawn_children():
+    # docs/sweeps.md (SW.3): stream k of root seed s is SeedSequence(s, spawn_key=(k,)),
+    # whatever the number of streams; the simulator draws the projection from it first
+    from verify.simulator.design import seed_streams
+
+    for k, stream in enumerate(seed_streams(77, 4)):
+        child = np.random.SeedSequence(77, spawn_key=(k,))
+        assert np.array_equal(stream.generate_state(4), child.generate_state(4))
+    res = simulate_sweep(SPEC, Target.isotropic(), D=[4, 9], P=12, seeds=3, seed=77)
+    one = simulate_sweep(SPEC, Target.isotropic(), D=[4, 9], P=12, seeds=1, seed=77)
+    assert np.array_equal(res.losses[:1], one.losses)

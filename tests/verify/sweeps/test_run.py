@@ -359,3 +359,83 @@ class TestSimulatorTask:
         data = json.loads(capsys.readouterr().out)
         assert [item["config"]["b"] for item in data["items"]] == [1.5, 2.0]
         assert all(item["config"]["student"] == "projection" for item in data["items"])
+
+
+# ---------------------------------------------------------------- one writer, one owner
+class TestCacheOwnership:
+    def test_store_goes_through_the_one_atomic_writer(self, tmp_path, monkeypatch):
+        cache = SweepCache(tmp_path)
+        key = config_key({"n": 1}, "m:f", "1")  # load() checks that the content hashes to it
+        cache.store(key, "m:f", "1", {"n": 1}, {"x": 1})
+
+        def broken_replace(src, dst):
+            raise OSError("disk full (simulated)")
+
+        monkeypatch.setattr(os, "replace", broken_replace)
+        with pytest.raises(OSError, match="simulated"):
+            cache.store(key, "m:f", "1", {"n": 1}, {"x": 2})
+        # the old result is intact and atomic_write removed its temporary file
+        assert cache.load(key).result == {"x": 1}
+        assert sorted(os.listdir(tmp_path)) == [f"{key}.json"]
+
+    def test_temporaries_of_the_writer_and_of_former_versions_are_listed(self, tmp_path):
+        cache = SweepCache(tmp_path)
+        names = [f".{'cd' * 32}.json.k3j9x_.tmp", ".tmp-0123-abcd.part"]
+        for name in names:
+            (tmp_path / name).write_text("{")
+        (tmp_path / "notes.txt").write_text("mine")
+        assert [p.name for p in cache.temporaries()] == sorted(names)
+        assert cache.keys() == []
+
+    def test_discard_removes_only_a_directory_it_created_and_never_wrote(self, tmp_path):
+        fresh = SweepCache(tmp_path / "new" / "cache")
+        assert fresh.created and fresh.discard_if_unused()
+        assert not (tmp_path / "new" / "cache").exists()
+        existing = SweepCache(tmp_path)  # made by pytest, not by the cache
+        assert not existing.created and not existing.discard_if_unused()
+        used = SweepCache(tmp_path / "used")
+        used.store("ef" * 32, "m:f", "1", {}, 1)
+        assert not used.discard_if_unused() and used.keys() == ["ef" * 32]
+
+    def test_run_sweep_takes_the_cache_object(self, tmp_path):
+        cache = SweepCache(tmp_path / "c")
+        run = run_sweep(ls_task, configs_for([5, 6]), cache_dir=cache)
+        assert run.cache_dir == str(tmp_path / "c") and sorted(cache.keys()) == sorted(run.keys)
+
+
+# ---------------------------------------------------------------- the simulator schema
+class TestSimulatorConfigs:
+    def test_task_refuses_what_the_schema_refuses(self):
+        from verify.sweeps.tasks import simulate_task
+
+        with pytest.raises(ValueError, match=r"`config` has unknown key 'ridg'"):
+            simulate_task({**SIM_CONFIG, "ridg": 0.1})
+        with pytest.raises(TypeError, match=r"`force` must be true or false; got 'yes'"):
+            simulate_task({**SIM_CONFIG, "force": "yes"})
+
+    def test_force_marks_only_the_configs_over_a_bound(self, monkeypatch):
+        from verify.simulator import simulate as sim
+        from verify.sweeps.tasks import check_simulate_configs
+
+        small, big = SIM_CONFIG, {**SIM_CONFIG, "D": [8, 12, 4000]}
+        assert check_simulate_configs([small, big]) == [small, big]
+        monkeypatch.setattr(sim, "MEMORY_BOUND", 2**20)  # big plans 17.9 MiB, small 0.34 MiB
+        # (halving P = 48 saves the most: the 4 P x P and 3 P x S arrays scale with it too)
+        with pytest.raises(ValueError, match=r"^configuration 1: `P` = 48: .* 17\.9 MiB of "
+                                             r"memory, over the bound of 1 MiB"):
+            check_simulate_configs([small, big])
+        assert check_simulate_configs([small, big], force=True) == [small, {**big, "force": True}]
+        with pytest.raises(ValueError, match=r"^configuration 0: `S` must be a positive"):
+            check_simulate_configs([{**small, "S": 0}], force=True)
+
+    def test_command_force_runs_a_refused_config(self, tmp_path, capsys, monkeypatch):
+        from verify.simulator import simulate as sim
+
+        monkeypatch.setattr(sim, "MEMORY_BOUND", 2**10)
+        argv = ["sweep", "--S", "64", "--D", "8,12", "--P", "48", "--seeds", "2", "--json",
+                "--cache", str(tmp_path / "c")]
+        assert verify_main(argv) == 2
+        assert "`P` = 48" in capsys.readouterr().err and not (tmp_path / "c").exists()
+        assert verify_main([*argv, "--force"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["items"][0]["config"]["force"] is True
