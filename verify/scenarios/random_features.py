@@ -1,4 +1,6 @@
-"""Scenarios of the linear random-feature model (Bahri et al. §1.4; docs/verification.md).
+"""Scenarios of the linear random-feature model of Bahri et al.
+
+The model's exponents are docs/theory/regimes.md (RG.8)-(RG.12).
 
 Each scenario simulates the Gaussian-design teacher-student model with exact teacher and
 test averages (:func:`verify.simulator.simulate.simulate_sweep`), evaluates the deterministic
