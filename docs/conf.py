@@ -74,7 +74,7 @@ nitpicky = True
 nitpick_ignore_regex = [
     # third-party and builtin types named in docstrings: there is no intersphinx offline
     (r"py:.*", r"(numpy|np|mpmath|mp|sympy|sp|scipy|matplotlib|concurrent|dask|distributed|"
-               r"pathlib|collections|typing|argparse|dataclasses|enum)(\..*)?"),
+               r"pathlib|collections|typing|argparse|dataclasses|enum|ast)(\..*)?"),
     (r"py:.*", r"(int|float|complex|str|bytes|bool|None|object|dict|list|tuple|set|"
                r"callable|Callable|Sequence|Mapping|Iterable|optional|array_like|"
                r"ndarray|Generator|Path|Any|Expr|mpf)"),
@@ -341,7 +341,25 @@ def _builder_inited(app) -> None:
     build_gallery()
 
 
+# --- bibliography entries: `{ref}`ref-KEY`` links docs/references.md's entry as "[KEY]" -----
+def _title_bibliography_labels(app, env) -> list[str]:
+    """Give each ``(ref-KEY)=`` label of a paragraph the title ``[KEY]``.
+
+    A label before a paragraph has no title, so a bare ref role naming ``ref-bach2023``
+    would be a "title not found" error; with the title it renders as ``[bach2023]``.
+    """
+    try:
+        std = env.domains.standard_domain        # Sphinx >= 8.1
+    except AttributeError:
+        std = env.get_domain("std")
+    for name, (docname, labelid) in list(std.anonlabels.items()):
+        if name.startswith("ref-") and name not in std.labels:
+            std.labels[name] = (docname, labelid, f"[{name[4:]}]")
+    return []
+
+
 def setup(app):
+    app.connect("env-updated", _title_bibliography_labels)
     app.add_domain(LabelNumberedMathDomain, override=True)
     app.add_directive("face-summary", _face_summary_directive())
     app.connect("autodoc-process-docstring", _process_docstring)

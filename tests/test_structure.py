@@ -158,6 +158,45 @@ def citation_problems(text: str) -> list[tuple[int, str]]:
     return out
 
 
+REFERENCES = ROOT / "docs" / "references.md"
+# "Surname YEAR", "Surname & Surname YEAR", "Surname et al. (YEAR)": the key is surnameYEAR.
+_WORK = re.compile(r"\b([A-Z][a-zü]+)(?:[–-][A-Z][a-zü]+)?(?: et al\.| (?:&|and) [A-Z][a-zü]+)?,?"
+                   r" \(?((?:19|20)\d{2})[a-z]?\b")
+# "Bahri et al. Theorem 1", "Bahri et al.'s Eq. (5)", "Bahri et al. Theorems 2-3", "... §1.4"
+_PAPER = re.compile(r"Bahri et al\.(?:'s)?,? (Theorems? \d+(?:\s*[-–]\s*\d+)?"
+                    r"|Eqs?\.\s?\(\d+\)(?:\s*[-–]\s*\(\d+\))?|§\s?[\d.]*\d"
+                    r"|Sec(?:tion|\.)\s?[\d.]*\d)")
+
+
+def cited_works(text: str) -> list[tuple[int, str]]:
+    """``(line, key)`` of each ``Surname [& Surname | et al.] YEAR`` citation."""
+    return [(text.count("\n", 0, m.start()) + 1,
+             m.group(1).lower().replace("ü", "u") + m.group(2)) for m in _WORK.finditer(text)]
+
+
+def _normal(result: str) -> str:
+    return re.sub(r"\s*[-–]\s*", "-", re.sub(r"\s+", " ", result.replace("§ ", "§")))
+
+
+def cited_paper_results(text: str) -> list[tuple[int, str]]:
+    """``(line, result)`` of each numbered result of Bahri et al. cited, e.g. ``Eq. (3)``."""
+    return [(text.count("\n", 0, m.start()) + 1, _normal(m.group(1)))
+            for m in _PAPER.finditer(text)]
+
+
+def listed_paper_results(references: str) -> set[str]:
+    """The first column of the table of Bahri et al.'s results in docs/references.md."""
+    section = references.split("## Bahri et al.: the results the code cites", 1)[-1]
+    section = section.split("\n## ", 1)[0]
+    return {_normal(row.split("|")[1].strip()) for row in section.splitlines()
+            if row.startswith("|") and not row.startswith("| ---")} - {"cited as"}
+
+
+def listed_keys(references: str) -> set[str]:
+    """The keys ``**[key]**`` of docs/references.md."""
+    return set(re.findall(r"^\*\*\[([\w-]+)\]\*\*", references, re.M))
+
+
 _AUTO = re.compile(r"^\.\. auto(module|function|class|data|exception|attribute|method)::"
                    r"\s+([\w.]+)[ \t]*\n((?:[ \t]+:[^\n]*\n?)*)", re.M)
 _FACE_SUMMARY = re.compile(r"^\.\. face-summary::\s+([\w.]+)", re.M)
@@ -266,6 +305,22 @@ def test_citation_problems_finds_each_form():
     assert "docs/theory/model.md" in problems[2][1]
 
 
+def test_citation_parsers_read_the_house_forms():
+    text = ("Kühn 1987 and Cho & Saul 2009; Facco et al. 2017) or Hesterberg (2015).\n"
+            "Python 3.11, 1987 alone, Levina–Bickel\n"
+            "Bahri et al. Theorem 1 and Bahri et al.'s Eq. (5); Bahri et al. Theorems 2–3,\n"
+            "Bahri et al. §1.4, Bahri et al. Eqs. (1)-(2)\n")
+    assert cited_works(text) == [(1, "kuhn1987"), (1, "cho2009"), (1, "facco2017"),
+                                 (1, "hesterberg2015")]
+    assert cited_paper_results(text) == [(3, "Theorem 1"), (3, "Eq. (5)"), (3, "Theorems 2-3"),
+                                         (4, "§1.4"), (4, "Eqs. (1)-(2)")]
+    page = ("# R\n## Bahri et al.: the results the code cites\n\n| cited as | what |\n"
+            "| --- | --- |\n| Theorem 1 | x |\n| Eq. (3) | y |\n\n## Other\n| Eq. (9) | z |\n"
+            "(ref-kuhn1987)=\n**[kuhn1987]** T. Kühn.\n")
+    assert listed_paper_results(page) == {"Theorem 1", "Eq. (3)"}
+    assert listed_keys(page) == {"kuhn1987"}
+
+
 def test_autodoc_targets_reads_members_options():
     page = ("```{eval-rst}\n.. automodule:: verify\n   :no-members:\n\n"
             ".. automodule:: verify.fit\n\n.. autofunction:: verify.compare.compare_values\n```\n")
@@ -364,3 +419,24 @@ def test_source_never_unpickles_evals_or_execs(path):
     found = unsafe_calls(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
     assert not found, "\n".join(f"{path.relative_to(ROOT)}:{line}: {what}"
                                 for line, what in found)
+
+
+def test_every_work_the_code_cites_is_in_the_references():
+    keys = listed_keys(REFERENCES.read_text(encoding="utf-8"))
+    assert {"bahri2021", "kuhn1987"} <= keys
+    missing = [f"{path.relative_to(ROOT)}:{line}: {key}" for path in _ALL_SOURCES
+               for line, key in cited_works(path.read_text(encoding="utf-8")) if key not in keys]
+    assert not missing, ("works cited without an entry in docs/references.md:\n"
+                         + "\n".join(missing))
+
+
+def test_every_result_of_the_paper_the_code_cites_is_listed():
+    listed = listed_paper_results(REFERENCES.read_text(encoding="utf-8"))
+    assert {"Theorem 1", "Eq. (3)", "Eq. (5)"} <= listed
+    missing = [f"{path.relative_to(ROOT)}:{line}: Bahri et al. {result}"
+               for path in _ALL_SOURCES
+               for line, result in cited_paper_results(path.read_text(encoding="utf-8"))
+               if result not in listed]
+    assert not missing, ("results of Bahri et al. cited but not in the table of "
+                         "docs/references.md (cite a theorem or an equation of the paper, or a "
+                         "docs equation label):\n" + "\n".join(missing))
