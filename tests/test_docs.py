@@ -227,6 +227,21 @@ def test_tutorial_runs_as_written(page, tmp_path):
     assert proc.returncode == 0, f"{page.name} failed:\n{proc.stderr[-6000:]}"
 
 
+def test_readme_tour_runs_as_written(tmp_path):
+    """The README's tour: at most 20 lines, public-face imports only, and it runs."""
+    blocks = python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(blocks) == 1, "the README has one ```python block, the tour"
+    lines = [line for line in blocks[0].splitlines() if line.strip()]
+    assert len(lines) <= 20, f"the tour has {len(lines)} lines"
+    deep = [line for line in lines if re.match(r"\s*from (asymptotics|verify)\.\w", line)]
+    assert not deep, f"the tour deep-imports instead of using the public faces: {deep}"
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "error"}
+    proc = subprocess.run([sys.executable, "-c", _DRIVER, "README.md"], input=json.dumps(blocks),
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 0, f"README.md failed:\n{proc.stderr[-6000:]}"
+
+
 # ---------------------------------------------------------------------------------------
 # Docstring examples are doctests
 # ---------------------------------------------------------------------------------------

@@ -353,6 +353,30 @@ def test_importing_all_of_asymptotics_loads_no_verify_module():
     assert int(proc.stdout.split()[-1]) >= 10   # the walk did import the package's modules
 
 
+def test_verify_face_is_complete_and_lazy():
+    """Every name of ``verify.__all__`` resolves to its subpackage's object; ``import verify``
+    loads neither the simulator nor scipy nor matplotlib, and resolving every name (figures
+    included) still loads no matplotlib: it is imported when a figure is drawn."""
+    code = ("import sys, verify\n"
+            "heavy = sorted(m for m in ('matplotlib', 'scipy', 'verify.simulator', 'verify.fit',"
+            " 'verify.manifolds', 'verify.dimension', 'verify.output') if m in sys.modules)\n"
+            "assert not heavy, heavy\n"
+            "import verify.simulator, verify.fit\n"
+            "assert verify.simulate_sweep is verify.simulator.simulate_sweep\n"
+            "assert verify.fit_power_law is verify.fit.fit_power_law\n"
+            "missing = [n for n in verify.__all__ if not hasattr(verify, n)]\n"
+            "assert not missing, missing\n"
+            "assert 'matplotlib' not in sys.modules, 'a face name imported matplotlib'\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    import verify
+
+    assert sorted(verify.__all__) == sorted({"__version__", *verify._EXPORTS})
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        verify.nope  # noqa: B018
+
+
 # ---------------------------------------------------------------------------------------
 # (d) verify reaches asymptotics' private parts only through asymptotics._lib
 # ---------------------------------------------------------------------------------------
