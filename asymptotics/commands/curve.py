@@ -5,6 +5,11 @@ Bahri's isotropic teacher ``p_i = w lambda_i`` when ``--a`` is omitted). ``--D``
 are comma lists (``inf`` allowed): paired when of equal length or when one has a single
 value, every combination with ``--grid``. Prints the loss with its certified digits, the
 closed-form asymptote at each point and Bahri's regime, or ``--json``.
+
+A request is checked before it runs: exponents, ridge and sizes the float64 seed cannot
+represent are refused, and so is mpmath work estimated past the time bound of
+:mod:`asymptotics._lib.budget` (``--force`` runs it anyway); each refusal is one line on
+stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--student", choices=("projection", "top"), default="projection",
                         help="Gaussian random projection (Bahri) or top-P eigenfeatures")
     parser.add_argument("--dps", type=int, default=30, help="decimal digits (default 30)")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the estimated work exceeds the time bound "
+                             "(asymptotics._lib.budget.SECONDS_BOUND)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
@@ -68,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
               else Target.power_law(args.a))
     D, P = _points(args.D, args.P, args.grid)
     lc = learning_curve(D, P, spectrum, target, ridge=args.ridge, noise=args.noise,
-                        student=args.student, dps=args.dps)
+                        student=args.student, dps=args.dps, force=args.force)
     if args.json:
         print(dumps(_record(lc)))
         return 0

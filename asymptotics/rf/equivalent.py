@@ -48,17 +48,25 @@ def kappa_bracket(model: SpectralModel, D: np.ndarray, P: np.ndarray,
     tr = model.trace
     hi = 2.0 * tr / m + (4.0 * ridge / D if ridge > 0 else 0.0)
     size = len(model.lam) if model.kind == "array" else model.size
-    mi = np.minimum(m, np.inf if size is None else size - 1).astype(np.int64)
+    mi = np.minimum(m, np.inf if size is None else size - 1)
     if model.kind == "array":
         lam_sorted = np.sort(np.asarray(model.lam))[::-1]
-        lam_next = lam_sorted[mi]
-    else:
+        lam_next = lam_sorted[mi.astype(np.int64)]
+        log_next = np.log(lam_next)
+    else:  # float indices: exact below 2^53, and no int64 overflow past 9.2e18 points
         lam_next = model.c * (mi + 1.0) ** (-model.b)
+        log_next = math.log(model.c) - model.b * np.log(mi + 1.0)
     # m >= S only happens with a ridge: then lo = delta/D alone brackets the root
-    lo = np.where(m < (np.inf if size is None else size), lam_next / (2.0 * (m + 1.0)), np.inf)
-    if ridge > 0:
-        lo = np.minimum(lo, ridge / D)
-    return np.log(lo), np.log(hi)
+    inside = m < (np.inf if size is None else size)
+    with np.errstate(divide="ignore"):
+        lo = np.where(inside, np.log(lam_next / (2.0 * (m + 1.0))), np.inf)
+        # where lambda_(m+1)/(2m+2) or delta/D underflows float64, the same bound in logs
+        lo = np.where(inside & ~np.isfinite(lo), log_next - np.log(2.0 * (m + 1.0)), lo)
+        if ridge > 0:
+            log_ridge = np.log(ridge / D)
+            log_ridge = np.where(np.isfinite(log_ridge), log_ridge, math.log(ridge) - np.log(D))
+            lo = np.minimum(lo, log_ridge)
+    return lo, np.log(hi)
 
 
 def _g(df1: Any, df2: Any, ell: Any, D: Any, P: Any, ridge: float, ln: Any) -> tuple:
@@ -95,7 +103,8 @@ def solve_kappa_float(ev: SumEvaluator, D: np.ndarray, P: np.ndarray, ridge: flo
     m = np.minimum(D, P)
     prev = np.full(x.shape, np.inf)
     for _ in range(maxiter):
-        s = ev(np.exp(x), target=False)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            s = ev(np.exp(x), target=False)  # exp(x) = 0 (kappa below float64): g = -inf
         with np.errstate(divide="ignore", invalid="ignore"):
             # ridgeless residual log m - log df1 (LC.1); with a ridge it is the Newton
             # surrogate where g = -inf (df1 >= min(D, P): kappa below the ridgeless root,

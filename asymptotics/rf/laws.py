@@ -21,10 +21,12 @@ All losses are the excess test error ``E_x[(f-F)^2]`` of :mod:`asymptotics.model
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import sympy as sp
 
+from asymptotics._lib.budget import check_budget
 from asymptotics._lib.validation import check_real
 from asymptotics.derivation import Derivation
 from asymptotics.rf.integrals import beta_value as _beta_integral
@@ -32,8 +34,8 @@ from asymptotics.rf.integrals import mode_integral as _mode_integral
 from asymptotics.rf.integrals import simplify_exact as _simplify
 from asymptotics.symbols import D, N, P, exact, kappa, n
 
-__all__ = ["RFExponents", "data_limited_prefactor", "feature_limited_prefactor",
-           "matched_prefactor", "mode_integral", "rf_exponents"]
+__all__ = ["MAX_DENOMINATOR", "MAX_EXACT_DIGITS", "RFExponents", "data_limited_prefactor",
+           "feature_limited_prefactor", "matched_prefactor", "mode_integral", "rf_exponents"]
 
 _SOURCE = "Bahri et al. Eq. (3); docs/theory/regimes.md (RG.8)-(RG.11)"
 
@@ -194,6 +196,43 @@ def _variance(axis: str) -> Derivation:
                       (("excess over the limit", excess), (f"prefactor {other} L_inf", pref)))
 
 
+#: Largest exact integer (in decimal digits) the derivation may build: Python refuses to
+#: print integers past 4300 digits, and sympy's exact powers and Bernoulli numbers grow
+#: past it in seconds to hours (``b = 1e6`` ran for minutes).
+MAX_EXACT_DIGITS = 3000
+
+
+def _digits(r: sp.Expr) -> float:
+    """Decimal digits of the larger of the numerator and denominator of a rational."""
+    return math.log10(max(abs(int(r.p)), int(r.q), 2))
+
+
+def _exact_size_iv(aa: sp.Expr, bb: sp.Expr) -> None:
+    """Refuse exponents whose exact derivation builds integers past MAX_EXACT_DIGITS.
+
+    The steps hold ``kappa_n = (I_b/n)^b`` and ``I_b^(a-1)`` (RG.8)-(RG.9), whose rational
+    parts are powers of ``b``'s numerator and denominator: about ``max(b, min(a-1, 2b))
+    log10(max(p, q))`` digits for ``b = p/q``; and, past saturation, ``zeta(a - 2b)`` and
+    ``zeta(a - b)`` (RG.9)-(RG.10), which sympy evaluates at an even integer ``k`` as a
+    Bernoulli number of about ``k log10 k`` digits.
+    """
+    if not (isinstance(aa, sp.Rational) and isinstance(bb, sp.Rational)):
+        return  # irrational exponents stay symbolic: no exact powers are expanded
+    t = (aa - 1) / bb
+    power = float(max(bb, min(aa - 1, 2 * bb))) * _digits(bb)
+    estimates = [("b", bb, power, "powers of b in kappa_n = (I_b/n)^b and I_b^(a-1), "
+                                  "docs/theory/regimes.md (RG.8)-(RG.9)")]
+    for k, tag in ((aa - 2 * bb, "(RG.9)"), (aa - bb, "(RG.10)")):
+        if t > (2 if tag == "(RG.9)" else 1) and k.is_integer and k % 2 == 0:
+            estimates.append(("a", aa, float(k) * math.log10(float(k)),
+                              f"the Bernoulli number in zeta({k}) of {tag}"))
+    name, value, digits, where = max(estimates, key=lambda e: e[2])
+    check_budget(name, value, estimate=digits, bound=MAX_EXACT_DIGITS, unit=" digits",
+                 what=f"exact arithmetic ({where})",
+                 hint=f"the exponents alone are alpha_D = min(a-1, 2b) = {min(aa - 1, 2 * bb)} "
+                      f"and alpha_P = min(a-1, b) = {min(aa - 1, bb)} (RG.9)-(RG.10)")
+
+
 def rf_exponents(b: object, a: object | None = None) -> RFExponents:
     """Derive ``alpha_D = min(a-1, 2b)`` and ``alpha_P = min(a-1, b)`` (ridgeless, noiseless).
 
@@ -207,6 +246,7 @@ def rf_exponents(b: object, a: object | None = None) -> RFExponents:
     """
     bb = _b_iv(b)
     aa = bb if a is None else _a_iv(a)
+    _exact_size_iv(aa, bb)
     return _rf_exponents(aa, bb)
 
 

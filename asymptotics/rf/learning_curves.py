@@ -26,12 +26,19 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from asymptotics._lib.budget import check_seconds
 from asymptotics._lib.validation import check_choice, check_int, check_real
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 from asymptotics.rf.asymptotes import Asymptote, curve_asymptote
 from asymptotics.rf.equivalent import solve_kappa_float, solve_kappa_mp
-from asymptotics.rf.special_points import point_mp, projection_float
-from asymptotics.rf.sums import SpectralModel, SumEvaluator, em_parameters, prepare_model
+from asymptotics.rf.special_points import kappa_range_iv, point_mp, projection_float
+from asymptotics.rf.sums import (
+    DIRECT_MP,
+    SpectralModel,
+    SumEvaluator,
+    em_parameters,
+    prepare_model,
+)
 
 __all__ = [
     "KappaSolution",
@@ -128,6 +135,37 @@ def _grid(name: str, value: Any) -> np.ndarray:
 
 
 _MAX_SCALE = 1e100
+#: Smallest non-zero ridge: below it the kappa solve near the interpolation peak loses
+#: D - df1 ~ sqrt(ridge) of (LC.1) to cancellation (measured at D = P = 100, b = 2: ridge
+#: 1e-40 certifies 9 digits correctly, 1e-80 returned inf and 5e-324 a wrong value).
+_MIN_RIDGE = 1e-40
+#: Largest spectrum or target exponent: the float64 sums evaluate M^b and i^-b at the
+#: Euler-Maclaurin cut M = 48 of (LC.5), which overflow past b ~ 183.
+_MAX_EXPONENT = 100.0
+
+
+def _ridge_iv(ridge: Any) -> float:
+    # above ~1e100 the float path's products of kappa overflow (inf - inf; found by the
+    # fuzz suite with ridge = 4.5e307): refuse rather than return NaN
+    ridge = check_real("ridge", ridge, ge=0.0, le=_MAX_SCALE)
+    if 0 < ridge < _MIN_RIDGE:
+        raise ValueError(f"`ridge` must be 0 or >= {_MIN_RIDGE:g} (below it the kappa solve "
+                         "near the interpolation peak loses D - df1 ~ sqrt(ridge) of "
+                         "docs/theory/learning_curves.md (LC.1) to cancellation; ridge = 0 is "
+                         f"the ridgeless limit); got {ridge!r}")
+    return ridge
+
+
+def _exponents_iv(model: SpectralModel) -> None:
+    if model.kind != "powerlaw":
+        return
+    named = [("b", model.b)] + ([("a", model.a)] if model.target_kind == "power" else [])
+    for name, value in named:
+        if value > _MAX_EXPONENT:
+            raise ValueError(f"`{name}` must be <= {_MAX_EXPONENT:g} for the learning-curve "
+                             f"routes (the float64 sums take M^{name} and i^-{name} at the "
+                             "Euler-Maclaurin cut M = 48 of docs/theory/learning_curves.md "
+                             f"(LC.5), which overflow past ~183); got {value!r}")
 
 
 def _iv(D: Any, P: Any, spectrum: Any, target: Any, ridge: Any, noise: Any,
@@ -138,9 +176,7 @@ def _iv(D: Any, P: Any, spectrum: Any, target: Any, ridge: Any, noise: Any,
     except ValueError:
         raise ValueError(f"`D` and `P` must broadcast together; got shapes {Da.shape} and "
                          f"{Pa.shape}") from None
-    # above ~1e100 the float path's products of kappa overflow (inf - inf; found by the
-    # fuzz suite with ridge = 4.5e307): refuse rather than return NaN
-    ridge = check_real("ridge", ridge, ge=0.0, le=_MAX_SCALE)
+    ridge = _ridge_iv(ridge)
     noise = check_real("noise", noise, ge=0.0, le=_MAX_SCALE)
     student = check_choice("student", student, ("projection", "top"))
     if student == "top":
@@ -148,8 +184,9 @@ def _iv(D: Any, P: Any, spectrum: Any, target: Any, ridge: Any, noise: Any,
         if frac.any():
             raise ValueError("`P` must be whole numbers of eigenfeatures for student='top'; "
                              f"got {Pa[frac].ravel()[0]!r}")
-    return Da.astype(np.float64), Pa.astype(np.float64), prepare_model(spectrum, target), \
-        ridge, noise, student
+    model = prepare_model(spectrum, target)
+    _exponents_iv(model)
+    return Da.astype(np.float64), Pa.astype(np.float64), model, ridge, noise, student
 
 
 def learning_curve_float(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
@@ -216,25 +253,80 @@ def _top_model(model: SpectralModel, p: float, dps: int) -> tuple[SpectralModel,
 
 def solve_kappa(D: float, P: float, spectrum: PowerLawSpectrum | ArraySpectrum,
                 target: Target | None = None, *, ridge: float = 0.0,
-                dps: int = 30) -> KappaSolution:
+                dps: int = 30, force: bool = False) -> KappaSolution:
     """Solve (LC.1) for ``kappa`` at ``dps`` digits (projection student; ``P = inf``: kernel).
 
     Requires ``min(D, P)`` below the spectrum size (otherwise ``kappa = 0`` exactly, (LC.9))
     and ``D`` finite. The residual is that of ``g(log kappa)`` in docs/theory/learning_curves.md (LC.1).
+    A request whose estimated work exceeds :data:`asymptotics._lib.budget.SECONDS_BOUND` is
+    refused unless ``force``.
     """
     D = check_real("D", D, ge=1.0)
     P = check_real("P", P, ge=1.0, allow_inf=True)
-    ridge = check_real("ridge", ridge, ge=0.0)
+    ridge = _ridge_iv(ridge)
     dps = check_int("dps", dps, minimum=5, maximum=10_000)
     model = prepare_model(spectrum, target if target is not None else Target.power_law(2.0))
+    _exponents_iv(model)
     S = len(model.lam) if model.kind == "array" else (model.size or math.inf)
     if ridge == 0 and min(D, P) >= S:
         raise ValueError(f"`D` and `P` must leave min(D, P) below the spectrum size {S} for a "
                          f"ridgeless kappa > 0; got D={D}, P={P}")
-    guess = float(solve_kappa_float(SumEvaluator(model), np.array([D]), np.array([P]), ridge)[0])
+    Dv, Pv = np.array([D]), np.array([P])
+    kf = solve_kappa_float(SumEvaluator(model), Dv, Pv, ridge)
+    kappa_range_iv(model, kf, Dv, Pv)
+    _budget_iv(model, kf, dps, force)  # one pass of the two it estimates: a safe bound
+    guess = float(kf[0])
     work = dps + _GUARD
     k, res = solve_kappa_mp(SumEvaluator(model, "mp", dps=work), D, P, ridge, guess, dps=work)
     return KappaSolution(D, P, ridge, k, res, dps)
+
+
+#: mpmath operations per second at low precision on one core (about 5 us for a multiply-add
+#: at 15-100 digits, measured on the project's small machine)
+_MP_RATE = 2e5
+#: sum evaluations per point and pass: up to 8 Newton steps (LC.1), usually 3, + the sums
+_EVALS_PER_POINT = 4
+
+
+def _mp_weight(digits: float) -> float:
+    """Cost of one mpmath operation at ``digits`` relative to one at 15 digits (measured
+    4.8, 7.9, 16 and 62 us per multiply-add at 100, 500, 1000 and 3000 digits)."""
+    return 1.0 + (digits / 600.0) ** 1.6
+
+
+def _mp_operations(model: SpectralModel, kappas: np.ndarray, dps: int) -> float:
+    """Estimated mpmath operations of the two certified passes of :func:`learning_curve`.
+
+    One sum evaluation (docs/theory/learning_curves.md (LC.5)) costs a head of ``M`` (or
+    ``S``) terms, about 4 operations each, and power-series products of ``2K`` terms, about
+    ``1.5 (2K)^2``; the tail integrals (LC.6) run at ``-log10(Y)`` extra digits for small
+    ``Y = (kappa/c) M^b``. Calibrated against measured runs (one point, b = 2 and 1.5, at
+    480 and 960 digits: 3.8-5.9 s and 11-29 s; estimated 7.1 s and 48 s), so it errs on
+    the slow side by up to two.
+    """
+    total = 0.0
+    size = len(model.lam) if model.kind == "array" else model.size
+    for variant, work in ((0, dps + _GUARD), (1, dps + 2 * _GUARD)):
+        M, K = em_parameters(work, variant)
+        direct = model.kind == "array" or (size is not None and size <= DIRECT_MP + M)
+        head = size if direct else M
+        series = 0.0 if direct else 1.5 * (2 * K) ** 2 * (1 if size is None else 2)
+        per_point = (4.0 * head + series) * _mp_weight(work)
+        if not direct and model.kind == "powerlaw":
+            with np.errstate(divide="ignore"):
+                logY = np.log10(np.maximum(kappas, 1e-300) / model.c) + model.b * math.log10(M)
+            extra = np.maximum(0.0, -logY)
+            # four hypergeometric tails per evaluation, ~3 (digits) terms each
+            per_point = per_point + 4 * 3 * (work + extra) * _mp_weight(work + extra)
+        total += float(np.sum(np.broadcast_to(per_point, kappas.shape))) * _EVALS_PER_POINT
+    return total
+
+
+def _budget_iv(model: SpectralModel, kappas: np.ndarray, dps: int, force: bool) -> None:
+    ops = _mp_operations(model, kappas, dps)
+    check_seconds("dps", dps, ops, rate=_MP_RATE, force=force,
+                  hint=f"{kappas.size} point(s) at {dps} digits, two certified passes; lower "
+                       "`dps` or the number of points, or pass force=True (--force) to run it")
 
 
 def regime_label(D: float, P: float, ridge: float = 0.0) -> str:
@@ -256,11 +348,15 @@ def regime_label(D: float, P: float, ridge: float = 0.0) -> str:
 
 def learning_curve(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
                    target: Target, *, ridge: float = 0.0, noise: float = 0.0,
-                   student: str = "projection", dps: int = 30) -> LearningCurve:
+                   student: str = "projection", dps: int = 30,
+                   force: bool = False) -> LearningCurve:
     """Excess test loss ``E(D, P)`` at ``dps`` digits with certified digits per point.
 
-    Parameters are those of :func:`learning_curve_float` plus ``dps`` (>= 5). ``D`` and
-    ``P`` are broadcast and flattened into points.
+    Parameters are those of :func:`learning_curve_float` plus ``dps`` (>= 5) and ``force``.
+    ``D`` and ``P`` are broadcast and flattened into points. The mpmath work is estimated
+    from ``dps``, the points and the spectrum before it starts (after the float64 pass that
+    seeds it); past :data:`asymptotics._lib.budget.SECONDS_BOUND` the request is refused with
+    :class:`asymptotics._lib.budget.BudgetExceeded` unless ``force``.
 
     Returns
     -------
@@ -270,6 +366,7 @@ def learning_curve(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
     dps = check_int("dps", dps, minimum=5, maximum=10_000)
     Da, Pa = Da.ravel(), Pa.ravel()
     _, kf = _float_path(model, Da, Pa, ridge, noise, student)
+    _budget_iv(model, kf, dps, force)
     first = _mp_path(model, Da, Pa, ridge, noise, student, list(kf), dps + _GUARD, 0)
     second = _mp_path(model, Da, Pa, ridge, noise, student, [r[1] for r in first],
                       dps + 2 * _GUARD, 1)

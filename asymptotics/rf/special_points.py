@@ -19,7 +19,7 @@ import numpy as np
 from asymptotics.rf.equivalent import loss_from_sums, solve_kappa_float, solve_kappa_mp
 from asymptotics.rf.sums import SpectralModel, SumEvaluator
 
-__all__ = ["PEAK_REASON", "point_mp", "projection_float"]
+__all__ = ["KAPPA_MIN", "PEAK_REASON", "kappa_range_iv", "point_mp", "projection_float"]
 
 PEAK_REASON = ("interpolation peak: ridgeless with D = P < S, so 1 - gamma_1 = 0 and the "
                "variance diverges as max(D,P)/|D-P| (docs/theory/learning_curves.md (LC.8))")
@@ -31,6 +31,32 @@ def _size(model: SpectralModel) -> float:
     if model.kind == "array":
         return float(len(model.lam))
     return math.inf if model.size is None else float(model.size)
+
+
+#: Smallest renormalized ridge the float64 route represents with a margin (the normal
+#: range ends at 2.2e-308; kappa^t and kappa/c appear in the sums, (LC.6)).
+KAPPA_MIN = 1e-300
+
+
+def kappa_range_iv(model: SpectralModel, kappa: np.ndarray, D: np.ndarray,
+                    P: np.ndarray) -> None:
+    """Refuse points whose kappa of (LC.1) is below :data:`KAPPA_MIN`: the float64 solve,
+    which also seeds the mp route, cannot represent it (it would return garbage)."""
+    low = ~(kappa >= KAPPA_MIN)
+    if not low.any():
+        return
+    i = int(np.argmax(low))
+    m = min(D[i], P[i])
+    name = "D" if D[i] <= P[i] else "P"
+    value = D[i] if name == "D" else P[i]
+    rule = ""
+    if model.kind == "powerlaw":  # kappa_m ~ c (I_b/m)^b, docs/theory/regimes.md (RG.8)
+        ib = (math.pi / model.b) / math.sin(math.pi / model.b)
+        bound = ib * (model.c / KAPPA_MIN) ** (1 / model.b)
+        rule = f" (kappa ~ c (I_b/m)^b with m = min(D, P): keep m below about {bound:.3g} for b = {model.b:g})"
+    raise ValueError(f"`{name}` = {value:g}: the renormalized ridge kappa of "
+                     f"docs/theory/learning_curves.md (LC.1) at min(D, P) = {m:g} falls below "
+                     f"{KAPPA_MIN:g}, outside float64, which seeds every solve{rule}")
 
 
 def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: np.ndarray,
@@ -47,6 +73,7 @@ def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: n
     feat = Dinf & ~full
     if feat.any():
         k = solve_kappa_float(ev, P[feat], P[feat], 0.0)
+        kappa_range_iv(model, k, D[feat], P[feat])
         kappa[feat] = k
         loss[feat] = ev(k).R
     fin = ~Dinf
@@ -62,6 +89,7 @@ def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: n
         reg = fin
     if reg.any():
         k = solve_kappa_float(ev, D[reg], P[reg], ridge)
+        kappa_range_iv(model, k, D[reg], P[reg])
         kappa[reg] = k
         s = ev(k)
         # ridgeless: (LC.1) says df1 = min(D, P) exactly; using it avoids the cancellation in

@@ -32,11 +32,11 @@ import numpy as np
 
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 
-__all__ = ["SpectralModel", "SpectralSums", "SumEvaluator", "em_parameters",
+__all__ = ["DIRECT_MP", "SpectralModel", "SpectralSums", "SumEvaluator", "em_parameters",
            "prepare_model"]
 
 _DIRECT_FLOAT = 4096  # finite power laws up to this size are summed term by term (float)
-_DIRECT_MP = 400  # ... and (mp backend)
+DIRECT_MP = 400  # ... and (mp backend)
 _CHUNK = 1 << 21  # float head sums: at most this many (point, mode) entries at once
 _TRACE_DPS = 15  # digits of the float trace (mpmath's default context, which it used to read)
 _FLOAT_DPS = 16  # the float backend's (M, K) are those of em_parameters(16)
@@ -273,7 +273,7 @@ class SumEvaluator:
         self._conv = conv
         size = model.size
         direct = model.kind == "array" or (size is not None and size <= (
-            _DIRECT_MP if mp else _DIRECT_FLOAT) + self.M)
+            DIRECT_MP if mp else _DIRECT_FLOAT) + self.M)
         self._direct = direct
         n_head = (len(model.lam) if model.kind == "array" else size) if direct else self.M - 1
         if model.kind == "array":
