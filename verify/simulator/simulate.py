@@ -346,12 +346,12 @@ def _estimate(student: str, s: int, axis: str, grid: tuple[int, ...], fixed: int
 
     if axis == "D":
         p = float(fixed)
-        ops += metrics(p) + 2.0 * d_max * p * p                          # Sigma_theta, Z = N R
+        ops += metrics(p) + (2.0 * d_max * p * p if proj else d_max * p)   # Sigma_theta, Z = N R
         under = [float(d) for d in grid if d >= fixed] if ridge == 0 else []
         over = [float(d) for d in grid if not (ridge == 0 and d >= fixed)]
         ops += sum(2.0 * d * p * p + p * p * p for d in under)              # (SIM.6)
-        if over and ridge == 0:                                             # (SIM.7)-(SIM.9)
-            ops += 8.0 * p * over[-1] * over[-1] + sum(2.0 * d * d * d for d in over)
+        if over and ridge == 0:   # QR of Z^T, Q^T, B; a triangular inverse per point (SIM.7)-(SIM.9)
+            ops += 5.0 * p * over[-1] * over[-1] + sum(2.0 * d * d * d for d in over)
         else:
             ops += sum(_svd_point(d, p, proj) for d in over)                # (SIM.10)
     else:
@@ -369,7 +369,8 @@ def _estimate(student: str, s: int, axis: str, grid: tuple[int, ...], fixed: int
         for p in grid:
             if p not in under and p not in dual:                          # (SIM.10)
                 pf = float(p)
-                ops += metrics(pf) + 2.0 * d * pf * pf + _svd_point(d, pf, proj)
+                ops += metrics(pf) + (2.0 * d * pf * pf if proj else d * pf) + _svd_point(
+                    d, pf, proj)
     return nbytes, ops * seeds_
 
 

@@ -220,3 +220,4 @@ def test_underflowing_spectrum_is_refused_naming_b():
     # an array spectrum is validated positive by asymptotics.model itself
     with pytest.raises(ValueError, match=r"must be positive"):
         ArraySpectrum([1.0, 0.0])
+
