@@ -6,6 +6,11 @@ that names the parameter at fault (the line also states the estimate and the bou
 wording belongs to the command). Every case runs as a real process, the way a user meets
 it, under a 20 s timeout and with its address space capped, so a case that regresses fails
 here with a clear message instead of swapping the machine or hanging the suite.
+
+The ``exponents`` cases hung because exact sympy arithmetic received numbers that made it
+explode; the issue allows either remedy there, a refusal or the float route, so for them a
+complete answer (exit 0, a result on stdout, nothing on stderr) within the same few
+seconds passes too. Every other case must be refused.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ CASES = [
     (A, ["exponents", "--b", "1e6"], r"\bb\b|--b"),
     (A, ["exponents", "--b", "10000"], r"\bb\b|--b"),
     (A, ["exponents", "--d", "100000"], r"\bd\b|--d"),
-    (A, ["exponents", "--kernel", "matern", "--d", "2", "--nu", "1e20"], r"\bnu\b"),
+    (A, ["exponents", "--kernel", "matern", "--d", "2", "--nu", "1e20"], r"\bnu\b|--nu"),
     (A, ["exponents", "--kernel", "arccos", "--d", "2", "--degree", "6"], r"\bdegree\b"),
     (A, ["curve", "--D", "100", "--dps", "3000"], r"\bdps\b"),
     (A, ["curve", "--D", "1,1e300"], r"\bD\b"),
@@ -88,6 +93,10 @@ def test_extreme_input_is_refused_in_one_line_within_seconds(prog, argv, names, 
     proc, elapsed = run_cli(prog, argv, tmp_path)
     command = f"python -m {prog} {' '.join(argv)}"
     assert proc is not None, f"{command}: still running after {TIMEOUT_S} s (killed)"
+    if argv[0] == "exponents" and proc.returncode == 0:   # the float route: an answer
+        assert proc.stderr == "" and proc.stdout.strip(), proc.stderr[-1500:]
+        assert elapsed < ANSWER_S, f"{command}: answered after {elapsed:.1f} s, want < {ANSWER_S} s"
+        return
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2, (f"{command}: exit {proc.returncode}, want 2; stderr ends:\n"
                                   f"{proc.stderr[-1500:]}")
