@@ -110,15 +110,31 @@ class SweepCache:
         if not isinstance(directory, str | os.PathLike):
             raise TypeError(f"`cache_dir` must be a path; got {type(directory).__name__}")
         self.directory = Path(directory)
-        self.created = not self.directory.is_dir()
+        self._created_root: Path | None = None  # the topmost directory this object makes
+        for folder in (self.directory, *self.directory.parents):
+            if folder.exists():
+                break
+            self._created_root = folder
         self.directory.mkdir(parents=True, exist_ok=True)
 
+    @property
+    def created(self) -> bool:
+        """Whether this object created the directory (it did not exist before)."""
+        return self._created_root is not None
+
     def discard_if_unused(self) -> bool:
-        """Remove the directory if this object created it and it holds nothing; returns
-        whether it did (a sweep refused before any result leaves no directory behind)."""
-        if not self.created or any(self.directory.iterdir()):
+        """Remove the directory, and the parents this object created with it, if it holds
+        nothing; returns whether it did (a sweep refused before any result leaves no
+        directory behind). A directory that existed before is never removed."""
+        if self._created_root is None or any(self.directory.iterdir()):
             return False
-        self.directory.rmdir()
+        folder = self.directory
+        while True:
+            folder.rmdir()  # only ever an empty directory
+            if folder == self._created_root or any(folder.parent.iterdir()):
+                break
+            folder = folder.parent
+        self._created_root = None
         return True
 
     def path(self, key: str) -> Path:

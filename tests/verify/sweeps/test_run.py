@@ -390,7 +390,11 @@ class TestCacheOwnership:
     def test_discard_removes_only_a_directory_it_created_and_never_wrote(self, tmp_path):
         fresh = SweepCache(tmp_path / "new" / "cache")
         assert fresh.created and fresh.discard_if_unused()
-        assert not (tmp_path / "new" / "cache").exists()
+        assert not (tmp_path / "new").exists()  # the parent it made goes too
+        (tmp_path / "kept").mkdir()
+        (tmp_path / "kept" / "other.txt").write_text("x")
+        assert SweepCache(tmp_path / "kept" / "a" / "b").discard_if_unused()
+        assert sorted(os.listdir(tmp_path / "kept")) == ["other.txt"]
         existing = SweepCache(tmp_path)  # made by pytest, not by the cache
         assert not existing.created and not existing.discard_if_unused()
         used = SweepCache(tmp_path / "used")
