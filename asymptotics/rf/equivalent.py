@@ -149,7 +149,7 @@ def solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: An
                    dps: int, maxiter: int = 100, residual: bool = True) -> tuple[Any, Any]:
     """Newton for (LC.1) at ``dps`` digits from ``guess`` (bracketed fallback).
 
-    ``ev`` is an mp :class:`SumEvaluator` (at ``dps`` digits or more). Returns ``(kappa,
+    ``ev`` is an mp :class:`asymptotics.rf.sums.SumEvaluator` (at ``dps`` digits or more). Returns ``(kappa,
     residual)`` with the residual of ``g(log kappa)`` at the root (one more sum evaluation;
     None when ``residual`` is false).
     """
@@ -246,7 +246,7 @@ def simon_loss_mp(ev: SumEvaluator, D: int, P: int, ridge: float, noise: float,
     with ``mpmath.findroot`` (two unknowns, log variables), then
     ``MSE = E0 (sum_i [(1-L_i) - kappa L_i/(lambda_i+gamma) P/(P-q)] p_i + sigma^2)`` with
     ``E0 = 1/(1-x)``, ``x = (q(P-2z)+z^2)/(D(P-q))``; returns ``MSE - sigma^2`` at ``dps``
-    digits (``ev``: an mp :class:`SumEvaluator`).
+    digits (``ev``: an mp :class:`asymptotics.rf.sums.SumEvaluator`).
     """
     with mpmath.workdps(dps):
         return _simon_loss_mp(ev, D, P, ridge, noise, guess)

@@ -41,7 +41,7 @@ def simplify_exact(expr: sp.Expr) -> sp.Expr:
 @lru_cache(maxsize=4)
 def beta_integral(m: int) -> sp.Expr:
     """``I_m(alpha)`` of docs/theory/learning_curves.md (LC.12) as sympy integrates it, a
-    function of the symbol :data:`asymptotics.symbols.alpha` (``0 < alpha < m``)."""
+    function of the symbol ``alpha`` of :mod:`asymptotics.symbols` (``0 < alpha < m``)."""
     expr = sp.integrate(u ** (alpha - 1) / (1 + u) ** m, (u, 0, sp.oo), conds="none")  # (LC.12)
     return sp.simplify(expr)
 

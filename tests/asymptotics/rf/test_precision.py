@@ -57,3 +57,34 @@ def test_tail_evaluate_at_two_precisions(s, N, dps):
     tail = hurwitz_tail(s, order=4)
     v, ref = tail.evaluate(N, dps=dps), tail.evaluate(N, dps=dps + 40)
     assert _agree(v, ref, dps - 1)
+
+
+@pytest.mark.parametrize("ambient", [5, 200])
+def test_results_do_not_read_the_ambient_precision(ambient):
+    # precision travels as an explicit `dps` (issue 11): a caller's global mp.dps changes
+    # nothing, in the mp route or in the float route (whose bracket uses the spectrum's trace)
+    from asymptotics.rf.learning_curves import learning_curve_float
+    from asymptotics.rf.sums import SumEvaluator, prepare_model
+
+    args = ([20, 300, 40], [math.inf, 50, 40], PowerLawSpectrum(1.3), Target.power_law(2.2))
+    top = ([30, 80], [5, 20], PowerLawSpectrum(2.0, size=64), Target.power_law(1.5))
+    ref = learning_curve(*args, ridge=0.01, dps=20)
+    ref_f = learning_curve_float(*args, ridge=0.01)
+    ref_top = learning_curve_float(*top, noise=0.2, student="top")
+    model = prepare_model(PowerLawSpectrum(1.7), Target.power_law(2.4))
+    with mpmath.workdps(30):
+        kappa = mpmath.mpf("1e-3")  # the same input at both ambient precisions
+        ref_s = SumEvaluator(model, "mp", dps=30)(kappa)
+    saved = mpmath.mp.dps
+    try:
+        mpmath.mp.dps = ambient
+        lc = learning_curve(*args, ridge=0.01, dps=20)
+        lf = learning_curve_float(*args, ridge=0.01)
+        lt = learning_curve_float(*top, noise=0.2, student="top")
+        s = SumEvaluator(model, "mp", dps=30)(kappa)
+    finally:
+        mpmath.mp.dps = saved
+    assert lc.loss == ref.loss and lc.kappa == ref.kappa
+    assert lc.certified_digits == ref.certified_digits
+    assert (lf == ref_f).all() and (lt == ref_top).all()
+    assert (s.df1, s.df2, s.R, s.B) == (ref_s.df1, ref_s.df2, ref_s.R, ref_s.B)
