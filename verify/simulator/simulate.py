@@ -11,8 +11,12 @@ every point from one factorization per seed (verify.simulator.nested); a project
 ``P > D`` points of a ``P`` sweep (ridge or not) come from one pass over the projection's rows
 in the ``D x D`` dual (verify.simulator.dual, docs/simulator.md (SIM.13)).
 
-Randomness: seed ``k`` of the sweep uses stream ``SeedSequence(seed).spawn(seeds)[k]``, so
-the numbers are bitwise the same whatever ``chunk_size``.
+Randomness: seed ``k`` of the sweep uses stream ``SeedSequence(seed).spawn(seeds)[k]``
+(docs/sweeps.md (SW.3)), so the numbers are bitwise the same whatever ``chunk_size``.
+
+The chain: :class:`SimulationConfig` (validated at the boundary, cost estimated before any
+work) -> :func:`run_simulation` -> :class:`SimulationResult` (which records its config);
+:func:`simulate_sweep` is that chain behind keyword arguments.
 """
 
 from __future__ import annotations
@@ -227,7 +231,10 @@ class SimulationConfig:
         """The parameter (and its value) whose halving lowers estimate ``which`` the most."""
         base = (self.design_student, self.size, self.axis, self.grid, self.fixed, self.ridge,
                 self.p_route, self.seeds, self.chunk_size)
-        half = lambda v: max(1, v // 2)  # noqa: E731
+
+        def half(v: int) -> int:
+            return max(1, v // 2)
+
         d_is_grid = self.axis == "D"
         cands: list[tuple[str, object, tuple]] = [
             ("S", self.size, (base[0], half(self.size), *base[2:4],
