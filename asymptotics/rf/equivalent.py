@@ -149,9 +149,9 @@ def solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: An
                    dps: int, maxiter: int = 100, residual: bool = True) -> tuple[Any, Any]:
     """Newton for (LC.1) at ``dps`` digits from ``guess`` (bracketed fallback).
 
-    ``ev`` is an mp :class:`asymptotics.rf.sums.SumEvaluator` (at ``dps`` digits or more). Returns ``(kappa,
-    residual)`` with the residual of ``g(log kappa)`` at the root (one more sum evaluation;
-    None when ``residual`` is false).
+    ``ev`` is an mp :class:`asymptotics.rf.sums.SumEvaluator` (at ``dps`` digits or more).
+    Returns ``(kappa, residual)`` with the residual of ``g(log kappa)`` at the root (one more
+    sum evaluation; None when ``residual`` is false).
     """
     with mpmath.workdps(dps):
         return _solve_kappa_mp(ev, D, P, ridge, guess, dps, maxiter, residual)

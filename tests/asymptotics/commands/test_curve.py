@@ -53,3 +53,16 @@ def test_usage_errors_exit_2_on_one_line(capsys, argv, message):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert re.search(message, err)
+
+
+def test_force_is_accepted_and_changes_nothing_within_the_bound(capsys):
+    assert main(["curve", "--D", "10", "--dps", "12", "--json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert main(["curve", "--D", "10", "--dps", "12", "--json", "--force"]) == 0
+    assert json.loads(capsys.readouterr().out) == plain
+
+
+def test_asymptote_line_prints_the_decay_exponent(capsys):
+    # Asymptote.exponent is the decay exponent (a - 1 = 1 here); the table shows D^(-1)
+    assert main(["curve", "--b", "2", "--D", "100", "--dps", "10"]) == 0
+    assert "* D^(-1) + 0" in capsys.readouterr().out
