@@ -37,7 +37,7 @@ __all__ = ["REL_TOL", "VERDICTS", "ExponentComparison", "ValueComparison", "Verd
 #: The floor of the relative value tolerance of (CMP.3): a prediction (a deterministic
 #: equivalent, an exact finite-size theory) may be off by this much from the simulated
 #: means beyond the sampling noise. Scenarios with larger known corrections (relative
-#: order 1/|N - n|) raise it, never lower it.
+#: order ``1/|N - n|``) raise it, never lower it.
 REL_TOL = 0.03
 
 #: The labels a :class:`Verdict` may carry.

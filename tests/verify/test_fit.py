@@ -334,3 +334,22 @@ class TestLogLogLine:
             loglog_line([1.0, 2.0], [1.0, 2.0], data_rel_error=-1.0)
         with pytest.raises(ValueError, match=r"`y` must be a 1-dimensional array"):
             loglog_line([1.0, 2.0], np.ones((1, 1, 2)))
+
+
+@pytest.mark.parametrize("offset", [False, True])
+def test_bootstrap_cost_is_refused_up_front(offset):
+    """n_resamples = 10**9 ran for minutes (the vectorized bootstrap allocates every resample
+    at once: ~1 TiB here); it is refused from its memory estimate before any work, in well
+    under the seconds it would take to draw one batch."""
+    import time
+
+    from asymptotics._lib.budget import BudgetExceeded
+    seeds = 2 * X ** -0.5 * (1 + 0.02 * np.random.default_rng(1).standard_normal((6, X.size)))
+    started = time.perf_counter()
+    with pytest.raises(BudgetExceeded, match=r"^`n_resamples` = 1000000000: the request needs an "
+                                             r"estimated [\d.]+ TiB of memory, over the bound "
+                                             r"of 4 GiB; use fewer resamples"):
+        fit_power_law(X, seeds_losses=seeds, n_resamples=10**9, offset=offset, rng=0)
+    assert time.perf_counter() - started < 5
+    # the default is far inside both bounds
+    assert fit_power_law(X, seeds_losses=seeds, rng=0).n_resamples == 999

@@ -65,25 +65,48 @@ def _describe(fit: Any, data: CurveData, path: Path) -> list[str]:
     return lines
 
 
+def _options_iv(args: argparse.Namespace) -> None:
+    """Check every numeric option before the file is read; errors name the option."""
+    from asymptotics._lib.validation import check_int, check_real
+
+    if args.window is not None:
+        if len(args.window) != 2:
+            raise UsageError(f"verify fit: --window must be LO,HI; got {args.window}")
+        lo = check_real("--window LO", args.window[0], gt=0)
+        hi = check_real("--window HI", args.window[1], gt=0, allow_inf=True)
+        if not hi > lo:
+            raise UsageError(f"verify fit: --window must have LO < HI; got {lo:g},{hi:g}")
+    if args.predict is not None:
+        check_real("--predict", args.predict)
+    check_real("--band", args.band, ge=0)
+    check_real("--confidence", args.confidence, gt=0, lt=1)
+    check_int("--seed", args.seed, minimum=0)
+    check_int("--resamples", args.resamples, minimum=99)
+    if args.predict is None and (args.latex or args.band != 0.0 or args.band_reason):
+        raise UsageError("verify fit: --latex, --band and --band-reason need --predict")
+
+
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from asymptotics._lib.budget import BudgetExceeded
     from asymptotics._lib.serialize import dumps
     from verify.compare import compare_exponent
     from verify.fit import fit_power_law
     from verify.output.tables import ScenarioRow, render_latex
 
-    if args.window is not None and len(args.window) != 2:
-        raise UsageError(f"verify fit: --window must be LO,HI; got {args.window}")
-    if args.predict is None and (args.latex or args.band != 0.0 or args.band_reason):
-        raise UsageError("verify fit: --latex, --band and --band-reason need --predict")
+    _options_iv(args)
     data = read_curve_csv(args.file)
     losses = np.array(data.losses)
     multi = losses.shape[0] > 1
-    fit = fit_power_law(data.sizes, None if multi else losses[0], offset=args.offset,
-                        window=None if args.window is None else tuple(args.window),
-                        seeds_losses=losses if multi else None, confidence=args.confidence,
-                        rng=args.seed, n_resamples=args.resamples)
+    try:
+        fit = fit_power_law(data.sizes, None if multi else losses[0], offset=args.offset,
+                            window=None if args.window is None else tuple(args.window),
+                            seeds_losses=losses if multi else None, confidence=args.confidence,
+                            rng=args.seed, n_resamples=args.resamples)
+    except BudgetExceeded as exc:  # name the option, not the library's parameter
+        raise BudgetExceeded("--resamples", exc.value, exc.what, exc.estimate, exc.bound,
+                             exc.hint) from None
     comparison = None
     if args.predict is not None:
         reason = args.band_reason or ("given with --band" if args.band else "no band given")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -114,3 +115,83 @@ class TestMalformed:
         assert proc.returncode == 2 and "Traceback" not in proc.stderr
         assert proc.stderr.strip().splitlines() == [
             f"verify: error: {path}:3: `loss` must be a number; got 'abc'"]
+
+
+@pytest.fixture(scope="module")
+def seeds_file(tmp_path_factory):
+    rng = np.random.default_rng(5)
+    losses = 2 * X ** -0.5 * (1 + 0.02 * rng.standard_normal((6, X.size)))
+    path = tmp_path_factory.mktemp("extreme") / "seeds.csv"
+    path.write_text("seed,size,loss\n" + "".join(
+        f"{s},{float(x)!r},{float(v)!r}\n" for s in range(6)
+        for x, v in zip(X, losses[s], strict=True)), encoding="utf-8")
+    return str(path)
+
+
+def _subprocess_fit(*argv, timeout=20):
+    return subprocess.run([sys.executable, "-m", "verify", "fit", *argv], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+class TestExtremeOptions:
+    """Every numeric option at huge, 0, negative, 5e-324, inf and nan: a refusal is one line
+    on stderr naming the option, exit 2, within seconds (each run is a subprocess with a
+    20 s timeout); a value that is valid however extreme gets its ordinary answer."""
+
+    @pytest.mark.parametrize(("option", "value", "names"), [
+        ("--resamples", "1000000000", r"`--resamples` = 1000000000: the request needs an "
+                                      r"estimated .* of memory, over the bound of 4 GiB"),
+        ("--resamples", "0", r"`--resamples` must be an integer >= 99; got 0"),
+        ("--resamples", "-1", r"`--resamples` must be an integer >= 99; got -1"),
+        ("--resamples", "5e-324", r"argument --resamples: invalid int value: '5e-324'"),
+        ("--resamples", "inf", r"argument --resamples: invalid int value: 'inf'"),
+        ("--resamples", "nan", r"argument --resamples: invalid int value: 'nan'"),
+        ("--confidence", "1e308", r"`--confidence` must be < 1; got 1e\+308"),
+        ("--confidence", "0", r"`--confidence` must be > 0; got 0.0"),
+        ("--confidence", "-1", r"`--confidence` must be > 0; got -1.0"),
+        ("--confidence", "inf", r"`--confidence` must be finite; got inf"),
+        ("--confidence", "nan", r"`--confidence` must be a real number, not NaN"),
+        ("--predict", "inf", r"`--predict` must be finite; got inf"),
+        ("--predict", "-inf", r"`--predict` must be finite; got -inf"),
+        ("--predict", "nan", r"`--predict` must be a real number, not NaN"),
+        ("--band", "-1", r"`--band` must be >= 0; got -1.0"),
+        ("--band", "inf", r"`--band` must be finite; got inf"),
+        ("--band", "nan", r"`--band` must be a real number, not NaN"),
+        ("--seed", "-1", r"`--seed` must be an integer >= 0; got -1"),
+        ("--seed", "1e308", r"argument --seed: invalid int value: '1e308'"),
+        ("--seed", "5e-324", r"argument --seed: invalid int value: '5e-324'"),
+        ("--seed", "nan", r"argument --seed: invalid int value: 'nan'"),
+        ("--window", "0,inf", r"`--window LO` must be > 0; got 0.0"),
+        ("--window", "-1,inf", r"`--window LO` must be > 0; got -1.0"),
+        ("--window", "inf,inf", r"`--window LO` must be finite; got inf"),
+        ("--window", "1,-inf", r"`--window HI` must be > 0; got -inf"),
+        ("--window", "1,5e-324", r"--window must have LO < HI; got 1,4.94066e-324"),
+        ("--window", "1,nan", r"argument --window: NaN is not allowed"),
+        ("--window", "1e308,inf", r"at least 3 points of `x` inside `window` \(1e\+308, inf\)"),
+    ])
+    def test_refused_in_one_line(self, seeds_file, option, value, names):
+        extra = ["--predict=0.5"] if option == "--band" else []
+        proc = _subprocess_fit(seeds_file, *extra, f"{option}={value}")
+        assert proc.returncode == 2, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in proc.stderr and proc.stdout == ""
+        assert re.search(names, lines[0]), lines[0]
+
+    def test_offset_bootstrap_is_refused_by_its_time_estimate(self, seeds_file):
+        # 2e6 Levenberg-Marquardt runs at ~0.5 ms each: the time estimate, not memory, refuses
+        proc = _subprocess_fit(seeds_file, "--offset", "--resamples=2000000")
+        assert proc.returncode == 2
+        assert re.fullmatch(r"verify: error: `--resamples` = 2000000: the request needs an "
+                            r"estimated .* s of time, over the bound of 600 s; .*",
+                            proc.stderr.strip()), proc.stderr
+
+    @pytest.mark.parametrize(("argv", "code"), [
+        (["--predict=1e308"], 1), (["--predict=5e-324"], 1), (["--predict=-1"], 1),
+        (["--predict=0.5", "--band=1e308"], 0), (["--predict=0.5", "--band=5e-324"], 0),
+        (["--confidence=5e-324"], 0), (["--seed=" + str(10**30)], 0),
+        (["--window=5e-324,inf"], 0), (["--window=1,1e308"], 0),
+    ])
+    def test_valid_extremes_answer(self, seeds_file, argv, code):
+        proc = _subprocess_fit(seeds_file, *argv)
+        assert proc.returncode == code and proc.stderr == "", proc.stderr
+        assert "alpha = " in proc.stdout
