@@ -3,11 +3,12 @@
 Hypothesis profiles (select with ``HYPOTHESIS_PROFILE=name``, default ``dev``); see
 docs/testing.md, "Hypothesis profiles":
 
-* ``dev`` (default): derandomized like ``ci`` (the examples are a function of the test's
-  source, so a plain ``pytest`` on a fresh clone runs exactly the draws CI ran), 50 examples
-  per property, no example database, and ``print_blob`` so a failure prints its
-  reproduction blob (``@reproduce_failure``);
-* ``ci``: derandomized, 30 examples, used by ``.ci/run``;
+* ``dev`` (default): the settings of ``ci``: derandomized (the examples are a function of
+  the test's source and the Hypothesis version) with the same number of examples, so a plain
+  ``pytest`` on a fresh clone draws exactly what CI drew; no example database (Hypothesis
+  requires that of derandomized runs) and ``print_blob``, so a failure prints its example
+  and its ``@reproduce_failure`` blob;
+* ``ci``: the same, used by ``.ci/run``;
 * ``explore``: random draws (a new seed each run) with the example database, for hunting
   new failures; a failure it finds is saved and replayed by the next ``explore`` run, and
   belongs in the test as an ``@example``;
@@ -22,12 +23,10 @@ import mpmath
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("dev", max_examples=50, deadline=None, derandomize=True,
-                          database=None, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True,
-                          database=None, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow])
+_REPRODUCIBLE = dict(max_examples=30, deadline=None, derandomize=True, database=None,
+                    print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", **_REPRODUCIBLE)
+settings.register_profile("dev", **_REPRODUCIBLE)  # what CI draws, nothing else
 settings.register_profile("explore", max_examples=200, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=1000, deadline=None, print_blob=True,
