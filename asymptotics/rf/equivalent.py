@@ -58,7 +58,7 @@ def kappa_bracket(model: SpectralModel, D: np.ndarray, P: np.ndarray,
         log_next = math.log(model.c) - model.b * np.log(mi + 1.0)
     # m >= S only happens with a ridge: then lo = delta/D alone brackets the root
     inside = m < (np.inf if size is None else size)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):  # 2 (m + 1) = inf past 9e307: lo = -inf
         lo = np.where(inside, np.log(lam_next / (2.0 * (m + 1.0))), np.inf)
         # where lambda_(m+1)/(2m+2) or delta/D underflows float64, the same bound in logs
         lo = np.where(inside & ~np.isfinite(lo), log_next - np.log(2.0 * (m + 1.0)), lo)

@@ -339,6 +339,7 @@ def regime_label(D: float, P: float, ridge: float = 0.0) -> str:
         return "D = inf: resolution-limited in P"
     if ridge == 0 and D == P:
         return "interpolation peak (D = P, ridgeless)"
+    D, P = float(D), float(P)  # Python floats: 10 * P overflows to inf without a warning
     if D >= 10 * P:
         return "D >> P: resolution-limited in P, variance-limited in D"
     if P >= 10 * D:

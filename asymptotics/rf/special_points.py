@@ -50,10 +50,11 @@ def kappa_range_iv(model: SpectralModel, kappa: np.ndarray, D: np.ndarray,
     name = "D" if D[i] <= P[i] else "P"
     value = D[i] if name == "D" else P[i]
     rule = ""
-    if model.kind == "powerlaw":  # kappa_m ~ c (I_b/m)^b, docs/theory/regimes.md (RG.8)
+    if model.kind == "powerlaw" and model.size is None:  # kappa_m ~ c (I_b/m)^b (RG.8)
         ib = (math.pi / model.b) / math.sin(math.pi / model.b)
         bound = ib * (model.c / KAPPA_MIN) ** (1 / model.b)
-        rule = f" (kappa ~ c (I_b/m)^b with m = min(D, P): keep m below about {bound:.3g} for b = {model.b:g})"
+        rule = (f" (kappa ~ c (I_b/m)^b with m = min(D, P), docs/theory/regimes.md (RG.8): "
+                f"keep m below about {bound:.3g} for b = {model.b:g})")
     raise ValueError(f"`{name}` = {value:g}: the renormalized ridge kappa of "
                      f"docs/theory/learning_curves.md (LC.1) at min(D, P) = {m:g} falls below "
                      f"{KAPPA_MIN:g}, outside float64, which seeds every solve{rule}")

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[3]
 REFUSED = [
     (["curve", "--D", "100", "--dps", "3000"], "`dps` = 3000", "over the bound of 600 s"),
     (["curve", "--D", "1,1e300"], "`D` = 1e+300", "below 1e-300"),
+    (["curve", "--D", "1e308"], "`D` = 1e+308", "below 1e-300"),  # and no overflow warnings
     (["curve", "--D", "100", "--b", "1e15"], "`b` must be <= 100", "1000000000000000.0"),
     (["curve", "--D", "100", "--a", "1e15"], "`a` must be <= 100", "1000000000000000.0"),
     (["curve", "--D", "100", "--P", "100", "--ridge", "5e-324"], "`ridge` must be 0 or >= 1e-40",
@@ -51,6 +52,14 @@ def test_command_line_is_refused_in_seconds_on_one_line(argv, names, rule):
     assert names in lines[0] and rule in lines[0], lines[0]
     assert proc.stdout == ""
     assert elapsed < 15  # interpreter start and imports included (about 2 s measured)
+
+
+def test_extreme_but_computable_request_prints_no_warning():
+    proc = subprocess.run([sys.executable, "-m", "asymptotics", "curve", "--D", "100", "--P",
+                           "1e308", "--dps", "10"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=20)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert "P >> D" in proc.stdout
 
 
 def test_force_runs_past_the_time_bound(monkeypatch):
