@@ -24,6 +24,7 @@ __all__ = ["LogLogLine", "PowerLawFit", "fit_power_law", "local_slopes", "loglog
 
 _EPS = float(np.finfo(float).eps)
 _TOL = 1e-15  # least_squares ftol/xtol/gtol: above machine epsilon, so exact data converge fully
+_MIN_REL_ERR = 1e-100  # y_err/y below this: weights (y/y_err)^2 > 1e200, chi2 could overflow
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,11 @@ def _fit_iv(x, y, y_err, window, offset, seeds_losses, confidence, n_resamples):
         raise ValueError("`y` must be given when `seeds_losses` is None; got None")
     y = _like_x("y", y, x)
     y_err = None if y_err is None else _like_x("y_err", y_err, x)
+    if y_err is not None and (y_err < _MIN_REL_ERR * y).any():
+        i = int(np.argwhere(y_err < _MIN_REL_ERR * y)[0][0])
+        raise ValueError(f"`y_err` must be at least {_MIN_REL_ERR:g} times `y` (a smaller "
+                         f"relative error is no measurement, and the weights (y/y_err)^2 would "
+                         f"overflow); entry {i} is {float(y_err[i])!r} for y = {float(y[i])!r}")
     lo, hi = _window_iv(window, x)
     keep = (x >= lo) & (x <= hi)
     need = 4 if offset else 3  # one degree of freedom left for the error estimate
@@ -255,7 +261,7 @@ def _loglog_line(u: np.ndarray, v: np.ndarray, w: np.ndarray, *, data_rel_error:
              + 2 * _EPS * (np.abs(v) @ c)                              # log y_i (2 ulp)
              + 2 * _EPS * (abs_e @ wu + abs_slope * (np.abs(d) @ wu))  # log x_i (2 ulp)
              + 2 * _gamma(n + 4) * (np.abs(r) @ c)                     # centred sums, division
-             + _gamma(n) ** 2 * float(w @ np.abs(u)) * (np.abs(v) @ w) / (total * sxx))
+             + _gamma(n) ** 2 * (float(w @ np.abs(u)) / total) * ((np.abs(v) @ w) / sxx))
     if weights_given:                                                  # w_i = (y_i/s_i)^2
         bound = bound + 3 * _EPS * (abs_e @ (np.abs(wd) / sxx))
     if v.ndim == 1:
@@ -302,7 +308,8 @@ def loglog_line(x: object, y: object, *, weights: object = None,
         raise ValueError(f"`y` must have {x.size} values per curve like `x`; got shape {y.shape}")
     u = np.log(x)
     if np.ptp(u) == 0:
-        raise ValueError(f"`x` must not be all equal (the slope is undefined); got {x!r}")
+        raise ValueError(f"`x` must not be all equal, nor so close that their logarithms are "
+                         f"(the slope is undefined); got {x!r}")
     w = np.ones_like(u) if weights is None else check_real_array("weights", weights, positive=True)
     if w.shape != x.shape:
         raise ValueError(f"`weights` must have the shape of `x` {x.shape}; got shape {w.shape}")
@@ -445,8 +452,9 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
         Losses, positive and finite; if omitted, the mean of ``seeds_losses`` (if both are
         given they must agree).
     y_err : array_like, shape (n,), optional
-        Standard errors of ``y``. They weight the fit (FIT.1) and make the analytic
-        interval a normal interval with the :math:`\\max(1, \\chi^2/\\nu)` scale (FIT.3).
+        Standard errors of ``y``, positive and at least ``1e-100 * y``. They weight the fit
+        (FIT.1) and make the analytic interval a normal interval with the
+        :math:`\\max(1, \\chi^2/\\nu)` scale (FIT.3).
     window : (lo, hi), optional
         Inclusive range of ``x`` to fit (``hi`` may be ``inf``).
     offset : bool

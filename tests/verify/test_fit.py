@@ -353,3 +353,17 @@ def test_bootstrap_cost_is_refused_up_front(offset):
     assert time.perf_counter() - started < 5
     # the default is far inside both bounds
     assert fit_power_law(X, seeds_losses=seeds, rng=0).n_resamples == 999
+
+
+def test_tiny_relative_errors_do_not_overflow():
+    """Weights (y/y_err)^2 up to 1e200: the fit is unchanged by the scale of the errors (its
+    slope is scale-invariant; under filterwarnings=error an overflow would raise); below
+    1e-100 relative the errors are refused with a message naming `y_err`."""
+    y = 2 * X ** -0.5 * (1 + 0.01 * np.random.default_rng(0).standard_normal(X.size))
+    ref = fit_power_law(X, y, y_err=1e-3 * y)
+    tiny = fit_power_law(X, y, y_err=1e-100 * y)
+    assert tiny.alpha == pytest.approx(ref.alpha, rel=1e-13)
+    assert tiny.alpha_stderr == pytest.approx(ref.alpha_stderr, rel=1e-12)  # chi2/nu > 1 scale
+    assert tiny.chi2 == pytest.approx(ref.chi2 * 1e194, rel=1e-12)
+    with pytest.raises(ValueError, match=r"`y_err` must be at least 1e-100 times `y`.*; entry 0"):
+        fit_power_law(X, y, y_err=np.r_[1e-101 * y[0], y[1:]])
