@@ -46,15 +46,16 @@ class BudgetExceeded(ValueError):
                  hint: str = "") -> None:
         self.parameter, self.value, self.what = parameter, value, what
         self.estimate, self.bound, self.hint = estimate, bound, hint
-        text = (f"`{parameter}` = {value}: the request needs an estimated {estimate} of {what}, "
-                f"over the bound of {bound}")
+        need = (f"unbounded {what}" if estimate == "unbounded"
+                else f"an estimated {estimate} of {what}")
+        text = f"`{parameter}` = {value}: the request needs {need}, over the bound of {bound}"
         super().__init__(text + (f"; {hint}" if hint else ""))
 
 
 def format_bytes(n: float) -> str:
     """``n`` bytes as a short human-readable size (``3.2 GiB``)."""
     if not math.isfinite(n):
-        return "unbounded memory"
+        return "unbounded"
     for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= scale:
             return f"{n / scale:.3g} {unit}"
@@ -63,7 +64,7 @@ def format_bytes(n: float) -> str:
 
 def _format_seconds(s: float) -> str:
     if not math.isfinite(s):
-        return "unbounded time"
+        return "unbounded"
     if s >= 86400:
         return f"{s / 86400:.3g} days"
     if s >= 3600:

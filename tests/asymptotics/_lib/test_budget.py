@@ -39,3 +39,11 @@ def test_generic_budget_and_byte_formatting():
     with pytest.raises(BudgetExceeded, match="7 digits of precision, over the bound of 5 digits"):
         check_budget("dps", 7, estimate=7, bound=5, what="precision", unit=" digits")
     assert format_bytes(512) == "512 B" and format_bytes(3 * 2**20) == "3 MiB"
+
+
+def test_unbounded_estimates_read_as_one_phrase():
+    with pytest.raises(BudgetExceeded, match=r"^`S` = inf: the request needs unbounded memory, "
+                       r"over the bound of 4 GiB$"):
+        check_memory("S", "inf", float("inf"))
+    with pytest.raises(BudgetExceeded, match="needs unbounded time, over the bound of 600 s"):
+        check_seconds("n", "inf", float("inf"))
