@@ -227,10 +227,14 @@ def _exact_size_iv(aa: sp.Expr, bb: sp.Expr) -> None:
             estimates.append(("a", aa, float(k) * math.log10(float(k)),
                               f"the Bernoulli number in zeta({k}) of {tag}"))
     name, value, digits, where = max(estimates, key=lambda e: e[2])
-    check_budget(name, value, estimate=digits, bound=MAX_EXACT_DIGITS, unit=" digits",
+    check_budget(name, _short(value), estimate=digits, bound=MAX_EXACT_DIGITS, unit=" digits",
                  what=f"exact arithmetic ({where})",
-                 hint=f"the exponents alone are alpha_D = min(a-1, 2b) = {min(aa - 1, 2 * bb)} "
-                      f"and alpha_P = min(a-1, b) = {min(aa - 1, bb)} (RG.9)-(RG.10)")
+                 hint=f"the exponents alone are alpha_D = min(a-1, 2b) = {_short(min(aa - 1, 2 * bb))} "
+                      f"and alpha_P = min(a-1, b) = {_short(min(aa - 1, bb))} (RG.9)-(RG.10)")
+
+
+def _short(x: sp.Expr) -> object:
+    return x if len(str(x)) <= 24 else f"{float(x):.6g}"
 
 
 def rf_exponents(b: object, a: object | None = None) -> RFExponents:
