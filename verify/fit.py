@@ -24,6 +24,7 @@ __all__ = ["LogLogLine", "PowerLawFit", "fit_power_law", "local_slopes", "loglog
 
 _EPS = float(np.finfo(float).eps)
 _TOL = 1e-15  # least_squares ftol/xtol/gtol: above machine epsilon, so exact data converge fully
+_LOG_MAX = math.log(np.finfo(float).max)
 _MIN_REL_ERR = 1e-100  # y_err/y below this: weights (y/y_err)^2 > 1e200, chi2 could overflow
 
 
@@ -317,6 +318,15 @@ def loglog_line(x: object, y: object, *, weights: object = None,
     return _loglog_line(u, np.log(y), w, data_rel_error=eta, weights_given=weights is not None)
 
 
+def _prefactor(log_a: float) -> float:
+    """``exp(log A)``, refused where ``A`` is beyond the float range (no silent inf)."""
+    if not log_a < _LOG_MAX:
+        raise ValueError(f"the fitted prefactor A = exp({float(log_a):.6g}) is beyond the float "
+                         f"range; divide `x` (or `y`) by a constant: the exponent does not depend "
+                         f"on their units")
+    return math.exp(log_a)
+
+
 def _linear_fit(x, y, y_err):
     u, v = np.log(x), np.log(y)
     w = np.ones_like(u) if y_err is None else (y / y_err) ** 2  # s_log = y_err / y (delta method)
@@ -324,7 +334,7 @@ def _linear_fit(x, y, y_err):
     dof = x.size - 2
     scale = line.chi2 / dof if y_err is None else max(1.0, line.chi2 / dof)  # (FIT.3)
     stderr = math.sqrt(scale / line.sxx)
-    return {"alpha": -line.slope, "prefactor": math.exp(line.intercept), "offset": 0.0,
+    return {"alpha": -line.slope, "prefactor": _prefactor(line.intercept), "offset": 0.0,
             "offset_stderr": 0.0, "stderr": stderr, "numerical": line.numerical_error,
             "chi2": line.chi2, "dof": dof, "n_starts": 1, "weights": w}
 
@@ -342,10 +352,15 @@ def _profile_starts(u, y, s, extra):
     """Starting points from a profile over L_inf: docs/fitting.md (FIT.5)."""
     ymin = float(y.min())  # every grid value is below min(y), so log(y - c) exists
     grid = np.concatenate([ymin * (1 - np.geomspace(1e-6, 1, 13)), -ymin * np.array([0.5, 2.0])])
-    line = _loglog_line(u, np.log(y - grid[:, None]), (y / s) ** 2, data_rel_error=0.0,
+    shifted = y - grid[:, None]
+    keep = (shifted > 0).all(axis=1)  # y - c underflows to 0 for subnormal y: drop that c
+    grid = grid[keep]
+    line = _loglog_line(u, np.log(shifted[keep]), (y / s) ** 2, data_rel_error=0.0,
                         weights_given=True)  # one batched fit
     thetas = np.stack([line.intercept, -line.slope, grid], axis=1)
-    costs = [float((_offset_residuals(t, u, y, s) ** 2).sum()) for t in thetas]
+    with np.errstate(over="ignore", invalid="ignore"):  # a start may overflow: cost inf
+        costs = [float((_offset_residuals(t, u, y, s) ** 2).sum()) for t in thetas]
+    costs = [c if math.isfinite(c) else math.inf for c in costs]
     return [thetas[i] for i in np.argsort(costs)[:3]] + list(extra)
 
 
@@ -378,7 +393,7 @@ def _offset_fit(x, y, y_err, initial):
         stderr = np.full(3, math.inf)  # the three parameters are not separately determined
     else:
         stderr = np.sqrt(np.diag(np.linalg.inv(J.T @ J)) * scale)
-    return {"alpha": float(theta[1]), "prefactor": math.exp(theta[0]), "offset": float(theta[2]),
+    return {"alpha": float(theta[1]), "prefactor": _prefactor(theta[0]), "offset": float(theta[2]),
             "offset_stderr": float(stderr[2]), "stderr": float(stderr[1]), "chi2": chi2,
             # LM stops when the relative step is below xtol: docs/fitting.md (FIT.8)
             "numerical": 10 * _TOL * max(1.0, abs(float(theta[1]))),

@@ -367,3 +367,29 @@ def test_tiny_relative_errors_do_not_overflow():
     assert tiny.chi2 == pytest.approx(ref.chi2 * 1e194, rel=1e-12)
     with pytest.raises(ValueError, match=r"`y_err` must be at least 1e-100 times `y`.*; entry 0"):
         fit_power_law(X, y, y_err=np.r_[1e-101 * y[0], y[1:]])
+
+
+class TestFloatRangeEdges:
+    """Data at the ends of the float range: an answer or a one-line ValueError, never an
+    overflow, a log of zero or an OverflowError (filterwarnings=error turns a NumPy warning
+    into a failure here)."""
+
+    def test_prefactor_beyond_the_float_range_is_refused(self):
+        x = np.geomspace(1e100, 1e101, 5)
+        y = 1e-200 * (x / 1e100) ** -10.0  # A = 1e800: valid data, unrepresentable prefactor
+        for offset in (False, True):
+            with pytest.raises(ValueError, match=r"the fitted prefactor A = exp\(1842\.\d+\) is "
+                                                 r"beyond the float range; divide `x`"):
+                fit_power_law(x, y, offset=offset)
+        assert fit_power_law(x / 1e100, y).alpha == pytest.approx(10.0, rel=1e-12)
+
+    @pytest.mark.parametrize("y", [np.array([5e-324, 1e-320, 1e-310, 1e-300, 1e-200]),
+                                   np.array([1e308, 1e300, 1e250, 1e200, 1e100])])
+    def test_offset_fit_of_extreme_losses_answers_or_refuses(self, y):
+        x = np.geomspace(1, 1e3, 5)
+        try:
+            fit = fit_power_law(x, y, offset=True)
+        except ValueError as exc:
+            assert "\n" not in str(exc) and ("`y`" in str(exc) or "`x`" in str(exc))
+        else:
+            assert np.isfinite([fit.alpha, *fit.alpha_ci, fit.prefactor]).all()
