@@ -27,8 +27,11 @@ __all__ = [
 
 # model output, its mean over the randomness, and the target (Bahri et al. Theorem 1;
 # docs/theory/regimes.md (RG.1))
+#: the model's prediction f (a loss is an expression in ``f`` and ``y``)
 f = sp.Symbol("f", real=True)
+#: the prediction's mean over the randomness (training set or initialization)
 fbar = sp.Symbol("fbar", real=True)
+#: the target
 y = sp.Symbol("y", real=True)
 #: the fluctuation f_hat - fbar (a random variable with mean 0, variance sigma2)
 delta = sp.Symbol("delta", real=True)
