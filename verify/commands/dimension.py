@@ -11,6 +11,7 @@ handwritten digits bundled with scikit-learn (an optional extra).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -39,7 +40,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--loss", default="squared", help="loss for c/d (default squared)")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the estimated time or memory exceeds its bound "
+                             "(docs/dimension.md §6)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _check_file_size(path: str, force: bool) -> None:
+    """Refuse, before reading, a file whose points would not fit the memory bound: reading
+    and converting to float64 holds up to four times the file's size (a CSV's text)."""
+    from asymptotics._lib.budget import check_memory
+
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return  # the reader reports a missing or unreadable file in its own words
+    check_memory("FILE", path, 4.0 * size, force=force,
+                 hint="pass --force to read it anyway")
 
 
 def read_points(path: str) -> np.ndarray:
@@ -70,7 +87,7 @@ def _run_digits(args) -> int:
     from verify.dimension.digits import MissingOptionalDependency, digits_check
     try:
         res = digits_check(estimator=args.estimator, target=args.target,
-                           bootstrap=args.bootstrap, seed=args.seed)
+                           bootstrap=args.bootstrap, seed=args.seed, force=args.force)
     except MissingOptionalDependency as exc:
         raise UsageError(f"verify dimension --digits: {exc}") from None
     if args.json:
@@ -99,11 +116,12 @@ def run(args: argparse.Namespace) -> int:
         return _run_digits(args)
     from asymptotics._lib.serialize import dumps
     from verify.dimension.estimate import estimate_dimension, predicted_exponents
+    _check_file_size(args.file, args.force)
     X = read_points(args.file)
     est = estimate_dimension(X, estimator=args.estimator,
                              k=None if args.k is None else tuple(args.k),
                              bootstrap=args.bootstrap, confidence=args.confidence,
-                             seed=args.seed)
+                             seed=args.seed, force=args.force)
     preds = predicted_exponents(est, loss=args.loss)
     if args.json:
         print(dumps({"estimate": est, "predictions": preds}))

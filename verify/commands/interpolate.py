@@ -30,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, default=8, help="independent repetitions")
     parser.add_argument("--n-test", type=int, default=2000, help="test points per seed")
     parser.add_argument("--seed", type=int, default=0, help="root seed")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the estimated time or memory exceeds its bound")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
 
     res = interpolation_sweep(args.d, args.D, method=args.method, loss=args.loss,
                               target=args.target, n_test=args.n_test, seeds=args.seeds,
-                              seed=args.seed)
+                              seed=args.seed, force=args.force)
     fit = fit_power_law(res.grid, seeds_losses=res.losses, rng=args.seed)
     expected, reason = expected_exponent(args.method, args.loss, args.target, args.d)
     if args.json:

@@ -31,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--nu", type=float, default=1.5, help="Matérn smoothness")
     parser.add_argument("--ell", type=float, default=1.0, help="length scale (chordal)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the estimated time or memory exceeds its bound")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     res = empirical_spectrum(args.kernel, args.domain, args.d, args.n, seed=args.seed,
                              method=args.method,
                              window=None if args.window is None else tuple(args.window),
-                             nu=args.nu, ell=args.ell)
+                             nu=args.nu, ell=args.ell, force=args.force)
     theory, reason = theory_alpha(res.kernel, res.domain, res.d, args.nu)
     if args.json:
         print(dumps({**to_jsonable(res), "theory": theory, "theory_reason": reason}))

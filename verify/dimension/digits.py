@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from asymptotics._lib.validation import check_choice, check_int
+from verify.compare import Verdict, intervals_overlap
 from verify.dimension.estimate import (
     DimensionEstimate,
     ExponentPrediction,
@@ -70,7 +71,8 @@ class DigitsCheck:
     ratio_to_matched, ratio_to_paper : float
         ``alpha_measured / (2/d)`` and ``alpha_measured / (4/d)``.
     consistent_with_matched : bool
-        Whether the measured and the ``2/d`` intervals intersect.
+        Whether the measured and the ``2/d`` intervals intersect
+        (:func:`verify.compare.intervals_overlap`).
     summary : str
         One honest sentence on the outcome.
     """
@@ -87,6 +89,12 @@ class DigitsCheck:
     ratio_to_paper: float
     consistent_with_matched: bool
     summary: str
+
+    @property
+    def verdict(self) -> Verdict:
+        """:class:`verify.compare.Verdict` of the measured exponent against ``2/d``."""
+        return Verdict("agree") if self.consistent_with_matched else Verdict(
+            "disagree", (self.summary,))
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
@@ -116,9 +124,9 @@ def digits_target(X: np.ndarray, labels: np.ndarray, target: str, seed: int) -> 
     return np.sin(proj / proj.std())  # docs/dimension.md (ID.12)
 
 
-def _summary(alpha, ci, matched, paper, implied_d, d):
+def _summary(alpha, ci, matched, paper, implied_d, d, consistent):
     lo, hi = ci
-    if matched.ci[0] <= hi and lo <= matched.ci[1]:
+    if consistent:
         verdict = "consistent with the 1-NN prediction 2/d"
     else:
         verdict = ("steeper than" if lo > matched.ci[1] else "shallower than") + \
@@ -132,7 +140,7 @@ def _summary(alpha, ci, matched, paper, implied_d, d):
 def digits_check(*, estimator: str = "twonn", target: str = "onehot",
                  sizes: tuple[int, ...] = (25, 50, 100, 200, 400, 800, 1397),
                  n_test: int = 400, n_splits: int = 8, bootstrap: int = 200,
-                 seed: int = 0) -> DigitsCheck:
+                 seed: int = 0, force: bool = False) -> DigitsCheck:
     """Estimate ``d`` of the bundled digits and compare ``c/d`` with a measured exponent.
 
     Parameters
@@ -149,6 +157,9 @@ def digits_check(*, estimator: str = "twonn", target: str = "onehot",
         Resamples for the interval on ``d``.
     seed : int
         Seeds the bootstrap, the splits and the smooth target's direction.
+    force : bool
+        Passed to :func:`verify.dimension.estimate.estimate_dimension` (run past its cost
+        bound).
 
     Returns
     -------
@@ -162,7 +173,8 @@ def digits_check(*, estimator: str = "twonn", target: str = "onehot",
     target = check_choice("target", target, TARGETS)
     seed = check_int("seed", seed, minimum=0)
     X, labels = load_digits()
-    est = estimate_dimension(X, estimator=estimator, bootstrap=bootstrap, seed=seed)
+    est = estimate_dimension(X, estimator=estimator, bootstrap=bootstrap, seed=seed,
+                             force=force)
     preds = predicted_exponents(est, loss="squared")
     by_model = {p.model: p for p in preds}
     matched, paper = by_model["piecewise_constant"], by_model["piecewise_linear"]
@@ -171,9 +183,10 @@ def digits_check(*, estimator: str = "twonn", target: str = "onehot",
     alpha, (lo, hi) = curve.fit.alpha, curve.fit.alpha_ci
     implied = 2.0 / alpha if alpha > 0 else float("inf")
     implied_ci = (2.0 / hi if hi > 0 else float("inf"), 2.0 / lo if lo > 0 else float("inf"))
-    overlap = bool(matched.ci[0] <= hi and lo <= matched.ci[1])
+    overlap = intervals_overlap((lo, hi), matched.ci)  # verify.compare decides
     return DigitsCheck(estimate=est, predictions=preds, matched=matched, paper=paper,
                        curve=curve, target=target, implied_d=implied, implied_d_ci=implied_ci,
                        ratio_to_matched=alpha / matched.exponent,
                        ratio_to_paper=alpha / paper.exponent, consistent_with_matched=overlap,
-                       summary=_summary(alpha, (lo, hi), matched, paper, implied, est.d))
+                       summary=_summary(alpha, (lo, hi), matched, paper, implied, est.d,
+                                       overlap))

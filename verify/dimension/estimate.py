@@ -28,8 +28,9 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -40,6 +41,7 @@ from verify.dimension import knn
 __all__ = [
     "ESTIMATORS",
     "MODELS",
+    "SECONDS_BOUND",
     "DimensionEstimate",
     "ExponentPrediction",
     "estimate_dimension",
@@ -145,30 +147,139 @@ def _scan_grid(lo: int, hi: int) -> np.ndarray:
     return np.unique(np.round(np.geomspace(lo, hi, _MAX_SCAN)).astype(np.intp))
 
 
-def _estimate_iv(X, estimator, k, bootstrap, confidence, seed, duplicates):
-    """Input validation and standardization for :func:`estimate_dimension`."""
-    estimator = check_choice("estimator", estimator, ESTIMATORS)
-    duplicates = check_choice("duplicates", duplicates, ("drop", "raise"))
-    lo, hi = _resolve_k(k, estimator)
-    bootstrap = check_int("bootstrap", bootstrap, minimum=10)
-    confidence = check_real("confidence", confidence, gt=0.0, lt=1.0)
-    seed = check_int("seed", seed, minimum=0)
+#: Longest estimated work (seconds on one core, :data:`asymptotics._lib.budget.FLOP_RATE`) an
+#: estimate runs without ``force=True``: an interactive bound, documented in docs/dimension.md
+#: §6 (about 5 x 10^5 points in 3 dimensions with the default settings).
+SECONDS_BOUND = 20.0
+
+# Work model of the neighbour search (elementary operations, calibrated on uniform points,
+# whose intrinsic dimension is their ambient one: the kd-tree's worst case for a given n, D).
+# A query for k neighbours of n points in D dimensions visits about
+# min(n, 14 2^D (k + 1)/3) points at 2D + 10 operations each, plus 70 log2(n) for the descent;
+# a bootstrap resample costs 100 operations per point (multinomial counts).
+_VISITS, _DESCENT, _PER_RESAMPLE_POINT = 14.0, 70.0, 100.0
+
+
+def _query_ops(n: int, dim: int, k: int) -> float:
+    """Estimated operations of one kd-tree build and ``k``-neighbour query of ``n`` points."""
+    if n <= 1:
+        return 0.0
+    visits = min(float(n), _VISITS * 2.0 ** min(dim, 1000) * (k + 1) / 3.0)
+    return n * (_DESCENT * math.log2(n) + visits * (2 * dim + 10))
+
+
+@dataclass(frozen=True)
+class _EstimateConfig:
+    """The validated settings of one :func:`estimate_dimension` (built by :meth:`from_args`)."""
+
+    estimator: str
+    k: tuple[int, int]
+    bootstrap: int
+    confidence: float
+    seed: int
+    duplicates: str
+    force: bool
+
+    @classmethod
+    def from_args(cls, estimator, k, bootstrap, confidence, seed, duplicates,
+                  force) -> _EstimateConfig:
+        """Validation and standardization of :func:`estimate_dimension`'s settings."""
+        estimator = check_choice("estimator", estimator, ESTIMATORS)
+        duplicates = check_choice("duplicates", duplicates, ("drop", "raise"))
+        lo, hi = _resolve_k(k, estimator)
+        bootstrap = check_int("bootstrap", bootstrap, minimum=10)
+        confidence = check_real("confidence", confidence, gt=0.0, lt=1.0)
+        seed = check_int("seed", seed, minimum=0)
+        if not isinstance(force, bool):
+            raise TypeError(f"`force` must be True or False; got {force!r}")
+        return cls(estimator=estimator, k=(lo, hi), bootstrap=bootstrap, confidence=confidence,
+                   seed=seed, duplicates=duplicates, force=force)
+
+    def search_ops(self, n: int, dim: int, k: tuple[int, int] | None = None) -> float:
+        """Estimated operations of the neighbour searches for ``n`` points in ``dim`` columns.
+
+        Duplicate removal (a sort), the main query (2 neighbours for TwoNN, ``k_hi`` for the
+        MLE) and, for TwoNN, the decimation scan: factor ``f`` queries ``f`` blocks of
+        ``n / f`` points for 2 neighbours each.
+        """
+        lo, hi = self.k if k is None else k
+        ops = 20.0 * n * max(math.log2(max(n, 2)), 1.0) * dim  # distinct_rows: a row sort
+        if self.estimator == "mle":
+            return ops + _query_ops(n, dim, hi) + 8.0 * n * hi  # + the log-ratio sums
+        ops += _query_ops(n, dim, 2)
+        for f in _scan_grid(lo, hi):
+            if f > 1:
+                ops += f * _query_ops(max(n // int(f), 1), dim, 2)
+        return ops
+
+    def search_bytes(self, n: int, dim: int) -> float:
+        """Estimated peak memory of the points' copies, the kd-tree and the neighbour lists."""
+        k_query = self.k[1] if self.estimator == "mle" else 2
+        return 40.0 * n * dim + 40.0 * n * (k_query + 1)
+
+    def bootstrap_ops(self, n: int) -> float:
+        """Estimated operations of the resampling: multinomial counts and their products."""
+        width = len(_scan_grid(*self.k)) if self.estimator == "mle" else 1
+        return self.bootstrap * n * (_PER_RESAMPLE_POINT + 2.0 * width)
+
+    def bootstrap_bytes(self) -> float:
+        """Estimated peak memory of the resampled statistics and one batch of weights."""
+        width = len(_scan_grid(*self.k)) if self.estimator == "mle" else 1
+        return 16.0 * self.bootstrap * width + 16.0 * knn._BOOT_CHUNK
+
+    def check_cost(self, n: int, dim: int) -> None:
+        """Refuse, before any work, a request estimated past the memory or time bound.
+
+        One :class:`asymptotics._lib.budget.BudgetExceeded` line names the parameter that
+        drives the cost (``X`` for the number of points, ``k`` when the neighbourhood size
+        alone pushes it over, ``bootstrap`` when the resamples do), the estimate and the
+        bound. The neighbour search alone, then search plus resampling, must fit
+        :data:`SECONDS_BOUND`.
+        """
+        from asymptotics._lib import budget
+
+        if self.force:
+            return
+        hint = "pass force=True (command line: --force) to run it anyway"
+        points = f"{n} points x {dim} columns"
+        default = _EstimateConfig.from_args(self.estimator, None, 10, 0.5, 0, "drop", False)
+        by_k = (self.k != default.k
+                and default.search_ops(n, dim) <= budget.FLOP_RATE * SECONDS_BOUND
+                < self.search_ops(n, dim))
+        param, value = ("k", f"({self.k[0]}, {self.k[1]}) on {points}") if by_k \
+            else ("X", points)
+        budget.check_memory(param, value, self.search_bytes(n, dim), hint=hint)
+        budget.check_seconds(param, value, self.search_ops(n, dim), bound=SECONDS_BOUND,
+                             hint=hint)
+        budget.check_memory("bootstrap", self.bootstrap, self.bootstrap_bytes(), hint=hint)
+        total = self.search_ops(n, dim) + self.bootstrap_ops(n)
+        usual = self.search_ops(n, dim) + replace(self, bootstrap=200).bootstrap_ops(n)
+        param, value = (("bootstrap", self.bootstrap)
+                        if usual <= budget.FLOP_RATE * SECONDS_BOUND else (param, value))
+        budget.check_seconds(param, value, total, bound=SECONDS_BOUND, hint=hint)
+
+
+def _estimate_iv(X, cfg: _EstimateConfig) -> tuple[np.ndarray, int]:
+    """Validation of the points for :func:`estimate_dimension`: the distinct rows and the
+    number of duplicates removed, after the cost check (which needs only the shape)."""
     X = check_real_array("X", X, ndim=2, min_size=1)
     if X.shape[1] < 1:
         raise ValueError(f"`X` must have at least one column (feature); got shape {X.shape}")
+    cfg.check_cost(X.shape[0], X.shape[1])
     Xu, n_dup = knn.distinct_rows(X)
-    if n_dup and duplicates == "raise":
+    if n_dup and cfg.duplicates == "raise":
         raise ValueError(f"`X` has {n_dup} duplicate rows (zero neighbour distances) and "
                          f"duplicates='raise'")
     n = Xu.shape[0]
+    hi = cfg.k[1]
     # TwoNN needs 2 neighbours per point; its k-fold decimation needs 3 points per block.
-    need = hi + 1 if estimator == "mle" else max(3, 3 * hi)
+    need = hi + 1 if cfg.estimator == "mle" else max(3, 3 * hi)
     if n < need:
-        rule = (f"more than k_hi={hi} neighbours" if estimator == "mle"
-                else f"at least 3 per block of the {hi}-fold decimation scan")
+        rule = (f"more than k_hi={hi} neighbours" if cfg.estimator == "mle"
+                else f"at least 3 per block of the {hi}-fold decimation scan, k_hi={hi}")
         raise ValueError(f"`X` must have at least {need} distinct points ({rule}); got {n} "
                          f"distinct of {X.shape[0]} rows")
-    return Xu, n_dup, estimator, (lo, hi), bootstrap, confidence, seed
+    return Xu, n_dup
 
 
 def _percentile_ci(samples: np.ndarray, confidence: float) -> tuple[float, float]:
@@ -204,7 +315,7 @@ def _mle(Xu, ks, bootstrap, rng_boot):
 def estimate_dimension(X: object, *, estimator: str = "twonn",
                        k: tuple[int, int] | None = None, bootstrap: int = 200,
                        confidence: float = 0.95, seed: int = 0,
-                       duplicates: str = "drop") -> DimensionEstimate:
+                       duplicates: str = "drop", force: bool = False) -> DimensionEstimate:
     """Estimate the intrinsic dimension of the rows of ``X``.
 
     Parameters
@@ -229,6 +340,9 @@ def estimate_dimension(X: object, *, estimator: str = "twonn",
     duplicates : {"drop", "raise"}
         Exact duplicate rows give zero distances (``log 0``): drop them (counted in
         ``n_duplicates`` and reported in ``warnings``) or refuse the input.
+    force : bool
+        Run even when the estimated work exceeds :data:`SECONDS_BOUND` seconds or the memory
+        bound of :mod:`asymptotics._lib.budget` (docs/dimension.md §6).
 
     Returns
     -------
@@ -238,9 +352,15 @@ def estimate_dimension(X: object, *, estimator: str = "twonn",
     ------
     ValueError, TypeError
         Non-2-D or non-finite ``X``, too few distinct points for ``k``, bad settings.
+    asymptotics._lib.budget.BudgetExceeded
+        (A ``ValueError``.) The request's estimated time or memory is past its bound and
+        ``force`` is false; raised before any neighbour search.
     """
-    Xu, n_dup, estimator, (lo, hi), bootstrap, confidence, seed = _estimate_iv(
-        X, estimator, k, bootstrap, confidence, seed, duplicates)
+    cfg = _EstimateConfig.from_args(estimator, k, bootstrap, confidence, seed, duplicates,
+                                    force)
+    Xu, n_dup = _estimate_iv(X, cfg)
+    estimator, (lo, hi), bootstrap, confidence, seed = (cfg.estimator, cfg.k, cfg.bootstrap,
+                                                        cfg.confidence, cfg.seed)
     rng_boot, rng_scan = (np.random.default_rng(s)
                           for s in np.random.SeedSequence(seed).spawn(2))
     ks = _scan_grid(lo, hi)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from asymptotics._lib.validation import check_int, check_real
+from verify.compare import Verdict, intervals_overlap
 from verify.dimension.estimate import (
     DimensionEstimate,
     ExponentPrediction,
@@ -54,7 +55,8 @@ class SyntheticCheck:
     relative_gap : float
         ``(measured - predicted) / predicted``.
     intervals_overlap : bool
-        Whether the predicted and the measured intervals intersect.
+        Whether the predicted and the measured intervals intersect
+        (:func:`verify.compare.intervals_overlap`).
     """
 
     d_true: int
@@ -66,6 +68,17 @@ class SyntheticCheck:
     curve: NNLearningCurve
     relative_gap: float
     intervals_overlap: bool
+
+    @property
+    def verdict(self) -> Verdict:
+        """:class:`verify.compare.Verdict`: ``"agree"`` when the intervals overlap."""
+        if self.intervals_overlap:
+            return Verdict("agree")
+        lo, hi = self.curve.fit.alpha_ci
+        p_lo, p_hi = self.prediction.ci
+        return Verdict("disagree", (f"measured 1-NN exponent interval [{lo:.4g}, {hi:.4g}] "
+                                    f"misses the predicted 2/d_hat interval "
+                                    f"[{p_lo:.4g}, {p_hi:.4g}]",))
 
 
 def smooth_target(u: np.ndarray) -> np.ndarray:
@@ -111,12 +124,12 @@ def synthetic_check(d: int, *, embedding: str = "torus", noise: float = 0.0,
     (pred,) = predicted_exponents(est, loss="squared", model="piecewise_constant")
     curve = nn_learning_curve(sample.X, smooth_target(sample.u), sizes, n_test=n_test,
                               n_splits=n_splits, seed=seed)
-    measured, (m_lo, m_hi) = curve.fit.alpha, curve.fit.alpha_ci
-    overlap = m_lo <= pred.ci[1] and pred.ci[0] <= m_hi
+    measured = curve.fit.alpha
+    overlap = intervals_overlap(curve.fit.alpha_ci, pred.ci)  # verify.compare decides
     return SyntheticCheck(d_true=d, embedding=embedding, noise=noise, estimate=est,
                           prediction=pred, ideal_exponent=pred.c / d, curve=curve,
                           relative_gap=(measured - pred.exponent) / pred.exponent,
-                          intervals_overlap=bool(overlap))
+                          intervals_overlap=overlap)
 
 
 @dataclass(frozen=True)

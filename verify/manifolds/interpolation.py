@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -229,10 +229,70 @@ class _InterpolationConfig:
         return cls(d=d, D=D, method=method, loss=loss, target=target, n_test=n_test,
                    seeds=seeds, seed=seed)
 
+    def _margin_points(self, n: int) -> float:
+        """Training points plus periodic images the Delaunay route triangulates."""
+        margin = min(0.5, 3.0 * (math.log(max(n, 3)) / n) ** (1.0 / self.d))
+        return n * (1.0 + 2.0 * margin) ** self.d
+
+    def operations(self) -> float:
+        """Estimated elementary operations of the sweep (work model calibrated on
+        scipy's KDTree and Qhull; see docs/laboratory_manifolds.md, Commands)."""
+        d, n_test = self.d, self.n_test
+        per_seed = (self.D[-1] + n_test) * d * 60.0  # uniform draws and the target
+        for n in self.D:
+            if self.method == "linear":
+                pts = self._margin_points(n)
+                per_pt = 50.0 * math.log2(pts) if d == 1 else (6e5 if d <= 3 else 3.5e6)
+                per_seed += pts * per_pt
+                continue
+            k = 1 if self.method == "nearest" else min(2 * (d + 1), n)
+            visits = min(float(n), 14.0 * 2.0 ** min(d, 1000) * (k + 1) / 3.0)
+            query = 70.0 * math.log2(n) + 2.0 * visits * (2 * d + 10)  # periodic: images
+            fit = 0.0 if self.method == "nearest" else 10.0 * k * (d + 1) ** 2 + 1e4
+            per_seed += 20.0 * n * math.log2(n) * d + n_test * (query + fit)
+        return self.seeds * per_seed
+
+    def nbytes(self) -> float:
+        """Estimated peak memory: one seed's points, test set, neighbour arrays and images."""
+        d, n, n_test = self.d, self.D[-1], self.n_test
+        peak = 8.0 * (n + n_test) * d * 4
+        if self.method == "linear":
+            peak += 8.0 * 3.0 ** min(d, 1000) * n * d * 2 + 8.0 * self._margin_points(n) * (
+                d + 1) * 12
+        elif self.method == "local_linear":
+            k = min(2 * (d + 1), n)
+            peak += 8.0 * n_test * k * (d + 1) * 4
+        return peak + 1000.0 * self.seeds * (len(self.D) + 1)  # seed streams and results
+
+    def check_cost(self, force: bool) -> None:
+        """Refuse, before any draw, a sweep estimated past the bounds of
+        :mod:`asymptotics._lib.budget` (one line naming the parameter that drives it)."""
+        from asymptotics._lib import budget
+
+        if force:
+            return
+        hint = "pass force=True (command line: --force) to run it anyway"
+        base = replace(self, seeds=2)
+        if base.nbytes() > budget.MEMORY_BOUND or base.operations() > (
+                budget.FLOP_RATE * budget.SECONDS_BOUND):
+            # one seed's work is over: the sizes drive it
+            small = replace(self, seeds=2, D=self.D[:1], n_test=2)
+            driver = ("n_test", self.n_test) if (
+                replace(self, seeds=2, n_test=2).operations()
+                <= budget.FLOP_RATE * budget.SECONDS_BOUND
+                and replace(self, seeds=2, n_test=2).nbytes() <= budget.MEMORY_BOUND) else (
+                ("D", list(self.D)) if small.operations() <= budget.FLOP_RATE
+                * budget.SECONDS_BOUND and small.nbytes() <= budget.MEMORY_BOUND
+                else ("d", self.d))
+        else:
+            driver = ("seeds", self.seeds)
+        budget.check_memory(*driver, self.nbytes(), hint=hint)
+        budget.check_seconds(*driver, self.operations(), hint=hint)
+
 
 def interpolation_sweep(d: int, D: Any, *, method: str = "nearest", loss: str = "squared",
                         target: str = "smooth", n_test: int = 2000, seeds: int = 8,
-                        seed: int = 0) -> InterpolationResult:
+                        seed: int = 0, force: bool = False) -> InterpolationResult:
     """Loss of nearest-neighbour or piecewise-linear interpolation of a torus target vs D.
 
     Parameters
@@ -248,6 +308,9 @@ def interpolation_sweep(d: int, D: Any, *, method: str = "nearest", loss: str = 
         :func:`torus_target`.
     n_test, seeds, seed : int
         Sampled test points per seed, repetitions, root seed (``SeedSequence.spawn``).
+    force : bool
+        Run even when the estimated time or memory exceeds the bounds of
+        :mod:`asymptotics._lib.budget` (otherwise refused up front, naming the parameter).
 
     Returns
     -------
@@ -256,6 +319,9 @@ def interpolation_sweep(d: int, D: Any, *, method: str = "nearest", loss: str = 
         :func:`expected_exponent` of the same settings.
     """
     cfg = _InterpolationConfig.from_args(d, D, method, loss, target, n_test, seeds, seed)
+    if not isinstance(force, bool):
+        raise TypeError(f"`force` must be True or False; got {force!r}")
+    cfg.check_cost(force)
     return _interpolation_run(cfg)
 
 

@@ -61,11 +61,12 @@ def matern(r: np.ndarray, nu: float, ell: float) -> np.ndarray:
         return np.exp(-r / ell)
     from scipy.special import gammaln, kv
 
-    z = math.sqrt(2 * nu) * r / ell
-    out = np.ones_like(z)
-    pos = z > 0
-    zp = z[pos]
-    out[pos] = np.exp((1 - nu) * math.log(2) - gammaln(nu) + nu * np.log(zp)) * kv(nu, zp)
+    with np.errstate(over="ignore", invalid="ignore"):  # extreme nu, ell: non-finite values,
+        z = math.sqrt(2 * nu) * r / ell                  # refused by empirical_spectrum
+        out = np.ones_like(z)
+        pos = z > 0
+        zp = z[pos]
+        out[pos] = np.exp((1 - nu) * math.log(2) - gammaln(nu) + nu * np.log(zp)) * kv(nu, zp)
     return out  # Rasmussen & Williams Eq. (4.14); (LM.12)
 
 
@@ -180,6 +181,41 @@ def decay_fit(eigenvalues: np.ndarray, window: tuple[int, int]) -> tuple[float, 
     return -line.slope - 1.0, se
 
 
+def _cost(kernel: str, d: int, n: int, method: str) -> tuple[float, float]:
+    """Estimated (operations, peak bytes) of one spectrum: the kernel values (a Bessel
+    function costs about 1000 operations), the dense symmetric eigensolver (``(4/3) n^3``),
+    the grid's FFT, the Funk-Hecke quadrature (2000 nodes per degree)."""
+    per_value = 1000.0 if kernel == "matern" else 50.0
+    if method == "sample":
+        m = 2 * d + 1
+        return (n * m * 40.0 + n * n * (2.0 * m + per_value) + 4.0 * n ** 3 / 3.0,
+                8.0 * n * m * 3 + 8.0 * n * n * 5)
+    if method == "grid":
+        N = round(n ** (1.0 / d))
+        pts = float(N) ** min(d, 10_000)
+        return (pts * (2 * d * 40.0 + per_value + 10.0 * math.log2(max(pts, 2))),
+                8.0 * pts * (4 * d + 12))
+    k_max = math.isqrt(n)
+    return 2000.0 * (k_max + 1) * (per_value + 20.0), 8.0 * (2000 * 6 + 4 * (k_max + 1) ** 2)
+
+
+def _check_cost(kernel: str, domain: str, d: int, n: int, method: str, force: bool) -> None:
+    """Refuse, before any work, a spectrum estimated past the bounds of
+    :mod:`asymptotics._lib.budget`; the line names ``d`` when the dimension drives the cost
+    (the same ``n`` in one dimension would fit), else ``n``."""
+    from asymptotics._lib import budget
+
+    if force:
+        return
+    ops, nbytes = _cost(kernel, d, n, method)
+    ops1, bytes1 = _cost(kernel, 1, n ** (1.0 / d) if method == "grid" else n, method)
+    fits = ops1 <= budget.FLOP_RATE * budget.SECONDS_BOUND and bytes1 <= budget.MEMORY_BOUND
+    param, value = ("d", d) if fits and d > 1 else ("n", n)
+    hint = "pass force=True (command line: --force) to run it anyway"
+    budget.check_memory(param, value, nbytes, hint=hint)
+    budget.check_seconds(param, value, ops, hint=hint)
+
+
 @dataclass(frozen=True)
 class SpectrumResult:
     """Eigenvalues of a kernel operator and their fitted decay.
@@ -212,7 +248,7 @@ class SpectrumResult:
 
 def empirical_spectrum(kernel: str, domain: str, d: int, n: int, *, seed: int = 0,
                        method: str = "sample", window: tuple[int, int] | None = None,
-                       nu: float = 1.5, ell: float = 1.0) -> SpectrumResult:
+                       nu: float = 1.5, ell: float = 1.0, force: bool = False) -> SpectrumResult:
     """Eigenvalues of a kernel on ``T^d`` or ``S^d`` and the fitted decay exponent ``alpha_K``.
 
     Parameters
@@ -232,6 +268,11 @@ def empirical_spectrum(kernel: str, domain: str, d: int, n: int, *, seed: int = 
         Ranks of the fit; default :func:`default_window`.
     nu, ell : float
         Matérn smoothness and length scale (chordal distance of the embedded inputs).
+    force : bool
+        Run even when the estimated time or memory exceeds the bounds of
+        :mod:`asymptotics._lib.budget` (otherwise refused up front, naming the parameter).
+
+    The prediction to compare ``alpha`` with is :func:`theory_alpha`.
     """
     domain = check_choice("domain", domain, KERNELS)
     kernel = check_choice("kernel", kernel, KERNELS[domain])
@@ -246,16 +287,35 @@ def empirical_spectrum(kernel: str, domain: str, d: int, n: int, *, seed: int = 
     if method == "funk_hecke" and (domain != "sphere" or d != 2):
         raise ValueError(f"`method`='funk_hecke' needs domain='sphere' and d=2; got "
                          f"domain={domain!r}, d={d}")
+    if window is not None:
+        window = (check_int("window[0]", window[0], minimum=1),
+                  check_int("window[1]", window[1], minimum=2))
+    if not isinstance(force, bool):
+        raise TypeError(f"`force` must be True or False; got {force!r}")
+    if method == "grid" and round(n ** (1.0 / d)) < 2:
+        raise ValueError(f"`n` must be >= 1.5^d = {1.5 ** d:.3g} for a grid with at least 2 "
+                         f"points per axis on T^{d} (`d`={d}); got n={n}")
+    n_eig = n if method == "sample" else (round(n ** (1.0 / d)) ** d if method == "grid"
+                                          else (math.isqrt(n) + 1) ** 2)
+    if window is not None and not 1 <= window[0] < window[1] <= n_eig:
+        raise ValueError(f"`window` must satisfy 1 <= lo < hi <= {n_eig} (the number of "
+                         f"eigenvalues); got {window}")
+    _check_cost(kernel, domain, d, n, method, force)
     if method == "sample":
         X = sample_embedded(domain, n, d, np.random.default_rng(seed))
-        lam = np.linalg.eigvalsh(kernel_matrix(kernel, X, X, nu=nu, ell=ell))[::-1] / n
+        K = kernel_matrix(kernel, X, X, nu=nu, ell=ell)
+        lam = np.linalg.eigvalsh(K)[::-1] / n if np.isfinite(K).all() else K.ravel()
     elif method == "grid":
         lam = torus_grid_eigenvalues(kernel, d, round(n ** (1.0 / d)), nu=nu, ell=ell)
     else:
         lam = funk_hecke_eigenvalues(kernel, math.isqrt(n), nu=nu, ell=ell)
+    if not np.isfinite(lam).all():
+        raise ValueError(f"the {kernel} kernel is not finite in float64 at `nu`={nu!r}, "
+                         f"`ell`={ell!r} (its Bessel function or power overflows), so it has no "
+                         f"spectrum to fit; use a moderate nu and ell, or kernel='gaussian' for "
+                         f"nu -> infinity")
     n_eff = len(lam)
-    window = default_window(n_eff) if window is None else (
-        check_int("window[0]", window[0], minimum=1), check_int("window[1]", window[1], minimum=2))
+    window = default_window(n_eff) if window is None else window
     alpha, se = decay_fit(lam, window)
     return SpectrumResult(kernel=kernel, domain=domain, d=d, n=n_eff, method=method,
                           eigenvalues=lam, alpha=alpha, alpha_stderr=se, window=window,
