@@ -1,6 +1,6 @@
 """Does a real dataset follow ``alpha ~ c/d``? The bundled handwritten digits (docs/dimension.md §5).
 
-Bahri et al. (THEORY §1.5) report that teacher-student models follow ``4/d`` while "the
+Bahri et al. (their Fig. 1b) report that teacher-student models follow ``4/d`` while "the
 relationship ... on standard datasets is less clear". :func:`digits_check` asks the same
 question of the 8x8 handwritten digits that ship inside scikit-learn
 (``sklearn.datasets.load_digits``: 1797 images, 64 pixels; no download at run time):

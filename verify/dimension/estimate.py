@@ -1,12 +1,12 @@
 """Intrinsic dimension of a point cloud, and the scaling exponents it predicts (docs/dimension.md).
 
-Bahri et al.'s resolution-limited regime (THEORY §1.3) ties a dataset's learning-curve
+Bahri et al.'s resolution-limited regime (Theorems 2-3; docs/theory/regimes.md (RG.7)) ties a dataset's learning-curve
 exponent to the dimension ``d`` of its data manifold, ``alpha ~ c/d``. This module
 estimates ``d`` from the points themselves and carries its interval into the predicted
 exponents:
 
 * :func:`estimate_dimension`: TwoNN (Facco et al. 2017) or the Levina–Bickel maximum
-  likelihood estimator with MacKay–Ghahramani averaging (THEORY §2.7), on one
+  likelihood estimator with MacKay–Ghahramani averaging (docs/dimension.md (ID.3)-(ID.5)), on one
   ``scipy.spatial.KDTree``; a percentile-bootstrap interval over points; a multi-scale
   scan ``k -> d``; exact duplicate points are removed and counted (or refused);
 * :func:`predicted_exponents`: ``alpha = c/d`` for a loss and a model smoothness, with
@@ -100,7 +100,7 @@ class ExponentPrediction:
     Attributes
     ----------
     loss, model : str
-        The loss and the model's smoothness that fix ``c`` (THEORY §1.3 table).
+        The loss and the model's smoothness that fix ``c`` (docs/theory/regimes.md (RG.7)).
     c : int
         Numerator of the exponent: ``L ~ D^(-c/d)``.
     exponent : float
@@ -388,7 +388,7 @@ MODELS = resolution.MODELS
 
 def _exponent_numerator(loss: str, model: str) -> int:
     """``c`` in ``L ~ D^(-c/d)`` for (loss, model), derived by :mod:`asymptotics.resolution`."""
-    # at d = 1 the exact exponent c/d is c itself (THEORY §1.3, docs/theory/regimes.md (RG.7))
+    # at d = 1 the exact exponent c/d is c itself (docs/theory/regimes.md (RG.7))
     c = resolution.resolution_exponent(1, loss=loss, model=model, axis="data").exponent
     if not (c.is_integer and c > 0):  # pragma: no cover - guards a change upstream
         raise ArithmeticError(f"asymptotics.resolution gave a non-integer c={c} for "
@@ -435,5 +435,5 @@ def predicted_exponents(estimate: DimensionEstimate, loss: str = "squared",
         out.append(ExponentPrediction(
             loss=loss, model=m, c=c, exponent=c / d, ci=(c / d_hi, c / d_lo), d=d,
             d_ci=(d_lo, d_hi), confidence=estimate.confidence,
-            source="asymptotics.resolution.resolution_exponent (THEORY §1.3)"))
+            source="asymptotics.resolution.resolution_exponent (docs/theory/regimes.md (RG.7))"))
     return tuple(out)

@@ -75,7 +75,7 @@ def mle_inverse_estimates(T: np.ndarray, ks: np.ndarray) -> np.ndarray:
     logT = np.log(T)
     csum = np.cumsum(logT, axis=1)  # csum[:, j-1] = sum_{i<=j} log T_i
     ks = np.asarray(ks, dtype=np.intp)
-    # THEORY §2.7, Levina–Bickel: log T_k - mean_{j<k} log T_j
+    # docs/dimension.md (ID.3), Levina & Bickel 2005: log T_k - mean_{j<k} log T_j
     return logT[:, ks - 1] - csum[:, ks - 2] / (ks - 1)
 
 

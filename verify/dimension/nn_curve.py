@@ -2,7 +2,7 @@
 
 The resolution-limited check needs a *measured* exponent to set beside ``c/d``. For a
 dataset given as points ``X`` with targets ``Y`` this module runs 1-nearest-neighbour
-regression (a piecewise-constant model: ``c = 2`` for the squared loss, THEORY §1.3)
+regression (a piecewise-constant model: ``c = 2`` for the squared loss, docs/theory/regimes.md (RG.7))
 on nested training sets of sizes ``D`` drawn from a pool, scores it on a held-out test
 set, repeats over random splits (one ``SeedSequence`` stream per split), and fits
 ``L = A D^(-alpha)`` with :func:`verify.fit.fit_power_law` (bootstrap over splits).

@@ -1,8 +1,8 @@
 """Data on a d-dimensional manifold and random-feature teacher-student models on it.
 
 This is the laboratory for the resolution-limited regime where the *kernel's*
-smoothness and the manifold dimension ``d`` set the exponent (Bahri et al. §1.4,
-THEORY §1.4 and §2.7; docs/laboratory_manifolds.md (LM.1)-(LM.6)).
+smoothness and the manifold dimension ``d`` set the exponent (Bahri et al. Eq. (1) and Eq. (3);
+docs/theory/kernel_spectra.md (KS.3), (KS.6); docs/laboratory_manifolds.md (LM.1)-(LM.6)).
 
 * Inputs are uniform on the unit-volume d-torus ``[0, 1)^d``, embedded as the
   cos/sin pairs ``e(theta) = (cos 2 pi theta_j, sin 2 pi theta_j)_j / sqrt(d)`` on the
@@ -12,7 +12,7 @@ THEORY §1.4 and §2.7; docs/laboratory_manifolds.md (LM.1)-(LM.6)).
   random Fourier features ``sqrt(2) cos(w.x + b)`` whose frequencies are drawn from
   the spectral density of a Matérn-nu (Laplace = nu 1/2) or Gaussian kernel.
 * The teacher is ``F = sum_M omega_M F_M`` with ``S`` features and
-  ``omega ~ N(0, I/S)`` (Bahri et al. §1.4); the student is a least-squares fit on
+  ``omega ~ N(0, I/S)`` (the teacher of Bahri et al. Eq. (1)); the student is a least-squares fit on
   the first ``P`` of them. The average over the teacher is exact (LM.5); the average
   over test inputs is a sampled test set whose standard error is reported.
 """
@@ -302,7 +302,7 @@ def manifold_rf_sweep(domain: str, d: int, features: str, *, S: int = 256,
         Feature kind of the teacher (:func:`random_features`).
     S : int
         Number of teacher features; the teacher is ``F = sum_M omega_M F_M`` with
-        ``omega ~ N(0, I/S)`` (Bahri et al. §1.4).
+        ``omega ~ N(0, I/S)`` (the teacher of Bahri et al. Eq. (1)).
     D, P : int or sequence of int
         Exactly one is an increasing sequence (the sweep). The student uses the first
         ``P`` teacher features (``P=None``: all ``S``) and the first ``D`` training points.

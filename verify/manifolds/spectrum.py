@@ -15,7 +15,8 @@ random-feature model has ``L(D) ~ D^(-alpha_K)`` (Bahri et al. Eq. 3). Three rou
 Kernels are functions of the embedded inputs (unit vectors, :mod:`verify.manifolds.sampling`):
 Matérn-nu/Laplace/Gaussian of the chordal distance ``r = |x - y|`` (stationary on the
 torus and rotation invariant on the sphere), and on the sphere the arc-cosine kernels
-of degree 0 and 1 (step/ReLU NNGP) and the two-layer ReLU NTK (THEORY §2.7 table).
+of degree 0 and 1 (step/ReLU NNGP) and the two-layer ReLU NTK (Cho & Saul 2009; their decay
+exponents are derived in docs/theory/kernel_spectra.md (KS.4)-(KS.6)).
 """
 
 from __future__ import annotations
@@ -73,10 +74,10 @@ def matern(r: np.ndarray, nu: float, ell: float) -> np.ndarray:
 def _arccos(u: np.ndarray, kernel: str) -> np.ndarray:
     """Arc-cosine kernels and the ReLU NTK as functions of ``u = x.y`` (Cho & Saul 2009)."""
     u = np.clip(u, -1.0, 1.0)
-    k0 = (np.pi - np.arccos(u)) / np.pi  # THEORY §2.7, kappa_0
+    k0 = (np.pi - np.arccos(u)) / np.pi  # (LM.13), kappa_0 (Cho & Saul 2009)
     if kernel == "arccos0":
         return k0
-    k1 = (u * (np.pi - np.arccos(u)) + np.sqrt(1.0 - u * u)) / np.pi  # THEORY §2.7, kappa_1
+    k1 = (u * (np.pi - np.arccos(u)) + np.sqrt(1.0 - u * u)) / np.pi  # (LM.13), kappa_1
     return k1 if kernel == "arccos1" else u * k0 + k1  # 2-layer ReLU NTK; (LM.13)
 
 

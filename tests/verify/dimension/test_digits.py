@@ -71,6 +71,15 @@ def test_digits_check_is_self_consistent():
     assert res.matched.c == 2 and res.paper.c == 4
     assert "measured 1-NN exponent" in res.summary and "paper's 4/d" in res.summary
     assert res.estimate.n_points == 1797
+    # verify.compare decides: the verdict is the interval overlap of measured and 2/d
+    from verify.compare import intervals_overlap
+
+    overlap = intervals_overlap(res.curve.fit.alpha_ci, res.matched.ci)
+    assert res.consistent_with_matched is overlap
+    assert res.verdict.agrees is overlap
+    assert ("consistent with the 1-NN prediction" in res.summary) is overlap
+    if not overlap:
+        assert res.verdict.reasons == (res.summary,)
 
 
 def test_bad_target():
@@ -97,4 +106,5 @@ class TestDigitsFindings:
     def test_onehot_target_is_much_steeper_than_theory(self):
         res = realdata.digits_check(target="onehot")
         assert not res.consistent_with_matched
+        assert res.verdict.label == "disagree" and "steeper than" in res.verdict.message
         assert res.ratio_to_matched > 2.5

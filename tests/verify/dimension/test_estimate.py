@@ -261,7 +261,7 @@ class TestPredictedExponents:
             predicted_exponents(est, loss=2)
 
     def test_absolute_loss_halves_c(self):
-        # order 1 at the minimum instead of 2 (THEORY §1.3 table): c = 2 for piecewise linear
+        # order 1 at the minimum instead of 2 (docs/theory/regimes.md (RG.7a)): c = 2 for piecewise linear
         est = estimate_dimension(sample_manifold(100, 2, seed=0).X, bootstrap=10, k=(1, 2))
         (p,) = predicted_exponents(est, loss="absolute", model="piecewise_linear")
         assert p.c == 2 and p.exponent == 2 / est.d

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from verify.compare import intervals_overlap
 from verify.dimension.synthetic import estimator_bias, smooth_target, synthetic_check
 
 
@@ -29,6 +30,19 @@ class TestLoop:
         assert abs(chk.relative_gap) < 0.10
         assert abs(chk.curve.fit.alpha - chk.ideal_exponent) < 0.10 * chk.ideal_exponent
         assert chk.prediction.c == 2 and chk.prediction.model == "piecewise_constant"
+        # verify.compare decides: measured and predicted intervals overlap, "agree"
+        assert chk.intervals_overlap is intervals_overlap(chk.curve.fit.alpha_ci,
+                                                          chk.prediction.ci)
+        assert chk.verdict.label == ("agree" if chk.intervals_overlap else "disagree")
+
+    def test_verdict_names_both_intervals_when_they_miss(self):
+        from dataclasses import replace
+
+        chk = synthetic_check(2, sizes=(100, 300, 1000), n_test=300, n_estimate=500,
+                              n_splits=2, seed=1)
+        missed = replace(chk, intervals_overlap=False)
+        assert missed.verdict.label == "disagree"
+        assert "misses the predicted 2/d_hat interval" in missed.verdict.reasons[0]
 
 
 @pytest.mark.slow

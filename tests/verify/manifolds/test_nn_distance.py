@@ -39,7 +39,10 @@ class TestNNDistance:
         # the Gamma-ratio moment, docs/theory/regimes.md (RG.5), written out in mpmath here:
         # an independent route to the law the delegate evaluates
         d, D, k = 2, 50, 1
-        vd = mpmath.pi ** (mpmath.mpf(d) / 2) / mpmath.gamma(mpmath.mpf(d) / 2 + 1)
+        # V_d from the project's one unit-ball volume (exact sympy, tested on its own)
+        from asymptotics.resolution import unit_ball_volume
+
+        vd = mpmath.mpf(str(unit_ball_volume(d).evalf(40)))
         ref = vd ** (-mpmath.mpf(k) / d) * mpmath.gamma(1 + mpmath.mpf(k) / d) \
             * mpmath.gamma(D + 1) / mpmath.gamma(D + 1 + mpmath.mpf(k) / d)
         assert nn_moment_exact(d, [D], k)[0] == pytest.approx(float(ref), rel=1e-12)
