@@ -24,7 +24,7 @@ import functools
 
 import sympy as sp
 
-from asymptotics._lib.validation import check_choice
+from asymptotics._lib.validation import check_choice, check_expression
 from asymptotics.derivation import Derivation
 from asymptotics.symbols import D, W, delta, f, fbar, sigma2, v, y
 
@@ -64,15 +64,25 @@ _ALIASES = {"mse": "squared", "l2": "squared", "l1": "absolute", "mae": "absolut
 
 
 def loss_expression(loss: str | sp.Expr) -> tuple[str, sp.Expr]:
-    """Return ``(name, l(f, y))`` for a loss name or a sympy expression containing ``f``."""
+    """Return ``(name, l(f, y))`` for a loss name, an expression's text, or a sympy expression.
+
+    A string that is a single word is a name from :data:`LOSSES` (or an alias). Any other
+    string is read as an expression in ``f`` (prediction), ``y`` (target) and ``c_H`` (the
+    Huber threshold) by :func:`asymptotics._lib.validation.check_expression`, which executes
+    nothing and allows only numbers, those names, ``+ - * / **`` and a fixed list of functions
+    (``"abs(f - y)**3"``, ``"sqrt(1 + (f - y)**2) - 1"``). A sympy expression must contain
+    :data:`asymptotics.symbols.f`.
+    """
+    if isinstance(loss, str) and not loss.strip().isidentifier():
+        loss = check_expression("loss", loss, {"f": f, "y": y, "c_H": huber_threshold})
     if isinstance(loss, sp.Basic):
         if f not in loss.free_symbols:
             raise ValueError("`loss` must be a sympy expression in the prediction "
                              f"`asymptotics.symbols.f` (and target `y`); got {loss!r}, which "
                              "does not contain f")
-        return sp.sstr(loss), sp.sympify(loss)
+        return sp.sstr(loss), sp.sympify(loss, strict=True)
     if isinstance(loss, str):
-        loss = _ALIASES.get(loss.lower(), loss.lower())
+        loss = _ALIASES.get(loss.strip().lower(), loss.strip().lower())
     name = check_choice("loss", loss, sorted(LOSSES))
     return name, LOSSES[name]
 
