@@ -21,6 +21,7 @@ from typing import Any
 import sympy as sp
 
 from asymptotics._lib.latex import latex_escape, latex_name
+from asymptotics._lib.validation import check_expression
 
 __all__ = ["REGIMES", "Derivation", "Step"]
 
@@ -72,12 +73,12 @@ class Derivation:
     def __post_init__(self) -> None:
         if self.regime not in REGIMES:
             raise ValueError(f"`regime` must be one of {list(REGIMES)}; got {self.regime!r}")
-        object.__setattr__(self, "exponent", sp.sympify(self.exponent))
+        object.__setattr__(self, "exponent", _as_expr("exponent", self.exponent))
         if self.prefactor is not None:
-            object.__setattr__(self, "prefactor", sp.sympify(self.prefactor))
+            object.__setattr__(self, "prefactor", _as_expr("prefactor", self.prefactor))
         object.__setattr__(self, "conditions", tuple(str(c) for c in self.conditions))
-        object.__setattr__(self, "steps",
-                           tuple((str(text), sp.sympify(expr)) for text, expr in self.steps))
+        object.__setattr__(self, "steps", tuple((str(text), _as_expr(f"steps[{j}]", expr))
+                                                for j, (text, expr) in enumerate(self.steps)))
 
     @property
     def value(self) -> float:
@@ -144,3 +145,20 @@ class Derivation:
             "source": self.source,
             "steps": [[text, sp.sstr(expr)] for text, expr in self.steps],
         }
+
+
+def _as_expr(name: str, value: object) -> sp.Basic:
+    """A sympy object from a sympy object or number (``strict``: no string fallback), or from
+    text through the whitelist of :func:`asymptotics._lib.validation.check_expression` (the
+    names of :mod:`asymptotics.symbols` and ``oo``, ``pi``, ``E``): nothing is executed."""
+    if isinstance(value, str):
+        from asymptotics import symbols
+        names = {n: getattr(symbols, n) for n in symbols.__all__
+                 if isinstance(getattr(symbols, n), sp.Symbol)}
+        names.update({"epsilon": symbols.eps, "oo": sp.oo, "pi": sp.pi, "E": sp.E})
+        return check_expression(name, value, names)
+    try:
+        return sp.sympify(value, strict=True)
+    except sp.SympifyError:
+        raise TypeError(f"`{name}` must be a sympy expression, a number or an expression's "
+                        f"text; got {value!r} ({type(value).__name__})") from None

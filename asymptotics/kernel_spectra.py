@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from asymptotics._lib.budget import check_budget
 from asymptotics._lib.validation import check_choice, check_int, check_real
 from asymptotics.derivation import Derivation
 from asymptotics.resolution import unit_ball_volume
@@ -36,6 +37,7 @@ __all__ = ["KERNELS", "arccos_kernel", "kernel_decay", "relu_ntk_kernel", "smoot
 
 KERNELS: tuple[str, ...] = ("matern", "laplace", "gaussian", "arccos", "relu_ntk")
 _ell = sp.Symbol("ell", positive=True)
+_GAMMASIMP_BOUND = 20  # show N(p, k) simplified up to this ambient dimension p
 _omega = sp.Symbol("omega", positive=True)
 _TORUS_SOURCE = ("Fourier modes on the torus, in Bahri et al. Eq. 3 convention; "
                  "docs/theory/kernel_spectra.md (KS.1)-(KS.3)")
@@ -54,7 +56,9 @@ def _torus(kernel: str, dim: int, density: sp.Expr, extra_steps: tuple = ()) -> 
     # the positive root of count = N, in closed form (sympy.solve took 2 s at d = 400)
     radius = (N / unit_ball_volume(dd)) ** (sp.Integer(1) / dd)  # (KS.3): R_N = (N/V_d)^(1/d)
     lam_N = density.subs(_omega, radius)  # docs/theory/kernel_spectra.md (KS.3)
-    q = _decay_exponent(lam_N, N)
+    # (KS.3) by the chain rule: R_N ~ N^(1/d), so -N d/dN log lambda_N -> q_omega / d with
+    # q_omega = -lim omega d/domega log K_hat (the limit in N took 64 s for Laplace at d = 3000)
+    q = sp.simplify(_decay_exponent(density, _omega) / dd)
     alpha = sp.oo if q == sp.oo else sp.simplify(q - 1)
     steps = (*extra_steps, ("spectral density (eigenvalue of the mode n, |n| = omega)", density),
              ("number of lattice modes with |n| <= R", count), ("radius of the N-th mode", radius),
@@ -108,9 +112,13 @@ def _sphere(kernel: str, dim: int, kern: sp.Expr, label: str) -> Derivation:
     beta = sphere_singularity_order(kern)
     gegenbauer = sp.gamma(k - beta) / sp.gamma(k + beta + p - 1)  # (KS.5)
     mu_exp = _decay_exponent(gegenbauer, k)
-    mult = sp.gammasimp((2 * k + p - 2) * sp.gamma(k + p - 2)
-                        / (sp.gamma(k + 1) * sp.gamma(p - 1)))  # (KS.6)
-    mult_exp = -_decay_exponent(mult, k)
+    # (KS.6): the multiplicity N(p, k) as a Gamma ratio. Its decay exponent is taken from the
+    # ratio itself; gammasimp expands it into a degree-(p-2) polynomial (48 s at d = 100), so
+    # the simplified form is shown only for small p
+    raw = (2 * k + p - 2) * sp.gamma(k + p - 2) / (sp.gamma(k + 1) * sp.gamma(p - 1,
+                                                                       evaluate=p <= 1000))
+    mult = sp.gammasimp(raw) if p <= _GAMMASIMP_BOUND else raw
+    mult_exp = -_decay_exponent(raw, k)
     count_exp = mult_exp + 1  # cumulative count of harmonics up to degree k ~ k^(mult_exp + 1)
     alpha = sp.simplify(mu_exp / count_exp - 1)  # (KS.6): lambda_i ~ i^(-mu_exp/count_exp)
     steps = (("kernel K(cos theta)", kern), ("leading non-analytic order beta at u = +-1", beta),
@@ -144,7 +152,28 @@ def _params(kernel: str, params: dict, allowed: tuple[str, ...]) -> None:
                         f"allowed: {list(allowed)}")
 
 
-def kernel_decay(kernel: str, d: int, **params: object) -> Derivation:
+#: measured seconds of sympy work for the arc-cosine kernel of each degree (series of
+#: ``K(cos theta)`` at both ends after ``degree`` derivatives): degree 5 took 4.9 s, degree 6
+#: ran past 60 s; above 6 the estimate grows by the same factor per degree
+_ARCCOS_SECONDS = (0.3, 0.5, 1.0, 2.1, 2.6, 4.9, 60.0)
+#: the bound on the estimated seconds of one derivation (the command line answers in seconds)
+SECONDS_BOUND = 10.0
+
+
+def _degree(value: object, force: bool) -> int:
+    degree = check_int("degree", value, minimum=0)
+    last = len(_ARCCOS_SECONDS) - 1
+    growth = _ARCCOS_SECONDS[last] / _ARCCOS_SECONDS[last - 1]
+    seconds = (_ARCCOS_SECONDS[degree] if degree <= last
+               else _ARCCOS_SECONDS[last] * growth ** min(degree - last, 50))
+    check_budget("degree", degree, estimate=seconds, bound=SECONDS_BOUND, unit=" s",
+                 what="sympy time (derivatives and series of the arc-cosine kernel)",
+                 hint="degrees 0-5 answer in seconds (alpha_K = (2s+1)/d); --force to try",
+                 force=force)
+    return degree
+
+
+def kernel_decay(kernel: str, d: int, *, force: bool = False, **params: object) -> Derivation:
     """Derive the eigenvalue-decay exponent ``alpha_K`` of a kernel, ``lambda_i ~ i^(-1-alpha_K)``.
 
     Parameters
@@ -154,8 +183,11 @@ def kernel_decay(kernel: str, d: int, **params: object) -> Derivation:
         two-layer ReLU NTK on the sphere ``S^d`` (``d`` = the sphere's dimension).
     d : int
         Manifold dimension (positive integer).
+    force : bool
+        Go past the time bound :data:`SECONDS_BOUND` (arc-cosine degree above 5).
     **params
-        ``nu`` (Matérn smoothness, > 0), ``degree`` (arc-cosine degree ``s``, integer >= 0).
+        ``nu`` (Matérn smoothness, > 0), ``degree`` (arc-cosine degree ``s``, integer >= 0;
+        above 5 refused unless ``force``, see :data:`SECONDS_BOUND`).
 
     Returns
     -------
@@ -172,8 +204,8 @@ def kernel_decay(kernel: str, d: int, **params: object) -> Derivation:
                                   _laplace_check()),
         "gaussian": lambda: _torus("Gaussian RBF", d,
                                    sp.exp(-2 * sp.pi**2 * _ell**2 * _omega**2)),
-        "arccos": lambda: _sphere("arccos", d, arccos_kernel(check_int(
-            "degree", params.get("degree", 1), minimum=0, maximum=6)),
+        "arccos": lambda: _sphere("arccos", d, arccos_kernel(_degree(params.get("degree", 1),
+                                                                     force)),
             f"arc-cosine kernel of degree {params.get('degree', 1)}"),
         "relu_ntk": lambda: _sphere("relu_ntk", d, relu_ntk_kernel(),
                                     "two-layer ReLU NTK (no bias)"),

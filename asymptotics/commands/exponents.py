@@ -10,6 +10,8 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 
 NAME = "exponents"
 HELP = ("derive the scaling exponents of every regime (variance- and resolution-limited, in D "
@@ -28,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--d", metavar="INT", help="data manifold dimension (positive integer)")
     parser.add_argument("--loss", default="squared",
                         help="loss: squared, absolute, huber, logistic, cross_entropy, log_cosh, "
-                             "pseudo_huber, quartic (default squared)")
+                             "pseudo_huber, quartic (default squared), or an expression in f "
+                             "(prediction) and y (target) such as 'abs(f - y)**3'")
     parser.add_argument("--model", default="piecewise_linear",
                         help="interpolant: lipschitz, piecewise_constant, piecewise_linear "
                              "(default piecewise_linear)")
@@ -36,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                          "laplace, gaussian) or d-sphere (arccos, relu_ntk)")
     parser.add_argument("--nu", metavar="X", help="Matérn smoothness nu > 0")
     parser.add_argument("--degree", metavar="INT", help="arc-cosine kernel degree (default 1)")
+    parser.add_argument("--force", action="store_true",
+                        help="go past the time bounds (arc-cosine degree above 5; a loss "
+                             "expression whose derivation runs past 10 s)")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--latex", action="store_true", help="print a booktabs LaTeX table")
@@ -69,8 +75,11 @@ def _scenario(args: argparse.Namespace) -> dict:
     check_choice("model", args.model, MODELS)  # validated even when no --d uses it
     if args.kernel is not None and d is None:
         raise ValueError("`d` must be given with `kernel` (the manifold dimension); got None")
+    from asymptotics.variance import loss_expression
+    loss_expression(args.loss)  # validated (and parsed, if an expression) before any work
     return {"d": d, "b": b, "a": a, "loss": args.loss, "model": args.model,
-            "kernel": args.kernel, "nu": nu, "degree": degree}
+            "kernel": args.kernel, "nu": nu, "degree": degree,
+            "force": bool(getattr(args, "force", False))}
 
 
 def derive_all(sc: dict) -> tuple[list[tuple[str, object]], dict]:
@@ -87,7 +96,7 @@ def derive_all(sc: dict) -> tuple[list[tuple[str, object]], dict]:
     b = sc["b"]
     if sc["kernel"] is not None:
         params = {k: sc[k] for k in ("nu", "degree") if sc[k] is not None}
-        spec = kernel_decay(sc["kernel"], sc["d"], **params)
+        spec = kernel_decay(sc["kernel"], sc["d"], force=sc.get("force", False), **params)
         rows.append((f"kernel {sc['kernel']}", spec))
         if b is None and spec.exponent != sp.oo:
             b = 1 + spec.exponent
@@ -139,10 +148,44 @@ def _text(rows: list, notes: dict) -> str:
     return "\n".join(out)
 
 
+#: wall-clock bound (seconds) on the sympy derivations for a loss given as an expression, whose
+#: cost cannot be estimated up front (the named losses answer in about a second)
+EXPRESSION_SECONDS = 5.0
+
+
+@contextlib.contextmanager
+def _time_limit(parameter: str, value: object, seconds: float, active: bool):
+    """Stop the work after ``seconds`` of wall-clock time with a one-line BudgetExceeded."""
+    from asymptotics._lib.budget import BudgetExceeded
+    if not active or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    class _Expired(BaseException):  # not an Exception: sympy's `except Exception` lets it by
+        pass
+
+    def _expired(signum, frame):
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise BudgetExceeded(parameter, repr(value), "sympy time", f"more than {seconds:g} s",
+                             f"{seconds:g} s", "use a named loss, a simpler expression, or "
+                             "--force to wait") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run(args: argparse.Namespace) -> int:
     from asymptotics._lib.serialize import dumps
     sc = _scenario(args)
-    rows, notes = derive_all(sc)
+    custom_loss = not args.loss.strip().isidentifier()
+    with _time_limit("loss", args.loss, EXPRESSION_SECONDS, custom_loss and not sc["force"]):
+        rows, notes = derive_all(sc)
     if args.json:
         print(dumps({"scenario": sc, "notes": notes,
                      "derivations": [{"context": c, **der.to_dict()} for c, der in rows]}))
