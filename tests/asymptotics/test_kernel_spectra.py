@@ -160,3 +160,39 @@ def test_input_validation():
         kernel_decay("laplace", 2, nu=1)
     with pytest.raises(ValueError, match=r"`t` must be > 0"):
         smoothness_bound(0, 2)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5])
+def test_torus_shortcuts_agree_with_the_direct_routes(d):
+    """The closed-form radius (N/V_d)^(1/d) is sympy.solve's positive root of V_d R^d = N, and
+    the chain-rule exponent q_omega/d is the direct limit -lim N d/dN log lambda_N (KS.3)."""
+    import sympy as sp
+
+    from asymptotics.kernel_spectra import _decay_exponent, _matern_density
+    from asymptotics.resolution import unit_ball_volume
+    from asymptotics.symbols import N, R
+
+    dd = sp.Integer(d)
+    root = sp.solve(sp.Eq(unit_ball_volume(dd) * R**dd, N), R)[0]
+    der = kernel_decay("matern", d, nu=1.5)
+    radius = dict(der.steps)["radius of the N-th mode"]
+    assert sp.simplify(radius - root) == 0
+    density = _matern_density(sp.Rational(3, 2), d)
+    direct = _decay_exponent(density.subs(sp.Symbol("omega", positive=True), root), N)
+    assert direct - 1 == der.exponent
+
+
+def test_large_dimensions_keep_gamma_unevaluated_but_exact():
+    import mpmath as mp
+    import sympy as sp
+
+    from asymptotics.resolution import GAMMA_EVALUATION_BOUND, unit_ball_volume
+
+    d = GAMMA_EVALUATION_BOUND + 1
+    vol = unit_ball_volume(d)
+    assert vol.has(sp.gamma)
+    with mp.workdps(30):
+        ref = mp.pi ** (mp.mpf(d) / 2) / mp.gamma(mp.mpf(d) / 2 + 1)
+        assert abs(mp.mpf(str(sp.N(vol, 30))) / ref - 1) < mp.mpf(10) ** -25
+    assert kernel_decay("relu_ntk", 100).exponent == sp.Rational(1, 100)
+    assert kernel_decay("laplace", 3000).exponent == sp.Rational(1, 3000)
