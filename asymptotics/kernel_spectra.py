@@ -118,7 +118,10 @@ def _sphere(kernel: str, dim: int, kern: sp.Expr, label: str) -> Derivation:
     raw = (2 * k + p - 2) * sp.gamma(k + p - 2) / (sp.gamma(k + 1) * sp.gamma(p - 1,
                                                                        evaluate=p <= 1000))
     mult = sp.gammasimp(raw) if p <= _GAMMASIMP_BOUND else raw
-    mult_exp = -_decay_exponent(raw, k)
+    # growth exponent of N(p, k): by the limit of the simplified polynomial where it is shown,
+    # else from Gamma(k + a)/Gamma(k + b) ~ k^(a - b) (the limit of the raw ratio hangs in
+    # sympy's polygamma asymptotics), which gives p - 2; tests check the two agree
+    mult_exp = -_decay_exponent(mult, k) if p <= _GAMMASIMP_BOUND else p - 2  # (KS.6)
     count_exp = mult_exp + 1  # cumulative count of harmonics up to degree k ~ k^(mult_exp + 1)
     alpha = sp.simplify(mu_exp / count_exp - 1)  # (KS.6): lambda_i ~ i^(-mu_exp/count_exp)
     steps = (("kernel K(cos theta)", kern), ("leading non-analytic order beta at u = +-1", beta),

@@ -196,3 +196,17 @@ def test_large_dimensions_keep_gamma_unevaluated_but_exact():
         assert abs(mp.mpf(str(sp.N(vol, 30))) / ref - 1) < mp.mpf(10) ** -25
     assert kernel_decay("relu_ntk", 100).exponent == sp.Rational(1, 100)
     assert kernel_decay("laplace", 3000).exponent == sp.Rational(1, 3000)
+
+
+@pytest.mark.parametrize("d", [1, 2, 5, 19, 25])
+def test_sphere_multiplicity_exponent_closed_form_equals_the_limit(d):
+    """(KS.6): N(p, k) grows as k^(p - 2); the closed form used above p = 20 equals the limit
+    route on the gammasimp polynomial used below it (evaluated here for both sides of p = 20)."""
+    from asymptotics.kernel_spectra import _decay_exponent
+    from asymptotics.symbols import k
+
+    p = sp.Integer(d + 1)
+    raw = (2 * k + p - 2) * sp.gamma(k + p - 2) / (sp.gamma(k + 1) * sp.gamma(p - 1))
+    assert -_decay_exponent(sp.gammasimp(raw), k) == p - 2
+    mu = 2 * sp.Rational(1, 2) + p - 1  # relu_ntk: beta = 1/2, mu_k ~ k^-(2 beta + p - 1)
+    assert kernel_decay("relu_ntk", d).exponent == sp.simplify(mu / (p - 1) - 1)
