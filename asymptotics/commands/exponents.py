@@ -112,7 +112,16 @@ def derive_all(sc: dict) -> tuple[list[tuple[str, object]], dict]:
             rows.append((f"{sc['model']} model, loss {sc['loss']}",
                          resolution_exponent(sc["d"], sc["loss"], sc["model"], axis)))
     if b is not None:
-        rf = rf_exponents(b, sc["a"])
+        try:
+            rf = rf_exponents(b, sc["a"])
+        except ValueError as exc:
+            if sc["b"] is not None or sc["kernel"] is None:
+                raise
+            # b = 1 + alpha_K came from the kernel: name the options the user gave
+            given = ", ".join(f"--{k} {sc[k]}" for k in ("nu", "degree", "d") if sc[k] is not None)
+            raise ValueError(f"`kernel` {sc['kernel']} with {given} gives alpha_K = "
+                             f"{float(spec.exponent):.6g}, for which the random-feature laws "
+                             f"refuse b = 1 + alpha_K: {exc}") from exc
         label = f"linear RF, b={rf.b}, a={rf.a}"
         rows += [(label, rf.alpha_D), (label, rf.alpha_P), (label, rf.variance_D),
                  (label, rf.variance_P)]
