@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["latex_escape", "latex_name"]
+__all__ = ["derivation_table", "latex_escape", "latex_name"]
 
 _MATH_SYMBOLS = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa",
                  "λ": "lambda", "σ": "sigma", "ω": "omega", "≈": "approx", "≤": "le", "≥": "ge",
@@ -85,3 +85,17 @@ def latex_name(quantity: str) -> str:
         head, tail = quantity.split("_", 1)
         return f"{_GREEK_NAMES.get(head, latex_escape(head))}_{{{latex_escape(tail)}}}"
     return latex_escape(quantity)
+
+
+def derivation_table(rows: list) -> str:
+    """A booktabs table of ``(context, Derivation)`` rows (``python -m asymptotics exponents --latex``)."""
+    import sympy as sp
+
+    lines = [r"\begin{tabular}{llllll}", r"\toprule",
+             r"Quantity & Regime & Context & Exponent & Holds & Source \\", r"\midrule"]
+    for context, der in rows:
+        lines.append(f"${latex_name(der.quantity)}$ & {latex_escape(der.regime)} & "
+                     f"{latex_escape(context)} & ${sp.latex(der.exponent)}$ & "
+                     f"{'yes' if der.holds else 'no'} & {latex_escape(der.source)} \\\\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    return "\n".join(lines)

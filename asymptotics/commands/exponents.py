@@ -129,20 +129,6 @@ def derive_all(sc: dict) -> tuple[list[tuple[str, object]], dict]:
     return rows, notes
 
 
-def _latex_table(rows: list) -> str:
-    import sympy as sp
-
-    from asymptotics._lib.latex import latex_escape, latex_name
-    lines = [r"\begin{tabular}{llllll}", r"\toprule",
-             r"Quantity & Regime & Context & Exponent & Holds & Source \\", r"\midrule"]
-    for context, der in rows:
-        lines.append(f"${latex_name(der.quantity)}$ & {latex_escape(der.regime)} & "
-                     f"{latex_escape(context)} & ${sp.latex(der.exponent)}$ & "
-                     f"{'yes' if der.holds else 'no'} & {latex_escape(der.source)} \\\\")
-    lines += [r"\bottomrule", r"\end{tabular}"]
-    return "\n".join(lines)
-
-
 def _text(rows: list, notes: dict) -> str:
     out = []
     for context, der in rows:
@@ -199,7 +185,8 @@ def run(args: argparse.Namespace) -> int:
         print(dumps({"scenario": sc, "notes": notes,
                      "derivations": [{"context": c, **der.to_dict()} for c, der in rows]}))
     elif args.latex:
-        print(_latex_table(rows))
+        from asymptotics._lib.latex import derivation_table
+        print(derivation_table(rows))
     else:
         print(_text(rows, notes))
     return 0

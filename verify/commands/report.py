@@ -18,6 +18,9 @@ HELP = "run the verification suite (the default command) and write the report"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", nargs="*", help="scenario names (default: all; see --list)")
+    parser.add_argument("--suite", default="default", choices=("default", "paper"),
+                        help="default: the verification report; paper: the full reproduction "
+                             "of the paper's figures (slow, resumable)")
     parser.add_argument("--quick", action="store_true",
                         help="reduced sizes (the CI suite, under 30 s)")
     parser.add_argument("--out", default="verify-report",
@@ -42,17 +45,18 @@ def run(args: argparse.Namespace) -> int:
     from verify.compare import summarize_verdicts
     from verify.output.progress import ProgressBar
     from verify.output.report import CheckpointStore, write_report
-    from verify.scenarios import QUICK, suite
+    from verify.scenarios import quick_names, suite
     from verify.scenarios.runner import run_suite, select
 
     seed = check_int("seed", args.seed, minimum=0)
     threads = check_int("threads", args.threads, minimum=1)
-    scenarios = suite()
+    scenarios = suite(args.suite)
     if args.list:
         for s in scenarios.values():
             print(f"{s.name:28s} {s.regime:34s} {s.description}")
         return 0
-    chosen = select(scenarios, args.scenario or (QUICK if args.quick else ()))
+    quick_default = quick_names() if args.quick and args.suite == "default" else ()
+    chosen = select(scenarios, args.scenario or quick_default)
     figures_wanted = not args.no_figures
     if figures_wanted:
         try:
@@ -79,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     outcomes = result.outcomes
     rows = [o.row for o in outcomes]
     records = {o.name: o.record() for o in outcomes}
-    config = {"quick": args.quick, "seed": seed, "blas_threads": threads,
+    config = {"suite": args.suite, "quick": args.quick, "seed": seed, "blas_threads": threads,
               "scenarios": [s.name for s in chosen],
               "elapsed_s": elapsed, "errors": result.errors,
               "n_from_checkpoint": result.n_cached}
