@@ -25,7 +25,9 @@ Both backends (float arrays, mpmath scalars) share :func:`loss_from_sums`.
 
 from __future__ import annotations
 
+import contextlib
 import math
+from fractions import Fraction
 from typing import Any
 
 import mpmath
@@ -33,40 +35,94 @@ import numpy as np
 
 from asymptotics.rf.sums import SpectralModel, SumEvaluator
 
-__all__ = ["kappa_bracket", "loss_from_sums", "simon_loss_mp", "solve_kappa_float",
+__all__ = ["KappaResidualError", "kappa_bracket", "kappa_residual", "loss_from_sums", "simon_loss_mp", "solve_kappa_float",
            "solve_kappa_mp"]
+
+
+class KappaResidualError(ArithmeticError, ValueError):
+    """A solved ``kappa`` whose residual of (LC.1) exceeds the stated bound: an error, never
+    a number (docs/theory/learning_curves.md (LC.19)). A ``ValueError`` too, so the command
+    line reports it on one line."""
+
+
+_LOG2 = math.log(2.0)
+
+
+def _log_gap(S: int, m: float) -> float:
+    """``log(S - m)`` for an integer ``S > m``, exact in rational arithmetic (no cast of
+    ``S`` to a machine integer or a float before the subtraction)."""
+    return math.log(Fraction(S) - Fraction(m))
 
 
 def kappa_bracket(model: SpectralModel, D: np.ndarray, P: np.ndarray,
                   ridge: float) -> tuple[np.ndarray, np.ndarray]:
-    """A bracket ``[lo, hi]`` in ``log kappa`` holding the root of (LC.1) (``min(D,P) < S``).
+    """A bracket ``[lo, hi]`` in ``log kappa`` holding the root of (LC.1), by construction.
 
-    ``hi = log(2 tr/m + 4 delta/D)`` makes ``df1 <= m/2``; ``lo = log min(lambda_(m+1)/(2m+2),
-    delta/D)`` makes ``df1 >= m`` or ``kappa (...) <= delta/D`` (docs/theory/learning_curves.md (LC.1), proof there).
+    Valid for every real ``D, P >= 1`` up to the largest float (sizes never pass through a
+    machine integer; every bound is formed in logs). ``hi = log(2 tr/m + 4 delta/D)`` makes
+    ``df1 <= m/2`` (``tr`` replaced by an upper bound). Below, ``df1 >= n - kappa sum_{i<=n}
+    1/lambda_i`` for any ``n`` modes, so ``kappa = (n - m) / sum_{i<=n} 1/lambda_i`` makes
+    ``df1 >= m``: ``n = ceil(2m)`` where the spectrum has ``3m`` modes, else ``n = S`` (the
+    exact gap ``S - m``); with a ridge, ``kappa <= delta/D`` also makes the left side of
+    (LC.1) smaller than ``delta/D``. Both ends carry a factor-2 margin against rounding
+    (docs/theory/learning_curves.md (LC.19), proof there).
     """
+    D = np.asarray(D, dtype=np.float64)
+    P = np.asarray(P, dtype=np.float64)
     m = np.minimum(D, P)
-    tr = model.trace
-    hi = 2.0 * tr / m + (4.0 * ridge / D if ridge > 0 else 0.0)
-    size = len(model.lam) if model.kind == "array" else model.size
-    mi = np.minimum(m, np.inf if size is None else size - 1)
+    with np.errstate(divide="ignore"):
+        log_m = np.log(m)
+        log_D = np.log(D)
+    log_tr = _log_trace_bound(model)
+    up = _LOG2 + log_tr - log_m
+    if ridge > 0:
+        up = np.logaddexp(up, 2 * _LOG2 + math.log(ridge) - log_D)
+    hi = up + _LOG2 + 1e-12 * np.abs(up)
+    lo = _ridgeless_lower(model, m, log_m)
+    if ridge > 0:
+        lo = np.maximum(lo, math.log(ridge) - log_D)
+    lo = lo - _LOG2 - 1e-12 * np.abs(lo)
+    return lo, hi
+
+
+def _log_trace_bound(model: SpectralModel) -> float:
+    """``log`` of an upper bound on ``tr = sum_i lambda_i`` (power law: ``c b/(b-1)``)."""
     if model.kind == "array":
-        lam_sorted = np.sort(np.asarray(model.lam))[::-1]
-        lam_next = lam_sorted[mi.astype(np.int64)]
-        log_next = np.log(lam_next)
-    else:  # float indices: exact below 2^53, and no int64 overflow past 9.2e18 points
-        lam_next = model.c * (mi + 1.0) ** (-model.b)
-        log_next = math.log(model.c) - model.b * np.log(mi + 1.0)
-    # m >= S only happens with a ridge: then lo = delta/D alone brackets the root
-    inside = m < (np.inf if size is None else size)
-    with np.errstate(divide="ignore", over="ignore"):  # 2 (m + 1) = inf past 9e307: lo = -inf
-        lo = np.where(inside, np.log(lam_next / (2.0 * (m + 1.0))), np.inf)
-        # where lambda_(m+1)/(2m+2) or delta/D underflows float64, the same bound in logs
-        lo = np.where(inside & ~np.isfinite(lo), log_next - np.log(2.0 * (m + 1.0)), lo)
-        if ridge > 0:
-            log_ridge = np.log(ridge / D)
-            log_ridge = np.where(np.isfinite(log_ridge), log_ridge, math.log(ridge) - np.log(D))
-            lo = np.minimum(lo, log_ridge)
-    return lo, np.log(hi)
+        ll = np.log(np.asarray(model.lam, dtype=np.float64))
+        return float(np.logaddexp.reduce(ll))
+    b = float(model.b)
+    return math.log(model.c) + math.log1p(1.0 / (b - 1.0))  # zeta(b) <= 1 + 1/(b-1)
+
+
+def _ridgeless_lower(model: SpectralModel, m: np.ndarray, log_m: np.ndarray) -> np.ndarray:
+    """``log kappa`` where ``df1 >= m`` (``-inf`` where ``m >= S``: no such kappa)."""
+    lo = np.full(m.shape, -np.inf)
+    if model.kind == "array":
+        lam = np.sort(np.asarray(model.lam, dtype=np.float64))[::-1]
+        S = lam.size
+        # log sum_{i<=n} 1/lambda_(i), n = 1..S, without overflow
+        log_inv = np.logaddexp.accumulate(-np.log(lam))
+        for idx in zip(*np.nonzero(m < S), strict=True):
+            mv = float(m[idx])
+            n1 = min(S, math.floor(mv) + 1)
+            cand = [_log_gap(n1, mv) - log_inv[n1 - 1], _log_gap(S, mv) - log_inv[S - 1]]
+            lo[idx] = max(cand)
+        return lo
+    c, b = float(model.c), float(model.b)
+    S = model.size
+    # sum_{i<=n} i^b <= n^(b+1): kappa = c (n - m) / n^(b+1)
+    # 3m below S with a margin for the rounding of float(S) (S may exceed any machine integer)
+    S_float = math.inf if S is None else (float(S) if S.bit_length() < 1000 else math.inf)
+    big = 3.0 * m <= S_float * (1 - 1e-15)
+    with np.errstate(divide="ignore", over="ignore"):
+        # n = ceil(2m) <= 2m + 1 <= 3m and n - m >= m
+        lo = np.where(big, math.log(c) + log_m - (b + 1) * (math.log(3.0) + log_m), lo)
+    if S is not None:
+        for idx in zip(*np.nonzero(~big), strict=True):
+            mv = float(m[idx])
+            if mv < S:  # Python int against float: an exact comparison
+                lo[idx] = math.log(c) + _log_gap(S, mv) - (b + 1) * math.log(S)
+    return lo
 
 
 def _g(df1: Any, df2: Any, ell: Any, D: Any, P: Any, ridge: float, ln: Any) -> tuple:
@@ -81,6 +137,52 @@ def _g(df1: Any, df2: Any, ell: Any, D: Any, P: Any, ridge: float, ln: Any) -> t
     return g, 1 + dd * inv
 
 
+#: Stated residual bound of the float64 kappa, in units of the rounding scale of g
+#: (docs/theory/learning_curves.md (LC.19)); the mp bound is ``10^-(digits - 8)`` likewise.
+FLOAT_RESIDUAL = 1e-10
+_MP_RESIDUAL_DIGITS = 8
+
+
+def _residual_scale(df1: Any, ell: Any, dg: Any, D: Any, P: Any, ridge: float) -> Any:
+    """``1 + |ell| g' + df1 |dg/d df1|``: how far rounding of ``ell`` and of the sum ``df1``
+    (each relative) moves ``g`` (the rounding scale of the residual, (LC.19))."""
+    if ridge == 0:
+        return 2 + abs(ell) * abs(dg)
+    sens = df1 / (D - df1) + (0 if _isinf(P) else df1 / (P - df1))
+    return 1 + abs(ell) * abs(dg) + abs(sens)
+
+
+def kappa_residual(ev: SumEvaluator, kappa: Any, D: Any, P: Any, ridge: float) -> tuple:
+    """``(g, scale)`` of (LC.1) at ``kappa`` for one point: the residual ``g(log kappa)`` (the
+    log of the two sides' ratio; ``-inf`` past the branch ``df1 < min(D, P)``) and its
+    rounding scale. ``ev`` decides the backend (an mp evaluator works at its own digits)."""
+    mp = ev.backend == "mp"
+    ctx = mpmath.workdps(ev.dps) if mp else contextlib.nullcontext()
+    with ctx:
+        conv = mpmath.mpf if mp else float
+        ln = mpmath.log if mp else math.log
+        Dm = conv(D)
+        Pm = P if _isinf(P) else conv(P)
+        k = mpmath.mpf(kappa) if mp else float(kappa)
+        s = ev(k if mp else np.array([k]), target=False)
+        df1 = s.df1 if mp else float(s.df1[0])
+        df2 = s.df2 if mp else float(s.df2[0])
+        ell = ln(k)
+        if ridge != 0 and (Dm - df1 <= 0 or (not _isinf(P) and Pm - df1 <= 0)):
+            return (mpmath.ninf if mp else -math.inf), conv(1)
+        g, dg = _g(df1, df2, ell, Dm, Pm, ridge, ln)
+        return g, _residual_scale(df1, ell, dg, Dm, Pm, ridge)
+
+
+def _residual_error(D: Any, P: Any, ridge: float, kappa: Any, g: Any, bound: Any,
+                    route: str) -> KappaResidualError:
+    return KappaResidualError(
+        f"kappa = {mpmath.nstr(mpmath.mpf(kappa), 8)} at D = {float(D):g}, P = {float(P):g}, "
+        f"ridge = {ridge:g} fails its residual check ({route}): |g| = "
+        f"{mpmath.nstr(abs(mpmath.mpf(g)), 3)} above the bound {mpmath.nstr(mpmath.mpf(bound), 3)} "
+        "of docs/theory/learning_curves.md (LC.19); the value is refused, not returned")
+
+
 def _isinf(x: Any) -> bool:
     return isinstance(x, float | int) and math.isinf(x)
 
@@ -89,10 +191,15 @@ _STALL = 1e-10  # relative Newton step below which a step that fails to shrink i
 
 
 def solve_kappa_float(ev: SumEvaluator, D: np.ndarray, P: np.ndarray, ridge: float,
-                      tol: float = 4e-16, maxiter: int = 200) -> np.ndarray:
+                      tol: float = 4e-16, maxiter: int = 200, *,
+                      check: bool = True) -> np.ndarray:
     """Vectorized bracketed Newton in ``log kappa`` for (LC.1); needs ``min(D, P) < S``.
 
     ``D`` finite, ``P`` finite or ``inf`` (same shape). Returns ``kappa`` (float64 array).
+    With ``check`` (the default) every returned ``kappa`` above ``1e-300`` is evaluated once
+    more and its residual must satisfy ``|g| <= FLOAT_RESIDUAL * scale`` of (LC.19), else
+    :class:`KappaResidualError`; ``check=False`` is for seeds of the mp solver, which checks
+    its own root.
     """
     D = np.asarray(D, dtype=np.float64)
     P = np.asarray(P, dtype=np.float64)
@@ -142,7 +249,45 @@ def solve_kappa_float(ev: SumEvaluator, D: np.ndarray, P: np.ndarray, ridge: flo
         x = xn
         if done.all():
             break
-    return np.exp(x)
+    kappa = np.exp(x)
+    if check:
+        _check_float(ev, kappa, D, P, ridge)
+    return kappa
+
+
+_CHECK_MIN = 1e-300  # = special_points.KAPPA_MIN: smaller kappas are refused there, by range
+
+
+def _check_float(ev: SumEvaluator, kappa: np.ndarray, D: np.ndarray, P: np.ndarray,
+                 ridge: float) -> None:
+    """Raise :class:`KappaResidualError` where the float residual of (LC.1) fails (LC.19)."""
+    sel = kappa >= _CHECK_MIN
+    if not sel.any():
+        return
+    k, Ds, Ps = kappa[sel], D[sel], P[sel]
+    s = ev(k, target=False)
+    ell = np.log(k)
+    Pinf = np.isinf(Ps)
+    Pe = np.where(Pinf, 1.0, Ps)
+    dd = s.df1 - s.df2
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if ridge == 0:
+            g = np.log(np.minimum(Ds, Ps)) - np.log(s.df1)
+            scale = 2 + np.abs(ell) * np.abs(dd / s.df1)
+        else:
+            gD, gP = Ds - s.df1, Pe - s.df1
+            ok = (gD > 0) & ((gP > 0) | Pinf)
+            g = np.where(ok, ell + np.log(np.where(ok, gD, 1.0)) - math.log(ridge)
+                         + np.where(Pinf, 0.0, np.log1p(-np.where(ok, s.df1, 0) / Pe)),
+                         -np.inf)
+            inv = 1 / gD + np.where(Pinf, 0.0, 1 / gP)
+            sens = s.df1 * np.abs(inv)
+            scale = 1 + np.abs(ell) * np.abs(1 + dd * inv) + sens
+    bound = FLOAT_RESIDUAL * scale
+    bad = ~(np.abs(g) <= bound)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise _residual_error(Ds[i], Ps[i], ridge, k[i], g[i], bound[i], "float64")
 
 
 def solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: Any, *,
@@ -151,14 +296,20 @@ def solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: An
 
     ``ev`` is an mp :class:`asymptotics.rf.sums.SumEvaluator` (at ``dps`` digits or more).
     Returns ``(kappa, residual)`` with the residual of ``g(log kappa)`` at the root (one more
-    sum evaluation; None when ``residual`` is false).
+    sum evaluation). The residual is always checked: ``|g| > 10^-(dps - 8) * scale`` (LC.19)
+    raises :class:`KappaResidualError`; ``residual=False`` only drops it from the result.
     """
     with mpmath.workdps(dps):
-        return _solve_kappa_mp(ev, D, P, ridge, guess, dps, maxiter, residual)
+        k, g = _solve_kappa_mp(ev, D, P, ridge, guess, dps, maxiter)
+        g, scale = kappa_residual(ev, k, D, P, ridge)
+        bound = mpmath.mpf(10) ** (_MP_RESIDUAL_DIGITS - dps) * scale
+        if not abs(g) <= bound:
+            raise _residual_error(D, P, ridge, k, g, bound, f"{dps} digits")
+        return k, (g if residual else None)
 
 
 def _solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: Any, dps: int,
-                    maxiter: int, residual: bool) -> tuple[Any, Any]:
+                    maxiter: int) -> tuple[Any, Any]:
     Pm = P if _isinf(P) else mpmath.mpf(P)
     Dm = mpmath.mpf(D)
 
@@ -182,7 +333,7 @@ def _solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: A
             break  # not converging from the guess: fall back to the bracket
         x, prev = x + step, abs(step)
         if prev < small:
-            return mpmath.exp(x), (g_of(x)[0] if residual else None)
+            return mpmath.exp(x), None
     blo, bhi = kappa_bracket(ev.model, np.array([float(D)]), np.array([float(P)]), ridge)
     lo, hi = mpmath.mpf(float(blo[0])), mpmath.mpf(float(bhi[0]))
     x = (lo + hi) / 2
@@ -200,7 +351,7 @@ def _solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: A
             x = xn
             break
         x = xn
-    return mpmath.exp(x), (g_of(x)[0] if residual else None)
+    return mpmath.exp(x), None
 
 
 def loss_from_sums(df1: Any, df2: Any, R: Any, B: Any, D: Any, P: Any, noise: Any) -> Any:

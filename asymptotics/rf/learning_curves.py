@@ -225,11 +225,12 @@ def learning_curve_float(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpect
 
 
 def _float_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float,
-                noise: float, student: str) -> tuple[np.ndarray, np.ndarray]:
+                noise: float, student: str, check: bool = True) -> tuple[np.ndarray, np.ndarray]:
     shape = D.shape
     D, P = D.ravel(), P.ravel()
     if student == "projection":
-        loss, kappa = projection_float(model, SumEvaluator(model), D, P, ridge, noise)
+        loss, kappa = projection_float(model, SumEvaluator(model), D, P, ridge, noise,
+                                       check=check)
         return loss.reshape(shape), kappa.reshape(shape)
     loss, kappa = np.empty(D.shape), np.empty(D.shape)
     for p in np.unique(P):  # top-P student: one truncated model per P (LC.11)
@@ -238,7 +239,7 @@ def _float_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float
         tail = float(tail_mp)
         ev = SumEvaluator(sub)
         inf = np.full(int(sel.sum()), np.inf)
-        lo, ka = projection_float(sub, ev, D[sel], inf, ridge, noise + tail)
+        lo, ka = projection_float(sub, ev, D[sel], inf, ridge, noise + tail, check=check)
         loss[sel], kappa[sel] = lo + tail, ka
     return loss.reshape(shape), kappa.reshape(shape)
 
@@ -366,7 +367,7 @@ def learning_curve(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
     Da, Pa, model, ridge, noise, student = _iv(D, P, spectrum, target, ridge, noise, student)
     dps = check_int("dps", dps, minimum=5, maximum=10_000)
     Da, Pa = Da.ravel(), Pa.ravel()
-    _, kf = _float_path(model, Da, Pa, ridge, noise, student)
+    _, kf = _float_path(model, Da, Pa, ridge, noise, student, check=False)  # seeds only
     _budget_iv(model, kf, dps, force)
     first = _mp_path(model, Da, Pa, ridge, noise, student, list(kf), dps + _GUARD, 0)
     second = _mp_path(model, Da, Pa, ridge, noise, student, [r[1] for r in first],

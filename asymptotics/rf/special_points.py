@@ -61,8 +61,12 @@ def kappa_range_iv(model: SpectralModel, kappa: np.ndarray, D: np.ndarray,
 
 
 def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: np.ndarray,
-                     ridge: float, noise: float) -> tuple[np.ndarray, np.ndarray]:
-    """Float loss and kappa of the projection student (``P = inf``: kernel limit)."""
+                     ridge: float, noise: float, *,
+                     check: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Float loss and kappa of the projection student (``P = inf``: kernel limit).
+
+    ``check``: the residual check of :func:`asymptotics.rf.equivalent.solve_kappa_float`
+    (off only where the float kappa merely seeds the mp route, which checks its own)."""
     S = _size(model)
     loss = np.full(D.shape, np.nan)
     kappa = np.zeros(D.shape)
@@ -73,7 +77,7 @@ def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: n
     loss[full] = 0.0
     feat = Dinf & ~full
     if feat.any():
-        k = solve_kappa_float(ev, P[feat], P[feat], 0.0)
+        k = solve_kappa_float(ev, P[feat], P[feat], 0.0, check=check)
         kappa_range_iv(model, k, D[feat], P[feat])
         kappa[feat] = k
         loss[feat] = ev(k).R
@@ -89,7 +93,7 @@ def projection_float(model: SpectralModel, ev: SumEvaluator, D: np.ndarray, P: n
     else:
         reg = fin
     if reg.any():
-        k = solve_kappa_float(ev, D[reg], P[reg], ridge)
+        k = solve_kappa_float(ev, D[reg], P[reg], ridge, check=check)
         kappa_range_iv(model, k, D[reg], P[reg])
         kappa[reg] = k
         s = ev(k)
