@@ -10,6 +10,7 @@ shifted by an epsilon); unsorted or repeated sizes are refused, not silently reo
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from scipy import optimize, stats
 from asymptotics._lib.budget import check_memory, check_seconds
 from asymptotics._lib.validation import check_int, check_real, check_real_array
 
-__all__ = ["LogLogLine", "PowerLawFit", "fit_power_law", "local_slopes", "loglog_line"]
+__all__ = ["EXTRAPOLATION_DECADES", "MISFIT_P", "MODELS", "Allocation", "LawFit", "LawPrediction",
+           "LogLogLine", "PowerLawFit", "compute_optimal", "fit_law", "fit_power_law",
+           "local_slopes", "loglog_line"]
 
 _EPS = float(np.finfo(float).eps)
 _TOL = 1e-15  # least_squares ftol/xtol/gtol: above machine epsilon, so exact data converge fully
@@ -561,3 +564,794 @@ def local_slopes(x: object, y: object) -> np.ndarray:
     _strictly_increasing("x", x)
     y = _like_x("y", y, x)
     return np.gradient(np.log(y), np.log(x), edge_order=2)  # docs/fitting.md (FIT.7)
+
+
+# =========================================================================================
+# Scaling laws: one- and two-variable model forms fitted in log space (FIT.9)-(FIT.14)
+# =========================================================================================
+
+#: The model forms :func:`fit_law` fits (``"broken"`` takes ``breaks=k``).
+MODELS = ("power", "offset", "broken", "chinchilla")
+
+#: Extrapolation past this many decades beyond the fitted range draws a warning (FIT.13).
+EXTRAPOLATION_DECADES = 1.0
+
+#: Misspecification tests (FIT.12) warn below this p-value.
+MISFIT_P = 1e-3
+
+_MIN_CLUSTERS = 10   # fewer resampling units than this: the bootstrap interval is rough
+_HUBER_K = 1.345     # Huber's tuning constant: 95% efficiency at the normal
+_RUNS = 8            # L-BFGS-B runs: from the starts of lowest initial loss
+_LOG_BOUND = 700.0   # |log parameter| bound: exp stays inside the float range
+
+
+def _lse(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``log sum_k exp(t_k)`` over the last axis and the softmax weights (no overflow)."""
+    top = terms.max(axis=-1, keepdims=True)
+    e = np.exp(terms - top)
+    s = e.sum(axis=-1, keepdims=True)
+    return (top + np.log(s))[..., 0], e / s
+
+
+def _softplus(z: np.ndarray) -> np.ndarray:
+    return np.logaddexp(0.0, z)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+@dataclass(frozen=True)
+class _Law:
+    """A model form in its fitting parametrization ``theta`` (logs of positive scales).
+
+    ``log_f(theta, U)`` returns ``log L`` at the log-sizes ``U`` (n, d) and its Jacobian
+    (n, p): every form is a log-sum-exp of terms linear in ``log x`` (FIT.9)-(FIT.10), so
+    nothing is exponentiated before the logarithm is taken.
+    """
+
+    name: str
+    dims: int
+    breaks: int = 0
+    offset: bool = False
+
+    @property
+    def theta_names(self) -> tuple[str, ...]:
+        if self.name == "power":
+            return ("log_A", "alpha")
+        if self.name == "offset":
+            return ("log_A", "alpha", "log_E")
+        if self.name == "chinchilla":
+            return ("log_E", "log_A", "alpha", "log_B", "beta")
+        out = ["log_A", "alpha_0"]
+        for i in range(1, self.breaks + 1):
+            out += [f"log_d_{i}", f"c_{i}", f"log_f_{i}"]
+        return tuple(out + (["log_E"] if self.offset else []))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Natural parameter names (``log_X`` of the fit reported as ``X``)."""
+        return tuple(n[4:] if n.startswith("log_") else n for n in self.theta_names)
+
+    @property
+    def logged(self) -> np.ndarray:
+        return np.array([n.startswith("log_") for n in self.theta_names])
+
+    def log_f(self, theta: np.ndarray, U: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        n, p = U.shape[0], len(theta)
+        u = U[:, 0]
+        if self.name == "power":  # docs/fitting.md (FIT.9)
+            return theta[0] - theta[1] * u, np.stack([np.ones(n), -u], axis=1)
+        if self.name == "offset":  # docs/fitting.md (FIT.9)
+            terms = np.stack([theta[0] - theta[1] * u, np.full(n, theta[2])], axis=1)
+            lf, w = _lse(terms)
+            return lf, np.stack([w[:, 0], -u * w[:, 0], w[:, 1]], axis=1)
+        if self.name == "chinchilla":  # docs/fitting.md (FIT.10)
+            v = U[:, 1]
+            terms = np.stack([np.full(n, theta[0]), theta[1] - theta[2] * u,
+                              theta[3] - theta[4] * v], axis=1)
+            lf, w = _lse(terms)
+            return lf, np.stack([w[:, 0], w[:, 1], -u * w[:, 1], w[:, 2], -v * w[:, 2]], axis=1)
+        # smoothly broken power law, docs/fitting.md (FIT.9)
+        jac = np.zeros((n, p))
+        t = theta[0] - theta[1] * u
+        jac[:, 0], jac[:, 1] = 1.0, -u
+        for i in range(self.breaks):
+            ld, c, lfs = theta[2 + 3 * i: 5 + 3 * i]
+            f = math.exp(lfs)
+            z = (u - ld) / f
+            sp, sg = _softplus(z), _sigmoid(z)
+            t = t - c * f * sp
+            jac[:, 2 + 3 * i] = c * sg
+            jac[:, 3 + 3 * i] = -f * sp
+            jac[:, 4 + 3 * i] = -c * f * (sp - z * sg)
+        if not self.offset:
+            return t, jac
+        lf, w = _lse(np.stack([t, np.full(n, theta[-1])], axis=1))
+        jac = jac * w[:, :1]
+        jac[:, -1] = w[:, 1]
+        return lf, jac
+
+    def bounds(self, U: np.ndarray) -> list[tuple[float, float]]:
+        lo, hi = float(U[:, 0].min()), float(U[:, 0].max())
+        big = (-_LOG_BOUND, _LOG_BOUND)
+        if self.name == "power":
+            return [big, (-20.0, 20.0)]
+        if self.name == "offset":
+            return [big, (1e-6, 20.0), big]
+        if self.name == "chinchilla":
+            return [big, big, (1e-6, 20.0), big, (1e-6, 20.0)]
+        out = [big, (-20.0, 20.0)]
+        for _ in range(self.breaks):  # a break inside the data; sharpness 1/100 .. 10 decades
+            out += [(lo, hi), (-20.0, 20.0), (math.log(0.01), math.log(10 * math.log(10)))]
+        return out + ([big] if self.offset else [])
+
+    def min_cells(self) -> int:
+        return len(self.theta_names) + 1
+
+    def starts(self, U: np.ndarray, v: np.ndarray) -> list[np.ndarray]:
+        """A grid of starting points (FIT.11): the linear parameters by least squares."""
+        u = U[:, 0]
+        ymin = float(v.min())  # log of the smallest loss
+        fracs = np.log([0.05, 0.3, 0.6, 0.9, 0.99])
+        if self.name == "power":
+            line = _loglog_line(u, v, np.ones_like(u), data_rel_error=0.0, weights_given=False)
+            base = np.array([line.intercept, -line.slope])
+            return [base] + [base + np.array([0.0, d]) for d in (-0.5, 0.5)]
+        if self.name == "offset":
+            out = []
+            for lf in fracs:
+                le = ymin + lf
+                shifted = np.log(-np.expm1(le - v)) + v  # log(y - E), y > E
+                line = _loglog_line(u, shifted, np.ones_like(u), data_rel_error=0.0,
+                                    weights_given=False)
+                out.append(np.array([line.intercept, max(-line.slope, 1e-3), le]))
+            return out
+        if self.name == "chinchilla":
+            out = []
+            w = U[:, 1]
+            for lf in fracs[1:4]:
+                le = ymin + lf
+                rest = np.exp(v - le) - 1.0  # (y - E)/E > 0
+                for a in (0.2, 0.5, 1.0):
+                    for b in (0.2, 0.5, 1.0):
+                        M = np.stack([np.exp(-a * (u - u.mean())), np.exp(-b * (w - w.mean()))],
+                                     axis=1)
+                        coef = optimize.nnls(M, rest)[0]
+                        coef = np.maximum(coef, 1e-6 * max(float(rest.mean()), 1e-300))
+                        out.append(np.array([le, le + math.log(coef[0]) + a * u.mean(), a,
+                                             le + math.log(coef[1]) + b * w.mean(), b]))
+            return out
+        # broken: breaks at quantile combinations of log x, slopes from the pieces
+        grid = np.quantile(u, np.linspace(0.15, 0.85, 3 + self.breaks))
+        out = []
+        for locs in itertools.combinations(grid, self.breaks):
+            edges = [-np.inf, *locs, np.inf]
+            slopes = []
+            for a, b in itertools.pairwise(edges):
+                m = (u >= a) & (u <= b)
+                if m.sum() >= 2 and np.ptp(u[m]) > 0:
+                    slopes.append(_loglog_line(u[m], v[m], np.ones(int(m.sum())),
+                                               data_rel_error=0.0, weights_given=False))
+                else:
+                    slopes.append(None)
+            if slopes[0] is None or any(s is None for s in slopes):
+                continue
+            for lfs in (math.log(0.1), math.log(1.0)):
+                theta = [slopes[0].intercept, -slopes[0].slope]
+                prev = -slopes[0].slope
+                for loc, s in zip(locs, slopes[1:], strict=True):
+                    theta += [float(loc), -s.slope - prev, lfs]
+                    prev = -s.slope
+                if self.offset:
+                    for lf in fracs[:3]:
+                        out.append(np.array([*theta, ymin + lf]))
+                else:
+                    out.append(np.array(theta))
+        return out
+
+
+def _huber(r: np.ndarray, delta: float) -> tuple[float, np.ndarray]:
+    """The summed Huber loss of the log residuals and its derivative psi (FIT.11)."""
+    a = np.abs(r)
+    inside = a <= delta
+    rho = np.where(inside, 0.5 * r * r, delta * (a - 0.5 * delta))
+    return float(rho.sum()), np.clip(r, -delta, delta)
+
+
+def _lbfgs(law: _Law, theta0, U, v, delta, bounds):
+    def objective(theta):
+        lf, jac = law.log_f(theta, U)
+        r = v - lf
+        loss, psi = _huber(r, delta)
+        return loss, -(jac.T @ psi)
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        res = optimize.minimize(objective, np.clip(theta0, *np.array(bounds).T), jac=True,
+                                method="L-BFGS-B", bounds=bounds,
+                                options={"maxiter": 3000, "ftol": 1e-15, "gtol": 1e-13})
+    return res if np.isfinite(res.fun) and np.isfinite(res.x).all() else None
+
+
+def _polish(law: _Law, theta0, U, v, delta, bounds):
+    """The same summed Huber objective by trust-region least squares, to full precision."""
+    lo, hi = np.array(bounds).T
+    theta0 = np.clip(theta0, lo + 1e-12 * np.maximum(1, abs(lo)), hi - 1e-12 * np.maximum(1, abs(hi)))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        res = optimize.least_squares(lambda t: law.log_f(t, U)[0] - v, theta0,
+                                     jac=lambda t: law.log_f(t, U)[1], bounds=(lo, hi),
+                                     method="trf", loss="huber", f_scale=delta,
+                                     ftol=_TOL, xtol=_TOL, gtol=_TOL, max_nfev=500)
+    return res.x
+
+
+def _multistart(law, U, v, delta, bounds, starts):
+    """The best starts by L-BFGS-B on the summed loss; the best optimum polished (FIT.11)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        first = [_huber(v - law.log_f(np.clip(s, *np.array(bounds).T), U)[0], delta)[0]
+                 for s in starts]
+    first = [f if math.isfinite(f) else math.inf for f in first]
+    starts = [starts[i] for i in np.argsort(first, kind="stable")[:_RUNS]]
+    runs = [r for r in (_lbfgs(law, s, U, v, delta, bounds) for s in starts) if r is not None]
+    if not runs:
+        raise ValueError(f"the {law.name} fit diverged from every one of its {len(starts)} "
+                         "starting points; check the data")
+    runs.sort(key=lambda r: r.fun)
+    best = _polish(law, runs[0].x, U, v, delta, bounds)
+    loss = _huber(v - law.log_f(best, U)[0], delta)[0]
+    if loss > runs[0].fun:
+        best, loss = runs[0].x, float(runs[0].fun)
+    return best, loss, [(float(r.fun), tuple(map(float, r.x))) for r in runs]
+
+
+def _covariance(law, theta, U, v, delta):
+    """Huber's Gauss-Newton covariance of ``theta``: docs/fitting.md (FIT.12).
+
+    ``inf`` entries where the parameters are not determined; for ``delta`` above every
+    residual it is the least-squares ``s^2 (J^T J)^-1``.
+    """
+    lf, J = law.log_f(theta, U)
+    r = v - lf
+    n, p = J.shape
+    dpsi = (np.abs(r) <= delta).astype(float)
+    psi = np.clip(r, -delta, delta)
+    m = float(dpsi.mean())
+    if n <= p or m == 0 or np.linalg.matrix_rank(J) < p:
+        return np.full((p, p), np.inf)
+    K = 1 + (p / n) * float(dpsi.var()) / m ** 2
+    s2 = float(psi @ psi) / (n - p)
+    return K ** 2 * s2 / m ** 2 * np.linalg.pinv(J.T @ J)
+
+
+@dataclass(frozen=True)
+class LawPrediction:
+    """:meth:`LawFit.predict`: the fitted law at ``x`` with its interval (FIT.13).
+
+    Attributes
+    ----------
+    x : ndarray, shape (m, d)
+        The query points.
+    value, low, high : ndarray, shape (m,)
+        The fitted law and the ``confidence`` interval of the fitted mean law.
+    extrapolation : ndarray, shape (m,)
+        Decades outside the fitted range (0 inside; the largest over the variables).
+    warnings : tuple of str
+        One line per query past :data:`EXTRAPOLATION_DECADES`.
+    """
+
+    x: np.ndarray
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    extrapolation: np.ndarray
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LawFit:
+    """The result of :func:`fit_law`: a scaling law fitted in log space (FIT.9)-(FIT.13).
+
+    Attributes
+    ----------
+    model : str
+        One of :data:`MODELS`.
+    names, values : tuple
+        Natural parameter names (``A``, ``alpha``, ``E``, ...) and fitted values.
+    theta : tuple of float
+        The fitted parameters in the fitting parametrization (logs of the scales).
+    analytic_intervals : tuple of (float, float)
+        Intervals from Huber's Gauss-Newton covariance (FIT.12), Student-t quantile.
+    bootstrap_intervals : tuple of (float, float) or None
+        Percentile intervals of the cluster bootstrap (FIT.12), ``None`` if not run.
+    interval_method : str
+        The route of :attr:`intervals`: ``"bootstrap-cells"``, ``"bootstrap-groups"`` or
+        ``"analytic"``.
+    confidence : float
+        Level of every interval.
+    covariance : tuple of tuple of float
+        Covariance of ``theta`` (FIT.12).
+    bootstrap_thetas : tuple of tuple of float
+        The refitted ``theta`` of every bootstrap resample (empty if none ran).
+    loss, delta : float
+        The summed Huber loss at the optimum and the Huber threshold (log units).
+    landscape : tuple of (float, tuple)
+        ``(loss, theta)`` of every start's optimum, best first: the neighbours' losses.
+    n_starts, n_points, n_cells, n_groups : int
+        Starting points; data points; distinct size cells; groups (seeds), 0 if none.
+    lack_of_fit_p, curvature_p : float
+        p-values of the replicate lack-of-fit test and of the residual-curvature test
+        (FIT.13); ``nan`` where the test does not apply (not enough cells or replicates).
+    hull : tuple of (float, float)
+        Per variable, the fitted range of sizes.
+    warnings : tuple of str
+        Misspecification, too few seeds or cells, a flat landscape.
+    x, y : tuple
+        The data (rows of sizes; losses).
+    """
+
+    model: str
+    names: tuple[str, ...]
+    values: tuple[float, ...]
+    theta: tuple[float, ...]
+    analytic_intervals: tuple[tuple[float, float], ...]
+    bootstrap_intervals: tuple[tuple[float, float], ...] | None
+    interval_method: str
+    confidence: float
+    covariance: tuple[tuple[float, ...], ...]
+    bootstrap_thetas: tuple[tuple[float, ...], ...]
+    loss: float
+    delta: float
+    landscape: tuple[tuple[float, tuple[float, ...]], ...]
+    n_starts: int
+    n_points: int
+    n_cells: int
+    n_groups: int
+    lack_of_fit_p: float
+    curvature_p: float
+    hull: tuple[tuple[float, float], ...]
+    warnings: tuple[str, ...]
+    x: tuple[tuple[float, ...], ...]
+    y: tuple[float, ...]
+    breaks: int = 0
+    offset: bool = False
+
+    @property
+    def params(self) -> dict[str, float]:
+        """``{name: value}`` of the natural parameters."""
+        return dict(zip(self.names, self.values, strict=True))
+
+    @property
+    def intervals(self) -> dict[str, tuple[float, float]]:
+        """``{name: (low, high)}`` by :attr:`interval_method`."""
+        iv = self.bootstrap_intervals if self.interval_method != "analytic" else \
+            self.analytic_intervals
+        return dict(zip(self.names, iv, strict=True))
+
+    def _law(self) -> _Law:
+        return _Law(self.model, len(self.hull), self.breaks, self.offset)
+
+    def predict(self, x: object) -> LawPrediction:
+        """The law at ``x`` (shape (m,) or (m, d)), its interval and extrapolation (FIT.13).
+
+        The interval is the bootstrap percentile interval of the predicted law when the
+        bootstrap ran, else the delta method on the covariance, both in log space.
+        """
+        law = self._law()
+        X = np.asarray(x, dtype=float)
+        X = X.reshape(-1, 1) if X.ndim <= 1 and law.dims == 1 else np.atleast_2d(X)
+        X = check_real_array("x", X, ndim=2, positive=True)
+        if X.shape[1] != law.dims:
+            raise ValueError(f"`x` must have {law.dims} column(s) like the fitted data; got "
+                             f"shape {X.shape}")
+        U = np.log(X)
+        lf, J = law.log_f(np.array(self.theta), U)
+        q = 0.5 + self.confidence / 2
+        if self.bootstrap_thetas:
+            boot = np.array([law.log_f(np.array(t), U)[0] for t in self.bootstrap_thetas])
+            lo = np.minimum(np.quantile(boot, 1 - q, axis=0), lf)
+            hi = np.maximum(np.quantile(boot, q, axis=0), lf)
+        else:
+            cov = np.array(self.covariance)
+            with np.errstate(invalid="ignore"):
+                se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", J, cov, J), 0.0))
+            t = float(stats.t.ppf(q, max(self.n_points - len(self.theta), 1)))
+            lo, hi = lf - t * se, lf + t * se
+        dist = _extrapolation(U, self.hull)
+        warn = tuple(f"x = {tuple(map(float, X[i]))} is {dist[i]:.2g} decades outside the "
+                     f"fitted range (warning threshold {EXTRAPOLATION_DECADES:g}): the law is "
+                     "extrapolated" for i in np.flatnonzero(dist > EXTRAPOLATION_DECADES))
+        return LawPrediction(x=X, value=_exp(lf), low=_exp(lo), high=_exp(hi),
+                             extrapolation=dist, warnings=warn)
+
+    def to_frame(self):
+        """The parameters as a :class:`pandas.DataFrame` (pandas must be installed)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("LawFit.to_frame needs pandas (pip install pandas); the same "
+                              "numbers are in .params and .intervals") from None
+        rows = []
+        for i, name in enumerate(self.names):
+            a = self.analytic_intervals[i]
+            b = self.bootstrap_intervals[i] if self.bootstrap_intervals else (np.nan, np.nan)
+            rows.append({"parameter": name, "value": self.values[i], "analytic_low": a[0],
+                         "analytic_high": a[1], "bootstrap_low": b[0], "bootstrap_high": b[1]})
+        return pd.DataFrame(rows).set_index("parameter")
+
+
+def _exp(a: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.exp(a)
+    if np.isinf(out).any():
+        raise ValueError("the predicted loss is beyond the float range (log L = "
+                         f"{float(np.max(a)):.6g}); rescale the losses")
+    return out
+
+
+def _extrapolation(U: np.ndarray, hull) -> np.ndarray:
+    """Decades outside the per-variable fitted range, the largest over variables (FIT.13)."""
+    lo = np.log([h[0] for h in hull])
+    hi = np.log([h[1] for h in hull])
+    out = np.maximum(np.maximum(lo - U, U - hi), 0.0).max(axis=1)
+    return out / math.log(10)
+
+
+def _natural(law: _Law, theta: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.where(law.logged, np.exp(np.where(law.logged, theta, 0.0)), theta)
+
+
+def _law_inputs(data, x, y, group):
+    """Arrays (n, d), (n,), group labels or None, from arrays or a DataFrame's columns."""
+    if data is not None:
+        cols = getattr(data, "columns", None)
+        if cols is None:
+            raise TypeError(f"`data` must be a pandas DataFrame (or None); got "
+                            f"{type(data).__name__}")
+        names = [x] if isinstance(x, str) else list(x or [])
+        for c in [*names, y] + ([group] if group is not None else []):
+            if c not in cols:
+                raise ValueError(f"`data` has no column {c!r}; columns are {list(cols)}")
+        X = np.column_stack([np.asarray(data[c], dtype=float) for c in names])
+        Y = np.asarray(data[y], dtype=float)
+        G = None if group is None else np.asarray(data[group]).astype(str)
+    else:
+        X = np.asarray(x, dtype=float)
+        X = X.reshape(-1, 1) if X.ndim == 1 else X
+        Y = np.asarray(y, dtype=float)
+        G = None if group is None else np.asarray(group).astype(str)
+    X = check_real_array("x", X, ndim=2, positive=True)
+    Y = check_real_array("y", Y, positive=True)
+    if Y.shape[0] != X.shape[0]:
+        raise ValueError(f"`y` must have one loss per row of `x` ({X.shape[0]}); got {Y.size}")
+    if G is not None and G.shape != Y.shape:
+        raise ValueError(f"`group` must have one label per loss ({Y.size}); got {G.size}")
+    return X, Y, G
+
+
+def _cells(U: np.ndarray) -> np.ndarray:
+    """The index of each row's distinct size cell."""
+    return np.unique(U, axis=0, return_inverse=True)[1].ravel()
+
+
+def _misfit_tests(law, theta, U, v, cells):
+    """Replicate lack-of-fit and residual-curvature p-values (FIT.13)."""
+    r = v - law.log_f(theta, U)[0]
+    n, p = U.shape[0], len(theta)
+    c = int(cells.max()) + 1
+    means = np.bincount(cells, weights=r, minlength=c) / np.bincount(cells, minlength=c)
+    lof = math.nan
+    if n > c and c > p:
+        ss_pe = float(((r - means[cells]) ** 2).sum())
+        ss_lof = float((np.bincount(cells, minlength=c) * means ** 2).sum())
+        if ss_pe > 0:
+            F = (ss_lof / (c - p)) / (ss_pe / (n - c))
+            lof = float(stats.f.sf(F, c - p, n - c))
+    # curvature: the cell-mean residuals against quadratic and cubic terms in log x
+    Uc = np.unique(U, axis=0)
+    Z = (Uc - Uc.mean(axis=0)) / np.where(np.ptp(Uc, axis=0) > 0, np.ptp(Uc, axis=0), 1.0)
+    feats = [np.ones(c)] + [Z[:, j] for j in range(Z.shape[1])]
+    extra = [Z[:, j] ** 2 for j in range(Z.shape[1])] + \
+        ([Z[:, 0] ** 3] if Z.shape[1] == 1 else [Z[:, 0] * Z[:, 1]])
+    order = np.unique(U, axis=0, return_inverse=True)[1].ravel()
+    m = np.bincount(order, weights=r, minlength=c) / np.bincount(order, minlength=c)
+    w = np.bincount(order, minlength=c).astype(float)
+    X0, X1 = np.stack(feats, axis=1), np.stack(feats + extra, axis=1)
+    curv = math.nan
+    dof1 = c - X1.shape[1]
+    if dof1 >= 2 and c > p + len(extra):
+        sw = np.sqrt(w)
+        rss = [float(((sw * (m - M @ np.linalg.lstsq(M * sw[:, None], m * sw, rcond=None)[0]))
+                      ** 2).sum()) for M in (X0, X1)]
+        # with replicates, the within-cell variance is the error scale; else the fit's own
+        if n > c:
+            s2 = float(((r - means[cells]) ** 2).sum()) / (n - c)
+            dof_e = n - c
+        else:
+            s2 = rss[1] / dof1
+            dof_e = dof1
+        if s2 > 0:
+            F = ((rss[0] - rss[1]) / len(extra)) / s2
+            curv = float(stats.f.sf(F, len(extra), dof_e))
+    return lof, curv
+
+
+def fit_law(data: object = None, *, x: object = None, y: object = None,
+            group: object = None, model: str = "power", breaks: int = 1,
+            offset: bool = False, delta: float | None = None, confidence: float = 0.95,
+            bootstrap: str | None = "auto", n_resamples: int = 199,
+            rng: int | np.random.Generator | None = 0) -> LawFit:
+    """Fit a scaling law in log space, robustly, from a grid of starts (FIT.9)-(FIT.13).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, optional
+        With it, ``x`` (a column name or list of names), ``y`` and ``group`` are columns.
+    x : array_like, shape (n,) or (n, d)
+        Sizes, positive and finite: one column (``N``) or two (``N, D`` for chinchilla).
+    y : array_like, shape (n,)
+        Losses, positive and finite; rows may repeat a size (seeds).
+    group : array_like, shape (n,), optional
+        Seed or run labels; with ``bootstrap="groups"`` whole groups are resampled.
+    model : str
+        One of :data:`MODELS`: ``"power"`` :math:`A x^{-\\alpha}`, ``"offset"``
+        :math:`E + A x^{-\\alpha}`, ``"broken"`` (FIT.9) with ``breaks`` breaks and an
+        optional ``offset``, ``"chinchilla"`` :math:`E + A N^{-\\alpha} + B D^{-\\beta}`
+        (FIT.10).
+    breaks : int
+        Number of breaks of the broken power law (1 to 3).
+    offset : bool
+        Add an offset ``E`` to the broken power law.
+    delta : float, optional
+        Huber threshold in log units (FIT.11). ``None``: :math:`1.345\\hat\\sigma`, with
+        :math:`\\hat\\sigma` the median-absolute-deviation scale of a least-squares fit's
+        residuals.
+    confidence : float
+        Level of every interval, in (0, 1).
+    bootstrap : {"auto", "cells", "groups", None}
+        Cluster bootstrap route (FIT.12): resample size cells (all rows of a cell
+        together), or groups (seeds). ``"auto"``: groups when there are at least 10, else
+        cells. ``None``: the analytic intervals only.
+    n_resamples : int
+        Bootstrap resamples (>= 49).
+    rng : int or numpy.random.Generator, optional
+        Bootstrap seed.
+
+    Returns
+    -------
+    LawFit
+
+    Raises
+    ------
+    ValueError
+        Non-positive or non-finite data, fewer distinct size cells than the model needs
+        (identifiability), an unknown model.
+
+    Examples
+    --------
+    >>> N = np.geomspace(1e6, 1e9, 6); D = np.geomspace(1e8, 1e11, 6)
+    >>> NN, DD = (a.ravel() for a in np.meshgrid(N, D))
+    >>> L = 1.7 + 400 * NN**-0.34 + 410 * DD**-0.28
+    >>> fit = fit_law(x=np.column_stack([NN, DD]), y=L, model="chinchilla", bootstrap=None)
+    >>> round(fit.params["alpha"], 6), round(fit.params["E"], 6)
+    (0.34, 1.7)
+    """
+    if model not in MODELS:
+        raise ValueError(f"`model` must be one of {MODELS}; got {model!r}")
+    X, Y, G = _law_inputs(data, x, y, group)
+    dims = 2 if model == "chinchilla" else 1
+    if X.shape[1] != dims:
+        raise ValueError(f"model {model!r} needs {dims} size column(s) in `x`; got "
+                         f"{X.shape[1]}")
+    k = check_int("breaks", breaks, minimum=1) if model == "broken" else 0
+    if k > 3:
+        raise ValueError(f"`breaks` must be at most 3; got {k}")
+    if not isinstance(offset, bool):
+        raise TypeError(f"`offset` must be a bool; got {offset!r}")
+    confidence = check_real("confidence", confidence, gt=0, lt=1)
+    n_resamples = check_int("n_resamples", n_resamples, minimum=49)
+    if bootstrap not in ("auto", "cells", "groups", None):
+        raise ValueError(f"`bootstrap` must be 'auto', 'cells', 'groups' or None; got "
+                         f"{bootstrap!r}")
+    law = _Law(model, dims, k, offset and model == "broken")
+    U, v = np.log(X), np.log(Y)  # everything below works on logs: no overflow (FIT.11)
+    cells = _cells(U)
+    n_cells = int(cells.max()) + 1
+    for j in range(dims):
+        distinct = np.unique(U[:, j]).size
+        need = 3 if model != "power" else 2
+        if distinct < need:
+            raise ValueError(f"size column {j} has {distinct} distinct value(s); the "
+                             f"{model} law needs at least {need} to be identifiable")
+    if n_cells < law.min_cells():
+        raise ValueError(f"the {model} law has {len(law.theta_names)} parameters and needs "
+                         f"at least {law.min_cells()} distinct size cells; got {n_cells}")
+    bounds = law.bounds(U)
+    starts = law.starts(U, v)
+    ls_delta = float(np.ptp(v)) * 10 + 1.0  # above every residual: least squares
+    theta, _, first = _multistart(law, U, v, ls_delta, bounds, starts)
+    if delta is None:
+        r = v - law.log_f(theta, U)[0]
+        sigma = 1.4826 * float(np.median(np.abs(r - np.median(r))))
+        delta = max(_HUBER_K * sigma, 1e-12)
+    else:
+        delta = check_real("delta", delta, gt=0)
+    theta, loss, landscape = _multistart(law, U, v, delta, bounds,
+                                         [theta] + [np.array(t) for _, t in first[1:4]])
+    cov = _covariance(law, theta, U, v, delta)
+    p = len(theta)
+    tq = float(stats.t.ppf(0.5 + confidence / 2, max(U.shape[0] - p, 1)))
+    se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    a_lo, a_hi = _natural(law, theta - tq * se), _natural(law, theta + tq * se)
+    values = _natural(law, theta)
+    warnings: list[str] = []
+    # the bootstrap: resampling units are cells or groups (FIT.12)
+    n_groups = 0 if G is None else int(np.unique(G).size)
+    route = bootstrap
+    if route == "auto":
+        route = "groups" if n_groups >= _MIN_CLUSTERS else "cells"
+    if route == "groups" and G is None:
+        raise ValueError("`bootstrap='groups'` needs `group` labels")
+    boot: list[tuple[float, ...]] = []
+    b_iv = None
+    if route is not None:
+        units = cells if route == "cells" else np.unique(G, return_inverse=True)[1].ravel()
+        n_units = int(units.max()) + 1
+        check_seconds("n_resamples", n_resamples, 2e5 * n_resamples * (1 + U.shape[0] / 50),
+                      hint="use fewer resamples")
+        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(
+            check_int("rng", rng, minimum=0) if rng is not None else None)
+        members = [np.flatnonzero(units == i) for i in range(n_units)]
+        for _ in range(n_resamples):
+            pick = gen.integers(0, n_units, n_units)
+            idx = np.concatenate([members[i] for i in pick])
+            Ub, vb = U[idx], v[idx]
+            if any(np.unique(Ub[:, j]).size < 2 for j in range(dims)):
+                continue  # a resample that cannot identify the law
+            boot.append(tuple(map(float, _polish(law, theta, Ub, vb, delta, bounds))))
+        if len(boot) < n_resamples // 2:
+            raise ValueError(f"only {len(boot)} of {n_resamples} bootstrap resamples could "
+                             "identify the law; use more cells or bootstrap=None")
+        B = np.array(boot)
+        q = 0.5 + confidence / 2
+        lo_t, hi_t = np.quantile(B, 1 - q, axis=0), np.quantile(B, q, axis=0)
+        outside = (theta < lo_t) | (theta > hi_t)
+        if outside.any():
+            warnings.append("the estimate of " + ", ".join(np.array(law.names)[outside])
+                            + " lies outside its bootstrap percentile interval (a skewed or "
+                            "biased bootstrap distribution); prefer the analytic interval")
+        b_iv = tuple(zip(map(float, _natural(law, lo_t)), map(float, _natural(law, hi_t)),
+                         strict=True))
+        if n_units < _MIN_CLUSTERS:
+            warnings.append(f"only {n_units} {'size cells' if route == 'cells' else 'seeds'} "
+                            f"to resample (fewer than {_MIN_CLUSTERS}): the bootstrap "
+                            "interval is rough; add seeds or sizes")
+    if G is not None and n_groups < 3:
+        warnings.append(f"only {n_groups} seed(s): too few seeds for the seed-to-seed "
+                        "spread, and so the intervals, to mean much (use at least 3)")
+    if not np.isfinite(se).all():
+        warnings.append("the covariance is singular: some parameters are not determined "
+                        "by these data (analytic intervals are infinite)")
+    lof, curv = _misfit_tests(law, theta, U, v, cells)
+    for label, pv in (("lack-of-fit (replicates)", lof), ("residual-curvature", curv)):
+        if pv < MISFIT_P:
+            warnings.append(f"the {model} law looks misspecified: {label} test p = {pv:.2g} "
+                            f"(< {MISFIT_P:g}); try another model form")
+    rivals = [t for f, t in landscape[1:]
+              if f <= loss * 1.01 + 1e-12 * delta ** 2
+              and np.max(np.abs(np.array(t) - theta) / np.maximum(np.abs(theta), 1e-3)) > 0.1]
+    if rivals:
+        warnings.append(f"{len(rivals)} other start(s) reached a loss within 1% of the best "
+                        "with parameters over 10% away: the landscape is flat or multimodal")
+    hull = tuple((float(X[:, j].min()), float(X[:, j].max())) for j in range(dims))
+    return LawFit(
+        model=model, names=law.names, values=tuple(map(float, values)),
+        theta=tuple(map(float, theta)),
+        analytic_intervals=tuple(zip(map(float, a_lo), map(float, a_hi), strict=True)),
+        bootstrap_intervals=b_iv,
+        interval_method="analytic" if route is None else f"bootstrap-{route}",
+        confidence=confidence, covariance=tuple(map(tuple, cov.tolist())),
+        bootstrap_thetas=tuple(boot), loss=float(loss), delta=float(delta),
+        landscape=tuple(landscape), n_starts=len(starts), n_points=int(U.shape[0]),
+        n_cells=n_cells, n_groups=n_groups, lack_of_fit_p=lof, curvature_p=curv, hull=hull,
+        warnings=tuple(warnings), x=tuple(map(tuple, X.tolist())), y=tuple(map(float, Y)),
+        breaks=k, offset=law.offset)
+
+
+# ---- compute-optimal allocation (FIT.14) -------------------------------------------------
+
+@dataclass(frozen=True)
+class Allocation:
+    """:func:`compute_optimal`: the compute-optimal sizes of a fitted Chinchilla law.
+
+    Attributes
+    ----------
+    compute : ndarray
+        The budgets :math:`C`.
+    n_opt, d_opt, loss_opt : ndarray
+        :math:`N^*(C)`, :math:`D^*(C)`, :math:`L^*(C)` (FIT.14).
+    n_interval, d_interval, loss_interval : tuple of ndarray
+        ``(low, high)`` at the fit's confidence (bootstrap if it ran, else delta method).
+    exponent_n, exponent_d : float
+        :math:`N^* \\propto C^{a}`, :math:`D^* \\propto C^{b}`: ``a = beta/(alpha+beta)``.
+    flops_per_token : float
+        ``k`` in :math:`C = k N D`.
+    """
+
+    compute: np.ndarray
+    n_opt: np.ndarray
+    d_opt: np.ndarray
+    loss_opt: np.ndarray
+    n_interval: tuple[np.ndarray, np.ndarray]
+    d_interval: tuple[np.ndarray, np.ndarray]
+    loss_interval: tuple[np.ndarray, np.ndarray]
+    exponent_n: float
+    exponent_d: float
+    flops_per_token: float
+
+
+def _allocation_logs(theta: np.ndarray, log_c: np.ndarray, k: float):
+    """``log N*, log D*, log L*`` of (FIT.14), all in log space."""
+    le, la, a, lb, b = theta
+    log_g = (math.log(a) + la - math.log(b) - lb) / (a + b)
+    s = log_c - math.log(k)
+    ln = log_g + b / (a + b) * s
+    ld = s - ln
+    ll = np.logaddexp(np.logaddexp(le, la - a * ln), lb - b * ld)
+    return ln, ld, ll
+
+
+def compute_optimal(fit: LawFit, compute: object, *, flops_per_token: float = 6.0
+                    ) -> Allocation:
+    """Compute-optimal :math:`N^*, D^*, L^*` under :math:`C = k N D` (FIT.14).
+
+    Parameters
+    ----------
+    fit : LawFit
+        A ``"chinchilla"`` fit.
+    compute : array_like
+        Budgets :math:`C > 0` (FLOPs), any magnitude up to the float range.
+    flops_per_token : float
+        ``k`` (default 6, the usual forward-and-backward count).
+
+    Returns
+    -------
+    Allocation
+    """
+    if not isinstance(fit, LawFit) or fit.model != "chinchilla":
+        raise ValueError("`fit` must be a LawFit of the 'chinchilla' model; got "
+                         f"{getattr(fit, 'model', type(fit).__name__)!r}")
+    C = check_real_array("compute", np.atleast_1d(np.asarray(compute, dtype=float)),
+                         positive=True)
+    k = check_real("flops_per_token", flops_per_token, gt=0)
+    log_c = np.log(C)
+    theta = np.array(fit.theta)
+    ln, ld, ll = _allocation_logs(theta, log_c, k)
+    q = 0.5 + fit.confidence / 2
+    if fit.bootstrap_thetas:
+        sims = np.array([np.stack(_allocation_logs(np.array(t), log_c, k))
+                         for t in fit.bootstrap_thetas])
+        lo = np.minimum(np.quantile(sims, 1 - q, axis=0), np.stack([ln, ld, ll]))
+        hi = np.maximum(np.quantile(sims, q, axis=0), np.stack([ln, ld, ll]))
+    else:  # delta method with central differences of (FIT.14) in theta
+        cov = np.array(fit.covariance)
+        grads = []
+        for i in range(5):
+            h = 1e-6 * max(1.0, abs(theta[i]))
+            tp, tm = theta.copy(), theta.copy()
+            tp[i] += h
+            tm[i] -= h
+            grads.append((np.stack(_allocation_logs(tp, log_c, k))
+                          - np.stack(_allocation_logs(tm, log_c, k))) / (2 * h))
+        g = np.stack(grads, axis=-1)  # (3, m, 5)
+        with np.errstate(invalid="ignore"):
+            se = np.sqrt(np.maximum(np.einsum("cmi,ij,cmj->cm", g, cov, g), 0.0))
+        z = float(stats.t.ppf(q, max(fit.n_points - 5, 1)))
+        mid = np.stack([ln, ld, ll])
+        lo, hi = mid - z * se, mid + z * se
+    a, b = theta[2], theta[4]
+    return Allocation(compute=C, n_opt=_exp(ln), d_opt=_exp(ld), loss_opt=_exp(ll),
+                      n_interval=(_exp(lo[0]), _exp(hi[0])), d_interval=(_exp(lo[1]), _exp(hi[1])),
+                      loss_interval=(_exp(lo[2]), _exp(hi[2])),
+                      exponent_n=float(b / (a + b)), exponent_d=float(a / (a + b)),
+                      flops_per_token=k)
