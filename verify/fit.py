@@ -581,8 +581,8 @@ MISFIT_P = 1e-3
 
 _MIN_CLUSTERS = 10   # fewer resampling units than this: the bootstrap interval is rough
 _HUBER_K = 1.345     # Huber's tuning constant: 95% efficiency at the normal
+_ROUNDING_RESIDUAL = 1e-9  # rms log residual below this: exact up to rounding
 _RUNS = 8            # L-BFGS-B runs: from the starts of lowest initial loss
-_LOG_BOUND = 700.0   # |log parameter| bound: exp stays inside the float range
 
 
 def _lse(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -672,9 +672,10 @@ class _Law:
         jac[:, -1] = w[:, 1]
         return lf, jac
 
-    def bounds(self, U: np.ndarray) -> list[tuple[float, float]]:
+    def bounds(self, U: np.ndarray, v: np.ndarray) -> list[tuple[float, float]]:
         lo, hi = float(U[:, 0].min()), float(U[:, 0].max())
-        big = (-_LOG_BOUND, _LOG_BOUND)
+        reach = 50.0 + 20.0 * float(np.abs(U).max())  # |exponent| <= 20 times log x
+        big = (float(v.min()) - reach, float(v.max()) + reach)
         if self.name == "power":
             return [big, (-20.0, 20.0)]
         if self.name == "offset":
@@ -693,7 +694,7 @@ class _Law:
         """A grid of starting points (FIT.11): the linear parameters by least squares."""
         u = U[:, 0]
         ymin = float(v.min())  # log of the smallest loss
-        fracs = np.log([0.05, 0.3, 0.6, 0.9, 0.99])
+        fracs = np.log([0.05, 0.3, 0.6, 0.9, 0.99, 0.999])
         if self.name == "power":
             line = _loglog_line(u, v, np.ones_like(u), data_rel_error=0.0, weights_given=False)
             base = np.array([line.intercept, -line.slope])
@@ -1039,6 +1040,8 @@ def _misfit_tests(law, theta, U, v, cells):
     r = v - law.log_f(theta, U)[0]
     n, p = U.shape[0], len(theta)
     c = int(cells.max()) + 1
+    if float(np.sqrt(np.mean(r * r))) < _ROUNDING_RESIDUAL:
+        return math.nan, math.nan  # an exact fit to rounding: no misfit to detect
     means = np.bincount(cells, weights=r, minlength=c) / np.bincount(cells, minlength=c)
     lof = math.nan
     if n > c and c > p:
@@ -1166,7 +1169,7 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
     if n_cells < law.min_cells():
         raise ValueError(f"the {model} law has {len(law.theta_names)} parameters and needs "
                          f"at least {law.min_cells()} distinct size cells; got {n_cells}")
-    bounds = law.bounds(U)
+    bounds = law.bounds(U, v)
     starts = law.starts(U, v)
     ls_delta = float(np.ptp(v)) * 10 + 1.0  # above every residual: least squares
     theta, _, first = _multistart(law, U, v, ls_delta, bounds, starts)
@@ -1184,6 +1187,11 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
     se = np.sqrt(np.maximum(np.diag(cov), 0.0))
     a_lo, a_hi = _natural(law, theta - tq * se), _natural(law, theta + tq * se)
     values = _natural(law, theta)
+    if not np.isfinite(values).all():
+        bad = ", ".join(np.array(law.names)[~np.isfinite(values)])
+        raise ValueError(f"the fitted {bad} is beyond the float range (log = "
+                         f"{float(np.max(theta[law.logged])):.6g}); divide the sizes or the "
+                         "losses by a constant")
     warnings: list[str] = []
     # the bootstrap: resampling units are cells or groups (FIT.12)
     n_groups = 0 if G is None else int(np.unique(G).size)
