@@ -26,13 +26,15 @@ import sympy as sp
 
 from asymptotics._lib.validation import check_choice, check_expression
 from asymptotics.derivation import Derivation
-from asymptotics.symbols import D, W, delta, f, fbar, sigma2, v, y
+from asymptotics.symbols import D, P, W, delta, eps, f, fbar, sigma2, v, y
 
-__all__ = ["LOSSES", "huber_threshold", "loss_expression", "theorem1_conditions",
-           "variance_limited"]
+__all__ = ["LOSSES", "huber_threshold", "likelihood_excess", "loss_expression",
+           "noise_scale", "sandwich_excess", "theorem1_conditions", "variance_limited"]
 
 #: the Huber loss's threshold (a positive symbol)
 huber_threshold = sp.Symbol("c_H", positive=True)
+#: the standard deviation of the Gaussian label noise of :func:`sandwich_excess`
+noise_scale = sp.Symbol("sigma_epsilon", positive=True)
 
 
 def _sigmoid(z: sp.Expr) -> sp.Expr:
@@ -190,3 +192,107 @@ def _nonsmooth(name: str, expr: sp.Expr, size: sp.Symbol, quantity: str, regime:
     return Derivation(quantity, exponent, sp.simplify(law * size**exponent), regime, conditions,
                       "Bahri et al. Theorem 1 hypotheses fail; docs/theory/regimes.md (RG.4)",
                       steps, False)
+
+
+def likelihood_excess() -> Derivation:
+    """Excess log-loss of a well-specified maximum-likelihood fit with ``P`` free parameters.
+
+    The Taylor step (docs/theory/regimes.md (RG.2)) in parameter space, with the Hessian of
+    the expected log-loss equal to the Fisher information ``I`` and the asymptotic covariance
+    of the MLE ``I^-1 / D`` (RG.13), gives ``E[excess] = tr(I I^-1) / (2 D) = P / (2 D)``:
+    exponent 1, prefactor ``P/2`` whatever the model's Fisher information is (logistic,
+    softmax with ``K`` classes: ``P = p (K - 1)`` free parameters).
+
+    Returns
+    -------
+    Derivation
+        ``alpha_D`` with ``exponent = 1`` and ``prefactor = P/2``.
+    """
+    tr = sp.Symbol("tr(H Cov)", positive=True)
+    steps = (("excess = 1/2 E[(theta_hat - theta*)^T H (theta_hat - theta*)], (RG.2)",
+              tr / 2),
+             ("well specified: H = J = I (information identity), Cov = I^-1 / D: "
+              "tr(H Cov) = tr(I_P) / D", P / D),
+             ("excess ~ P / (2 D)", P / (2 * D)))
+    conditions = ("the model is well specified: the data are drawn from p(y | x, theta*)",
+                  "the MLE exists and is unique (D > P, data not separable)",
+                  "D >> P: the O(P^2 / D^2) corrections of the MLE's bias and covariance "
+                  "are small")
+    return Derivation("alpha_D", sp.Integer(1), P / 2, "variance-limited (data)", conditions,
+                      "Bahri et al. Theorem 1; docs/theory/regimes.md (RG.2), (RG.13)", steps)
+
+
+def sandwich_excess(loss: str | sp.Expr = "huber") -> Derivation:
+    """Excess test loss of an M-estimator of linear regression with Gaussian label noise.
+
+    The labels are ``y = x . theta* + epsilon`` with ``x ~ N(0, I_P)`` and ``epsilon ~
+    N(0, sigma_epsilon^2)`` independent of ``x``; ``theta_hat`` minimizes the empirical
+    mean of ``l(f, y)`` with ``f = x . theta`` over ``D`` samples, and the test loss is the
+    same ``l``. With ``psi = dl/df`` at the truth, ``H = E[psi'] I_P`` and ``J = E[psi^2] I_P``,
+    so the sandwich covariance ``H^-1 J H^-1 / D`` in the Taylor step (RG.2) gives (RG.14)
+
+    .. math:: \\mathbb E[\\text{excess}] \\simeq \\frac{\\operatorname{tr}(H^{-1}J)}{2D}
+              = \\frac{P\\,\\mathbb E[\\psi(\\epsilon)^2]}{2\\,\\mathbb E[\\psi'(\\epsilon)]\\,D}.
+
+    Parameters
+    ----------
+    loss : str or sympy.Expr
+        A loss of :data:`LOSSES` in ``f - y`` that satisfies Theorem 1 (squared, Huber,
+        log-cosh, pseudo-Huber, quartic), or an expression in ``f`` and ``y``.
+
+    Returns
+    -------
+    Derivation
+        ``alpha_D`` with ``exponent = 1`` and the prefactor in ``P``, ``sigma_epsilon``
+        (and ``c_H``): closed form where the Gaussian integrals of the loss's derivatives
+        close (piecewise polynomials), an exact unevaluated ``Integral`` otherwise
+        (``float(prefactor.subs(...))`` evaluates it with mpmath).
+    """
+    name, expr = loss_expression(loss)
+    holds, reason = theorem1_conditions(expr)
+    if not holds:
+        raise ValueError(f"`loss` must satisfy Theorem 1 for the sandwich prefactor; got "
+                         f"{name!r}: {reason}")
+    if name in ("logistic", "cross_entropy"):
+        raise ValueError("`loss` must be a regression loss in f - y for sandwich_excess; got "
+                         f"{name!r} (use likelihood_excess for the log-loss of a "
+                         "well-specified model)")
+    return _sandwich_excess(name, expr, reason)
+
+
+@functools.lru_cache(maxsize=64)
+def _sandwich_excess(name: str, expr: sp.Expr, reason: str) -> Derivation:
+    # psi and psi' at the truth f = x . theta*, y = f - epsilon: functions of the noise only
+    psi = sp.diff(expr, f).subs(y, f - eps)
+    psi_prime = sp.diff(expr, f, 2).subs(y, f - eps)
+    if f in sp.simplify(psi).free_symbols or f in sp.simplify(psi_prime).free_symbols:
+        raise ValueError(f"`loss` must depend on f and y only through f - y for "
+                         f"sandwich_excess; got {name!r} = {sp.sstr(expr)}")
+    density = sp.exp(-eps**2 / (2 * noise_scale**2)) / (sp.sqrt(2 * sp.pi) * noise_scale)
+    closed = all(_is_piecewise_polynomial(e) for e in (psi, psi_prime))
+
+    def mean(g: sp.Expr) -> sp.Expr:
+        integral = sp.Integral(sp.simplify(g) * density, (eps, -sp.oo, sp.oo))
+        return sp.simplify(integral.doit()) if closed else integral
+
+    j_coeff, h_coeff = mean(psi**2), mean(psi_prime)  # (RG.14): J / I_P and H / I_P
+    prefactor = P * j_coeff / (2 * h_coeff)  # (RG.14): tr(H^-1 J) / 2
+    steps = (("score at the truth, psi(epsilon) = dl/df", sp.simplify(psi)),
+             ("curvature at the truth, psi'(epsilon)", sp.simplify(psi_prime)),
+             ("J = E[psi^2] I_P", j_coeff), ("H = E[psi'] I_P", h_coeff),
+             ("excess ~ tr(H^-1 J) / (2 D)", prefactor / D))
+    conditions = (reason, "y = x . theta* + epsilon, x ~ N(0, I_P), epsilon ~ N(0, "
+                  "sigma_epsilon^2) independent of x",
+                  "the loss is even in f - y, so the M-estimator is consistent for theta*",
+                  "D >> P: the M-estimator is asymptotically normal with the sandwich "
+                  "covariance H^-1 J H^-1 / D")
+    return Derivation("alpha_D", sp.Integer(1), prefactor, "variance-limited (data)",
+                      (f"loss: {name}", *conditions),
+                      "Bahri et al. Theorem 1; docs/theory/regimes.md (RG.2), (RG.14)", steps)
+
+
+def _is_piecewise_polynomial(expr: sp.Expr) -> bool:
+    expr = sp.simplify(expr)
+    if isinstance(expr, sp.Piecewise):
+        return all(e.is_polynomial(eps) for e, _ in expr.args)
+    return bool(expr.is_polynomial(eps))
