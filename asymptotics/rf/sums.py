@@ -31,6 +31,7 @@ import mpmath
 import numpy as np
 
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
+from asymptotics.rf.hurwitz import hurwitz_zeta
 
 __all__ = ["DIRECT_MP", "SpectralModel", "SpectralSums", "SumEvaluator", "em_parameters",
            "prepare_model"]
@@ -80,9 +81,7 @@ class SpectralModel:
         if self.kind == "array":
             return float(np.sum(self.lam))
         with mpmath.workdps(_TRACE_DPS):
-            if self.size is None:
-                return float(self.c * mpmath.zeta(self.b))
-            return float(self.c * (mpmath.zeta(self.b) - mpmath.zeta(self.b, self.size + 1)))
+            return float(self.c * _zeta_range(self.b, 1, self.size, _TRACE_DPS))
 
     def truncated(self, n: int) -> SpectralModel:
         """The model restricted to its first ``n`` modes (the top-``n`` student)."""
@@ -110,10 +109,31 @@ class SpectralModel:
             else:
                 pre, e = ((self.w * mpmath.mpf(self.c), self.b) if self.target_kind == "iso"
                           else (mpmath.mpf(self.C), self.a))
-                out = pre * mpmath.zeta(e, n + 1)
-                if self.size is not None:
-                    out -= pre * mpmath.zeta(e, self.size + 1)
+                out = pre * _zeta_range(e, n + 1, self.size, dps)
             return out
+
+
+#: a finite range of at most this many terms is summed term by term
+_DIRECT_RANGE = 2000
+
+
+def _zeta_range(e: Any, start: int, size: int | None, dps: int) -> Any:
+    """``sum_{i = start}^{size} i^-e`` (``size=None``: to infinity) at ``dps`` digits, from
+    the Hurwitz zeta with a bounded error (docs/theory/learning_curves.md (LC.20)), never
+    from ``mpmath.zeta``, whose error at large ``e`` and ``start`` exceeds its precision."""
+    with mpmath.workdps(dps):
+        em = mpmath.mpf(e)
+        if size is not None and size - start < _DIRECT_RANGE:
+            return mpmath.fsum(mpmath.mpf(i) ** (-em) for i in range(start, size + 1))
+        if size is None:
+            return hurwitz_zeta(em, start, dps).value
+        # zeta(e, start) - zeta(e, size + 1) cancels ~ -log10(1 - (start/(size+1))^(e-1))
+        # digits (1 - r^(e-1) >= (e-1)(1 - r) r^(e-1) for r < 1): carry them as guard digits
+        r = mpmath.mpf(start) / (size + 1)
+        lost = -mpmath.log10(min(1 - r ** (em - 1), (em - 1) * (1 - r) * r ** (em - 1)))
+        work = dps + 3 + int(mpmath.ceil(max(lost, 0)))
+        diff = hurwitz_zeta(em, start, work).value - hurwitz_zeta(em, size + 1, work).value
+        return +diff
 
 
 def prepare_model(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target) -> SpectralModel:
