@@ -44,8 +44,8 @@ from verify.fit import PowerLawFit, fit_power_law
 from verify.output.tables import ScenarioRow
 from verify.scenarios.seeds import suite_streams
 
-__all__ = ["ComparisonSettings", "Curve", "Measurement", "Prediction", "Scenario",
-           "ScenarioOutcome", "theory_shift"]
+__all__ = ["ComparisonSettings", "Curve", "FigureSeries", "FigureSpec", "Measurement",
+           "Prediction", "Scenario", "ScenarioOutcome", "theory_shift"]
 
 
 @dataclass(frozen=True)
@@ -136,13 +136,151 @@ class ComparisonSettings:
         return {name: (ok, msg) for name, ok, msg in self.checks}
 
 
+#: The figure kinds :mod:`verify.output.plots` draws (:attr:`FigureSpec.kind`).
+FIGURE_KINDS = ("loglog", "excess", "spectrum", "double_descent")
+
+
+def _positive_floats(name: str, values: object, *, allow_empty: bool = False) -> tuple[float, ...]:
+    arr = np.asarray(values, dtype=float).ravel()
+    if arr.size == 0 and allow_empty:
+        return ()
+    if arr.size < 1 or not np.isfinite(arr).all() or (arr <= 0).any():
+        raise ValueError(f"`{name}` must be finite positive numbers; got {arr[:4]!r}")
+    return tuple(float(v) for v in arr)
+
+
+@dataclass(frozen=True)
+class FigureSeries:
+    """A named series a scenario adds to its figure: a dense theory line (``stderr`` empty)
+    or simulated points with standard errors, in the figure's own ``x`` (e.g. ``P/D``).
+
+    Attributes
+    ----------
+    label : str
+        The legend entry.
+    x, y : tuple of float
+        Positive, of one length.
+    stderr : tuple of float
+        Empty (a theory line, drawn without error bars) or one non-negative standard error
+        per point (drawn as points with bars).
+    color : str
+        A matplotlib colour (``""``: the next colour of the cycle).
+    """
+
+    label: str
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    stderr: tuple[float, ...] = ()
+    color: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.label, str) or not self.label.strip():
+            raise ValueError(f"`label` must be a non-empty string; got {self.label!r}")
+        x, y = _positive_floats("x", self.x), _positive_floats("y", self.y)
+        if len(x) != len(y):
+            raise ValueError(f"`x` and `y` must have one length; got {len(x)} and {len(y)}")
+        se = np.asarray(self.stderr, dtype=float).ravel()
+        if se.size and (se.size != len(x) or not np.isfinite(se).all() or (se < 0).any()):
+            raise ValueError("`stderr` must be empty or one finite non-negative number per "
+                             f"point ({len(x)}); got {se[:4]!r}")
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "stderr", tuple(float(v) for v in se))
+        if not isinstance(self.color, str):
+            raise TypeError(f"`color` must be a string; got {self.color!r}")
+
+    def to_data(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """What a scenario's figure draws beyond the measured curve (:mod:`verify.output.plots`).
+
+    Only the figure reads it; no measured number, fit or verdict depends on it.
+
+    Attributes
+    ----------
+    kind : {"loglog", "excess", "spectrum", "double_descent"}
+        ``"loglog"``: the curve, the theory, the fit and the predicted slope with its band.
+        ``"excess"``: the same for :math:`E - E_\\infty` (a fit with an offset; the points
+        and the fit minus the fitted offset, the theory minus ``offset``).
+        ``"spectrum"``: also each seed's values and the exact spectrum as a reference.
+        ``"double_descent"``: a panel against ``xlabel`` (``P/D``) across the peak
+        with ``series``, beside the log-log panel of the fitted window.
+    ylabel : str
+        The quantity on the y axis (``""``: the curve's).
+    xlabel : str
+        The x quantity of ``series`` (``""``: the curve's).
+    offset, offset_source : float or None, str
+        The exact :math:`E_\\infty` the theory curve tends to, and where it comes from.
+    series : tuple of FigureSeries
+        Dense theory lines and further simulated points.
+    group, panel : str
+        Scenarios sharing a ``group`` are also drawn side by side in one figure named
+        ``group`` (double descent: on one axis), each titled ``panel``.
+    vline : float or None
+        An x (in ``xlabel``'s quantity) marked by a vertical line, e.g. ``P/D = 1``.
+    """
+
+    kind: str = "loglog"
+    ylabel: str = ""
+    xlabel: str = ""
+    offset: float | None = None
+    offset_source: str = ""
+    series: tuple[FigureSeries, ...] = ()
+    group: str = ""
+    panel: str = ""
+    vline: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in FIGURE_KINDS:
+            raise ValueError(f"`kind` must be one of {list(FIGURE_KINDS)}; got {self.kind!r}")
+        for name in ("ylabel", "xlabel", "offset_source", "group", "panel"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"`{name}` must be a string; got {getattr(self, name)!r}")
+        if self.offset is not None:
+            object.__setattr__(self, "offset", check_real("offset", self.offset, ge=0))
+        if self.vline is not None:
+            object.__setattr__(self, "vline", check_real("vline", self.vline, gt=0))
+        series = tuple(self.series)
+        if not all(isinstance(s, FigureSeries) for s in series):
+            raise TypeError("`series` must hold FigureSeries; got "
+                            f"{[type(s).__name__ for s in series]}")
+        object.__setattr__(self, "series", series)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data (kept in the outcome's ``extra["figure"]``); :meth:`from_data` inverts it."""
+        return {**{f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                   if f.name != "series"},
+                "series": tuple(s.to_data() for s in self.series)}
+
+    @classmethod
+    def from_data(cls, data: object) -> FigureSpec:
+        """Rebuild from :meth:`to_data` (validated again by the constructors)."""
+        if not isinstance(data, dict):
+            raise TypeError(f"`figure` must be a mapping; got {type(data).__name__}")
+        names = {f.name for f in dataclasses.fields(cls)}
+        if not set(data) <= names:
+            raise ValueError(f"`figure` has unknown fields {sorted(set(data) - names)}")
+        series = data.get("series", ())
+        if not isinstance(series, list | tuple) or not all(isinstance(s, dict) for s in series):
+            raise TypeError("`figure.series` must be a sequence of mappings")
+        fields = {f.name for f in dataclasses.fields(FigureSeries)}
+        for s in series:
+            if not set(s) <= fields:
+                raise ValueError(f"`figure.series` has unknown fields {sorted(set(s) - fields)}")
+        return cls(**{**data, "series": tuple(FigureSeries(**s) for s in series)})
+
+
 @dataclass(frozen=True)
 class Measurement:
     """What ``Scenario.measure(quick, seed)`` returns: the curve and how to compare it.
 
     ``predicted_curve`` is the theory on the measured grid (for the value comparison and
     the figure), ``config`` the sizes that produced the curve, ``extra`` further numbers
-    kept in ``results.json``.
+    kept in ``results.json``, ``figure`` what the figure draws beyond the curve (kept as
+    plain data in the outcome's ``extra["figure"]``; no verdict depends on it).
     """
 
     curve: Curve
@@ -150,6 +288,7 @@ class Measurement:
     config: dict[str, Any]
     predicted_curve: tuple[Sequence[float], Sequence[float]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    figure: FigureSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -347,9 +486,10 @@ def _assess(scenario: Scenario, derivation: Any, m: Measurement, *, seed: int,
     pc = None if m.predicted_curve is None else (tuple(map(float, m.predicted_curve[0])),
                                                  tuple(map(float, m.predicted_curve[1])))
     checks = {name: {"passed": ok, "message": msg} for name, ok, msg in c.checks}
+    figure = {} if m.figure is None else {"figure": m.figure.to_data()}
     return ScenarioOutcome(name=scenario.name, regime=scenario.regime, row=row,
                            verdict=verdict, prediction=prediction, curve=curve, fit=fit, exponent=exponent,
                            values=values, predicted_curve=pc, config={**m.config, "seed": seed},
                            elapsed_s=time.perf_counter() - started,
-                           extra={**m.extra, "checks": checks})
+                           extra={**m.extra, "checks": checks, **figure})
 

@@ -21,6 +21,8 @@ from verify.compare import REL_TOL
 from verify.scenarios.base import (
     ComparisonSettings,
     Curve,
+    FigureSeries,
+    FigureSpec,
     Measurement,
     Prediction,
     Scenario,
@@ -30,6 +32,9 @@ from verify.scenarios.seeds import suite_streams
 from verify.simulator.simulate import simulate_sweep
 
 __all__ = ["SCENARIOS", "divergence_exponent"]
+
+#: The ridge of the ``double-descent-ridge`` scenario (each figure draws both theories).
+RIDGE = 1e-3
 
 
 @cache
@@ -95,7 +100,30 @@ def _measure(*, ridge: float, quick: bool, seed: int) -> Measurement:
                                                      rel_tol=rel_tol, checks=checks),
                        extra={"full_grid_P": P, "full_mean": mean,
                               "full_stderr": sweep.stderr, "full_theory": theory,
-                              "flags": sweep.flags, "flag_reasons": sweep.flag_reasons})
+                              "flags": sweep.flags, "flag_reasons": sweep.flag_reasons},
+                       figure=_figure(D, spec, target, ridge, P, mean, sweep.stderr))
+
+
+def _figure(D: int, spec: PowerLawSpectrum, target: Target, ridge: float, P: np.ndarray,
+            mean: np.ndarray, stderr: np.ndarray) -> FigureSpec:
+    """Loss against P/D across the peak: the ridgeless and the ridge theory at 400 values
+    of P/D (the deterministic equivalent takes non-integer P), and this scenario's
+    simulated points on its whole grid, both sides of P = D."""
+    ratio = np.concatenate([np.geomspace(0.2, 1 - 1e-3, 200), np.geomspace(1 + 1e-3, 2.0, 200)])
+    lines = []
+    for delta, color in ((0.0, "C0"), (RIDGE, "C1")):
+        E = learning_curve_float(np.full_like(ratio, D), ratio * D, spec, target, ridge=delta,
+                                 student="projection")
+        what = "ridgeless" if delta == 0 else f"ridge $\\delta$ = {delta:g}"
+        lines.append(FigureSeries(f"theory, {what}", ratio, E, color=color))
+    what = "ridgeless" if ridge == 0 else f"ridge $\\delta$ = {ridge:g}"
+    keep = np.isfinite(mean) & (mean > 0) & np.isfinite(stderr)
+    dropped = f", {int((~keep).sum())} non-finite not drawn" if not keep.all() else ""
+    points = FigureSeries(f"simulation, {what} (D = {D}{dropped})", P[keep] / D, mean[keep],
+                          stderr[keep], color="C0" if ridge == 0 else "C1")
+    return FigureSpec(kind="double_descent", xlabel="P/D", ylabel="excess error $E$",
+                      series=(*lines, points), group="double-descent", vline=1.0,
+                      panel="ridgeless" if ridge == 0 else f"ridge {ridge:g}")
 
 
 def _scenario(ridge: float) -> Scenario:
@@ -112,4 +140,4 @@ def _scenario(ridge: float) -> Scenario:
     return Scenario(name, "double descent (P = D)", text, prediction, measure)
 
 
-SCENARIOS = (_scenario(0.0), _scenario(1e-3))
+SCENARIOS = (_scenario(0.0), _scenario(RIDGE))

@@ -26,7 +26,7 @@ import numpy as np
 from asymptotics.resolution import resolution_exponent
 from verify.fit import fit_power_law
 from verify.manifolds.interpolation import interpolation_sweep
-from verify.scenarios.base import ComparisonSettings, Curve, Measurement, Scenario
+from verify.scenarios.base import ComparisonSettings, Curve, FigureSpec, Measurement, Scenario
 from verify.scenarios.seeds import suite_streams
 
 __all__ = ["SCENARIOS", "richardson_band"]
@@ -75,7 +75,8 @@ def _scenario(case: str, d: int) -> Scenario:
                   "seeds": seeds, "n_test": n_test, "target": "smooth"}
         return Measurement(curve=curve, config=config,
                            comparison=ComparisonSettings(band=band, band_reason=reason),
-                           extra={"test_stderr": res.test_stderr, "half_slopes": (a1, a2)})
+                           extra={"test_stderr": res.test_stderr, "half_slopes": (a1, a2)},
+                           figure=FigureSpec(ylabel=f"test error ({loss} loss)"))
 
     text = (f"{method} interpolation, {loss} loss on T^{d}: alpha_D = c/d with c = "
             f"{'1 (Lipschitz bound)' if case == 'lipschitz' else '4 (smooth, piecewise linear)'}")

@@ -21,7 +21,15 @@ from asymptotics.rf.laws import rf_exponents
 from asymptotics.rf.learning_curves import learning_curve_float
 from asymptotics.variance import variance_limited
 from verify.compare import REL_TOL
-from verify.scenarios.base import ComparisonSettings, Curve, Measurement, Scenario, theory_shift
+from verify.scenarios.base import (
+    ComparisonSettings,
+    Curve,
+    FigureSeries,
+    FigureSpec,
+    Measurement,
+    Scenario,
+    theory_shift,
+)
 from verify.scenarios.seeds import suite_streams
 from verify.simulator.simulate import simulate_sweep
 
@@ -43,7 +51,7 @@ def _geom(lo: int, hi: int, n: int) -> list[int]:
 
 def _measure_rf(*, derivation: Any, spectrum: PowerLawSpectrum, target: Target, D: Any, P: Any,
                 student: str, seeds: int, seed: int, offset: bool = False,
-                ridge: float = 0.0) -> Measurement:
+                ridge: float = 0.0, group: str = "", panel: str = "") -> Measurement:
     sweep = simulate_sweep(spectrum, target, D=D, P=P, student=student, ridge=ridge,
                            seeds=seeds, seed=suite_streams(seed).lab_seed())
     axis = sweep.axis
@@ -69,7 +77,32 @@ def _measure_rf(*, derivation: Any, spectrum: PowerLawSpectrum, target: Target, 
                        comparison=ComparisonSettings(band=band, band_reason=reason, shift=shift,
                                                      offset=offset, rel_tol=rel_tol,
                                                      k_sigma=K_SIGMA),
-                       extra={"flags": sweep.flags, "flag_reasons": sweep.flag_reasons})
+                       extra={"flags": sweep.flags, "flag_reasons": sweep.flag_reasons},
+                       figure=_figure(x, axis, D, P, spectrum, target, ridge, student,
+                                      offset=offset, group=group, panel=panel))
+
+
+def _figure(x: np.ndarray, axis: str, D: Any, P: Any, spectrum: PowerLawSpectrum,
+            target: Target, ridge: float, student: str, *, offset: bool, group: str,
+            panel: str) -> FigureSpec:
+    """The figure's dense theory line (the deterministic equivalent at 60 sizes) and, for
+    an offset fit, its exact limit E_inf at the swept size = inf (the excess is drawn)."""
+    dense = np.geomspace(x[0], x[-1], 60)
+    fixed = np.inf if (axis == "P" and D is None) or (axis == "D" and P is None) else \
+        float(D if axis == "P" else P)
+    d_arr, p_arr = (dense, np.full_like(dense, fixed)) if axis == "D" else \
+        (np.full_like(dense, fixed), dense)
+    line = learning_curve_float(d_arr, p_arr, spectrum, target, ridge=ridge, student=student)
+    e_inf, source = None, ""
+    if offset:
+        limit = (np.inf, fixed) if axis == "D" else (fixed, np.inf)
+        e_inf = float(learning_curve_float([limit[0]], [limit[1]], spectrum, target,
+                                           ridge=ridge, student=student)[0])
+        source = f"at {axis} = \u221e, {'P' if axis == 'D' else 'D'} = {fixed:g}"
+    return FigureSpec(kind="excess" if offset else "loglog", ylabel="excess error $E$",
+                      offset=e_inf, offset_source=source, group=group, panel=panel,
+                      series=(FigureSeries("deterministic equivalent (theory)", dense, line,
+                                           color="C1"),))
 
 
 def _sizes(quick: bool) -> dict[str, Any]:
@@ -133,7 +166,10 @@ def duality(axis: str) -> Scenario:
         return _measure_rf(derivation=prediction(),
                            spectrum=PowerLawSpectrum(DUALITY["b"], size=z["S"]),
                            target=Target.power_law(DUALITY["a"]), student="projection",
-                           seeds=2 * z["seeds"], seed=seed, **kw)
+                           seeds=2 * z["seeds"], seed=seed, group="rf-duality-break",
+                           panel=f"{axis} swept: $\\alpha_{axis}$ = "
+                                 + ("min(a-1, 2b) = 2.5" if axis == "D" else "min(a-1, b) = 1.5"),
+                           **kw)
 
     return Scenario(f"rf-duality-break-{axis}",
                     "resolution-limited (data)" if axis == "D" else

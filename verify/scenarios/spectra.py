@@ -22,7 +22,15 @@ import numpy as np
 from asymptotics.kernel_spectra import kernel_decay
 from verify.fit import fit_power_law
 from verify.manifolds.spectrum import empirical_spectrum
-from verify.scenarios.base import ComparisonSettings, Curve, Measurement, Prediction, Scenario
+from verify.scenarios.base import (
+    ComparisonSettings,
+    Curve,
+    FigureSeries,
+    FigureSpec,
+    Measurement,
+    Prediction,
+    Scenario,
+)
 from verify.scenarios.seeds import suite_streams
 
 __all__ = ["SCENARIOS"]
@@ -85,10 +93,26 @@ def _scenario(name: str) -> Scenario:
                                                          shift=shift),
                            extra={"alpha_K_derivation": law.to_dict(),
                                   "exact_slope": exact_fit.alpha, "sample_bias": bias,
-                                  "half_sample_eigenvalues": half})
+                                  "half_sample_eigenvalues": half},
+                           figure=_figure(exact, lo, hi, exact_method, half, ranks, n))
 
     return Scenario(name, "spectrum", f"{kernel} kernel on the {domain} of dimension {d}: "
                     "measured eigenvalue decay vs derived 1 + alpha_K", prediction, measure)
+
+
+def _figure(exact: np.ndarray, lo: int, hi: int, exact_method: str, half: np.ndarray,
+            ranks: np.ndarray, n: int) -> FigureSpec:
+    """The exact operator spectrum at every rank of the window (a step per eigenvalue: the
+    sphere's are degenerate) and the half-sample spectra behind the bias estimate (VR.4)."""
+    every = np.arange(lo, hi + 1)
+    half_se = half.std(axis=0, ddof=1) / np.sqrt(half.shape[0])
+    return FigureSpec(kind="spectrum", ylabel="eigenvalue $\\lambda_i$ of K/n",
+                      series=(FigureSeries(f"exact operator spectrum ({exact_method}), every "
+                                           "rank", every.astype(float), exact[every - 1],
+                                           color="C1"),
+                              FigureSeries(f"mean of n/2 = {n // 2} points (the VR.4 bias "
+                                           "estimate)", ranks.astype(float), half.mean(axis=0),
+                                           half_se, color="C4")))
 
 
 SCENARIOS = tuple(_scenario(name) for name in CASES)
