@@ -99,11 +99,15 @@ def _source(data: str | Path) -> tuple[np.ndarray, np.ndarray | None, str]:
         raise TypeError(f"`data` must be a dataset name {tuple(BUNDLED)} or a file path; got "
                         f"{type(data).__name__}")
     path = Path(data)
-    if path.suffix == "" and not path.exists():
-        raise ValueError(f"`data` must be one of {tuple(BUNDLED)} or a .npy/.npz/.csv file; "
-                         f"got {str(data)!r}")
-    if not path.is_file():
-        raise ValueError(f"`data` {str(path)!r}: no such file")
+    try:
+        exists = path.is_file()
+    except (OSError, ValueError):  # a name the file system cannot hold (NUL, too long)
+        exists = False
+    if not exists:
+        if path.suffix.lower() not in (".npy", ".npz", ".csv"):
+            raise ValueError(f"`data` must be one of {tuple(BUNDLED)} or a .npy/.npz/.csv "
+                             f"file; got {str(data)[:80]!r}")
+        raise ValueError(f"`data` {str(path)[:80]!r}: no such file")
     return check_inputs(read_array(path, name="data"), str(path)), None, str(path)
 
 
