@@ -16,9 +16,10 @@ Used by :meth:`asymptotics.derivation.Derivation.latex`, ``python -m asymptotics
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-__all__ = ["derivation_table", "latex_escape", "latex_name"]
+__all__ = ["derivation_table", "latex_escape", "latex_name", "split_source"]
 
 _MATH_SYMBOLS = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa",
                  "λ": "lambda", "σ": "sigma", "ω": "omega", "≈": "approx", "≤": "le", "≥": "ge",
@@ -87,15 +88,92 @@ def latex_name(quantity: str) -> str:
     return latex_escape(quantity)
 
 
+#: The theory pages of the documentation a derivation's source may cite: file stem ->
+#: (the page's title, the prefix of its equation labels).
+_DOCS_PAGES = {"regimes": "The four regimes", "learning_curves": "Learning curves",
+               "kernel_spectra": "Kernel spectra", "tails": "Spectral tails",
+               "dynamics": "Training time and compute"}
+_PAPER = "Bahri et al."
+_DOCS_REF = re.compile(r"docs/(?:theory/)?([a-z_]+)\.md\s*(.*)")
+_PATH = re.compile(r"\S+/\S+\.(?:md|py)\b")
+_ABBREVIATIONS = (("Theorems", "Thms."), ("Theorem", "Thm."), ("Equation", "Eq."),
+                  ("Section", "Sec."), ("Figure", "Fig."))
+
+
+def split_source(source: str) -> tuple[str, str, tuple[str, ...]]:
+    r"""A derivation's source as (paper part, docs labels, docs pages cited).
+
+    ``"Bahri et al. Theorem 1; docs/theory/regimes.md (RG.1)-(RG.3)"`` becomes
+    ``("Thm. 1", "(RG.1)-(RG.3)", ("regimes",))``: the paper's theorem or equation with the
+    common words abbreviated, and the equation labels without the repository path (any
+    other path-like token is dropped too). Parts that are neither are kept in the paper part.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"`source` must be a string; got {source!r}")
+    paper, docs, pages = [], [], []
+    for part in (p.strip() for p in source.split(";")):
+        match = _DOCS_REF.match(part)
+        if match:
+            pages.append(match.group(1))
+            if match.group(2):
+                docs.append(match.group(2))
+            continue
+        if part.startswith(_PAPER):
+            part = part[len(_PAPER):].strip()
+        for word, short in _ABBREVIATIONS:
+            part = part.replace(word, short)
+        part = " ".join(_PATH.sub("", part).split())
+        if part:
+            paper.append(part)
+    return "; ".join(paper), ", ".join(docs), tuple(dict.fromkeys(pages))
+
+
 def derivation_table(rows: list) -> str:
-    """A booktabs table of ``(context, Derivation)`` rows (``python -m asymptotics exponents --latex``)."""
+    r"""A booktabs ``table`` of ``(context, Derivation)`` rows (``python -m asymptotics
+    exponents --latex``): a heading row per regime, the quantity, its context, the
+    exponent, whether it holds, the paper's theorem or equation and the documentation's
+    equation labels, with a caption naming the paper and the documentation pages cited.
+    Needs ``booktabs`` and ``array`` (both in every TeX distribution); it fits the text
+    width of a one-column article in ``\small``.
+    """
     import sympy as sp
 
-    lines = [r"\begin{tabular}{llllll}", r"\toprule",
-             r"Quantity & Regime & Context & Exponent & Holds & Source \\", r"\midrule"]
-    for context, der in rows:
-        lines.append(f"${latex_name(der.quantity)}$ & {latex_escape(der.regime)} & "
-                     f"{latex_escape(context)} & ${sp.latex(der.exponent)}$ & "
-                     f"{'yes' if der.holds else 'no'} & {latex_escape(der.source)} \\\\")
-    lines += [r"\bottomrule", r"\end{tabular}"]
+    if not isinstance(rows, list | tuple):
+        raise TypeError(f"`rows` must be a list of (context, Derivation); got "
+                        f"{type(rows).__name__}")
+    regimes = list(dict.fromkeys(der.regime for _, der in rows))
+    pages: dict[str, None] = {}
+    body = []
+    for regime in regimes:
+        if len(body):
+            body.append(r"\addlinespace[2pt]")
+        body.append(rf"\multicolumn{{5}}{{@{{}}l}}{{\emph{{{_capitalize(latex_escape(regime))}}}}} \\")
+        for context, der in rows:
+            if der.regime != regime:
+                continue
+            paper, docs, cited = split_source(der.source)
+            pages.update(dict.fromkeys(cited))
+            body.append(f"\\hspace{{0.5em}}${latex_name(der.quantity)} = {sp.latex(der.exponent)}$ & "
+                        f"{latex_escape(context)} & "
+                        f"{'yes' if der.holds else 'no'} & {latex_escape(paper) or '--'} & "
+                        f"{latex_escape(docs).replace(')-(', ')--(') or '--'} \\\\")
+    cited_pages = ", ".join(f"\\emph{{{latex_escape(_DOCS_PAGES.get(p, p.replace('_', ' ')))}}}"
+                            for p in pages)
+    caption = (f"Scaling exponents derived by the toolkit, {len(rows)} "
+               f"derivation{'s' if len(rows) != 1 else ''}. Paper: the theorem or equation "
+               f"of Bahri et al., \\emph{{Explaining Neural Scaling Laws}} (arXiv:2102.06701). "
+               f"Docs: the equation labels of the toolkit's documentation"
+               + (f" (pages {cited_pages})" if cited_pages else "") + ".")
+    lines = [r"% generated by asymptotics._lib.latex.derivation_table; needs booktabs, array",
+             r"\begin{table}[tbp]", r"\centering\small", rf"\caption{{{caption}}}",
+             r"\setlength{\tabcolsep}{3pt}",
+             r"\begin{tabular}{@{}l>{\raggedright\arraybackslash}p{0.28\linewidth}l"
+             r">{\raggedright\arraybackslash}p{0.25\linewidth}l@{}}",
+             r"\toprule",
+             r"Exponent & Context & Holds & Paper & Docs \\", r"\midrule",
+             *body, r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines)
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]

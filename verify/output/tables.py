@@ -1,28 +1,34 @@
 """Pure table renderers: one row per scenario, for the terminal and for LaTeX (booktabs).
 
-No file I/O here (:mod:`verify.output.report` writes files). The LaTeX output is a bare
-``tabular`` that compiles with ``pdflatex`` in a minimal document needing only
-``booktabs``::
+No file I/O here (:mod:`verify.output.report` writes files). :func:`render_latex` returns a
+single-column ``table`` float (caption, the tabular in ``\\small``, and table notes
+generated from the rows) that compiles with ``pdflatex`` in a two-column article needing
+only ``booktabs``::
 
-    \\documentclass{article}\\usepackage{booktabs}\\begin{document}\\input{table}\\end{document}
+    \\documentclass[twocolumn]{article}\\usepackage{booktabs}
+    \\begin{document}\\input{table}\\end{document}
 
-Numbers are printed as value ± error with the error rounded to two significant digits
-and the value to the same decimal place (docs/fitting.md, "Tables"); an asymmetric
-interval is printed as :math:`v^{+a}_{-b}`.
+Rows are grouped under their regime (a heading row per regime when there are several),
+labelled in words (:func:`row_label`; the terminal table keeps the scenario names, which are
+what the command line takes). Numbers are printed as value ± error with the error rounded
+to two significant digits and the value to the same decimal place (docs/fitting.md,
+"Tables"); an asymmetric interval is printed as :math:`v^{+a}_{-b}`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from asymptotics._lib.latex import latex_escape
 from asymptotics._lib.validation import check_real
 from verify.compare import VERDICTS, Verdict, decide_verdict
 
 __all__ = ["VERDICTS", "ScenarioRow", "format_interval", "latex_escape", "render_latex",
-           "render_terminal"]
+           "render_latex_row", "render_terminal", "row_label"]
 
 
 @dataclass(frozen=True)
@@ -188,26 +194,214 @@ def render_terminal(rows: Sequence[ScenarioRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_latex(rows: Sequence[ScenarioRow]) -> str:
-    """A booktabs ``tabular`` with one row per scenario (no file I/O).
+#: Scenario-name patterns -> LaTeX row labels (``{0}``, ``{1}``: the pattern's groups).
+_LABELS: tuple[tuple[str, str], ...] = (
+    (r"variance-limited-D", r"RF, top-$k$"),
+    (r"variance-limited-P", r"RF, projection"),
+    (r"rf-resolution-([DP])-aK([0-9.]+)", r"RF, $\alpha_K{{=}}{1}$"),
+    (r"rf-duality-break-([DP])", r"duality break"),
+    (r"double-descent", r"ridgeless"),
+    (r"double-descent-ridge", r"ridge $10^{{-3}}$"),
+    (r"interp-lipschitz-d([0-9]+)", r"nearest, $d{{=}}{0}$"),
+    (r"interp-smooth-d([0-9]+)", r"linear, $d{{=}}{0}$"),
+    (r"spectrum-laplace-T([0-9]+)", r"Laplace, $T^{{{0}}}$"),
+    (r"spectrum-matern([0-9.]+)-T([0-9]+)", r"Mat\'{{e}}rn {0}, $T^{{{1}}}$"),
+    (r"spectrum-relu-S([0-9]+)", r"ReLU, $S^{{{0}}}$"),
+    (r"spectrum-relu-ntk-S([0-9]+)", r"ReLU NTK, $S^{{{0}}}$"),
+)
 
-    Columns: scenario, regime, predicted exponent, measured exponent with its interval,
-    band, worst relative deviation of the values (percent), verdict.
+#: What each docs label a band reason cites means, for the table notes (docs/verification.md).
+_BAND_RULES = {
+    "VR.2": r"accuracy of the finite-size theory, $2\,\mathrm{rel\_tol}/\ln(x_{\max}/x_{\min})$",
+    "VR.3": r"Richardson estimate of the remaining bias from the slope drift across the window",
+    "VR.4": r"bias of the sample spectrum, from a second run at half the sample size",
+}
+_LABEL_RE = re.compile(r"\(((?:VR|CMP)\.[0-9]+)\)")
+_MARKS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def row_label(name: str) -> str:
+    """The LaTeX row label of a scenario name (words, not the slug).
+
+    Known scenario families (``variance-limited-D``, ``rf-resolution-P-aK1``,
+    ``interp-smooth-d3``, ``spectrum-relu-S2``, ...) get a label that says what is swept or
+    varied; any other name is printed with its hyphens as spaces.
+
+    Examples
+    --------
+    >>> print(row_label("rf-resolution-D-aK0.5"))
+    random features, $\alpha_K = 0.5$, $D$
+    >>> print(row_label("my_scenario-2"))
+    my\\_scenario 2
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a string; got {name!r}")
+    for pattern, template in _LABELS:
+        match = re.fullmatch(pattern, name)
+        if match:
+            return template.format(*(latex_escape(g) for g in match.groups()))
+    return latex_escape(name.replace("-", " "))
+
+
+def _heading(regime: str) -> str:
+    text = latex_escape(regime)
+    return text[:1].upper() + text[1:]
+
+
+def _band_kinds(rows: Sequence[ScenarioRow]) -> tuple[list[str], dict[str, str]]:
+    """The band of each row gets a note mark; rows whose band reason cites the same docs
+    labels share it. Returns (mark per row, mark -> note text)."""
+    marks, notes, by_reason = [], {}, {}
+    for r in rows:
+        labels = tuple(lab for lab in _LABEL_RE.findall(r.note) if lab in _BAND_RULES)
+        key = labels or (r.note,)
+        if key not in by_reason:
+            mark = _MARKS[len(by_reason) % len(_MARKS)]
+            by_reason[key] = mark
+            if labels:
+                notes[mark] = "; ".join(f"{_BAND_RULES[lab]} ({lab})" for lab in labels)
+            else:
+                notes[mark] = latex_escape(r.note) if r.note else "no reason given"
+        marks.append(by_reason[key])
+    return marks, notes
+
+
+def _compact(value: float, err: float | None) -> str:
+    r"""``value(err)`` with the error's two significant digits in the value's last places
+    (siunitx's compact uncertainty: ``+3.1(15)`` is :math:`3.1 \pm 1.5`)."""
+    if err is None or err == 0:
+        return f"{value:+.2f}"
+    dec = _decimals(err)
+    digits = round(err * 10 ** dec)
+    return f"{value:+.{dec}f}({digits})"
+
+
+def _latex_cells(r: ScenarioRow, mark: str = "") -> list[str]:
+    """The exponent table's cells: label, prediction, shifted prediction, fit, band."""
+    shifted = "--" if r.shift == 0 else f"${r.predicted + r.shift:.3g}$"
+    band = f"${r.band:.2g}$" + (f"\\textsuperscript{{{mark}}}" if mark else "")
+    return [row_label(r.name), f"${r.predicted:.3g}$", shifted,
+            format_interval(r.measured, r.ci_lo, r.ci_hi, latex=True), band]
+
+
+def _value_cells(r: ScenarioRow) -> list[str]:
+    """The value-and-verdict table's cells: label, deviation, verdict."""
+    dev = "--" if r.value_deviation is None else "$" + _compact(
+        100 * r.value_deviation,
+        None if r.value_deviation_stderr is None else 100 * r.value_deviation_stderr) + "$"
+    verdict = "\\textbf{disagree}" if r.verdict == "disagree" else r.verdict
+    return [row_label(r.name), dev, verdict]
+
+
+def render_latex_row(row: ScenarioRow) -> str:
+    """One data line of the exponent tabular of :func:`render_latex` (``verify fit --latex``):
+    label, prediction, shifted prediction, measured exponent with its interval, band."""
+    return " & ".join(_latex_cells(_rows_iv([row])[0])) + " \\\\"
+
+
+def _caption(rows: Sequence[ScenarioRow], regimes: list[str]) -> str:
+    counts = {v: sum(r.verdict == v for r in rows) for v in VERDICTS}
+    tally = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    where = (f"{len(regimes)} regimes" if len(regimes) != 1
+             else f"regime: {latex_escape(regimes[0])}")
+    return (f"{len(rows)} scenario{'s' if len(rows) != 1 else ''} ({where}; "
+            f"{tally or 'none'})")
+
+
+def _tabular(rows: Sequence[ScenarioRow], regimes: list[str], spec: str, header: str,
+             cells: Any) -> list[str]:
+    ncol = len(re.sub(r"\{[^}]*\}|@", "", spec))
+    lines = [f"\\begin{{tabular}}{{{spec}}}", "\\toprule", header + " \\\\", "\\midrule"]
+    current = None
+    for i, r in enumerate(rows):
+        if len(regimes) > 1 and r.regime != current:
+            if current is not None:
+                lines.append("\\addlinespace[2pt]")
+            lines.append(f"\\multicolumn{{{ncol}}}{{@{{}}l}}{{\\emph{{{_heading(r.regime)}}}}}"
+                         " \\\\")
+        current = r.regime
+        row_cells = cells(i, r)
+        if len(regimes) > 1:
+            row_cells[0] = "\\hspace{0.5em}" + row_cells[0]
+        row_cells[0] = "\\raggedright\\hangindent=1.5em " + row_cells[0]
+        lines.append(" & ".join(row_cells) + " \\\\")
+    return [*lines, "\\bottomrule", "\\end{tabular}"]
+
+
+def render_latex(rows: Sequence[ScenarioRow], *, label: str = "tab:verification") -> str:
+    r"""A single-column ``table`` float: caption, two booktabs tabulars, notes (no file I/O).
+
+    The top tabular compares the exponents: scenario (in words, under a heading per regime
+    when there are several), the predicted exponent :math:`\alpha_\infty`, the
+    window-corrected value :math:`\alpha_\infty + s` it is compared at (docs/verification.md
+    (VR.1)), the measured exponent with its 95 % interval and the band :math:`b` with a mark
+    naming its rule. The bottom one gives the worst relative deviation of the values in
+    percent and the verdict. The notes under them say what each column means and cite the
+    docs equation labels (CMP.1)-(CMP.3) and (VR.1)-(VR.4). Needs only ``booktabs``; it fits
+    the column of a two-column article in ``\small`` (tested by compiling it).
     """
     rows = _rows_iv(rows)
+    if not isinstance(label, str) or not re.fullmatch(r"[A-Za-z0-9:_.-]+", label):
+        raise ValueError(f"`label` must be a LaTeX label of [A-Za-z0-9:_.-]; got {label!r}")
+    regimes = list(dict.fromkeys(r.regime for r in rows))
+    grouped = [r for g in regimes for r in rows if r.regime == g]
+    marks, band_notes = _band_kinds(grouped)
+    notes_exp, notes_val = _notes(grouped, band_notes)
+    summary = _caption(rows, regimes)
+    head = ["\\begin{table}[tbp]", "\\centering\\small", "\\setlength{\\tabcolsep}{2.5pt}",
+            "\\renewcommand{\\arraystretch}{1.15}"]
     lines = [
         "% generated by verify.output.tables.render_latex; needs \\usepackage{booktabs}",
-        "\\begin{tabular}{llrrrrl}",
-        "\\toprule",
-        "Scenario & Regime & $\\alpha_{\\mathrm{pred}}$ & $\\alpha_{\\mathrm{meas}}$ & Band "
-        "& Value dev. & Verdict \\\\",
-        "\\midrule",
+        *head,
+        f"\\caption{{Scaling exponents predicted by the theory and measured in simulation: "
+        f"{summary}.}}",
+        f"\\label{{{label}}}",
+        *_tabular(grouped, regimes, "@{}p{7.3em}llll@{}",
+                  "Scenario & $\\alpha_\\infty$ & $\\alpha_\\infty{+}s$ & $\\hat\\alpha$ (95\\,\\%) "
+                  "& $b$", lambda i, r: _latex_cells(r, marks[i])),
+        *_minipage(notes_exp),
+        "\\end{table}",
+        *head,
+        f"\\caption{{Values and verdicts of the scenarios of Table~\\ref{{{label}}}: "
+        f"{summary}.}}",
+        f"\\label{{{label}-values}}",
+        *_tabular(grouped, regimes, "@{}p{7.3em}rl@{}", "Scenario & $\\delta$ [\\%] & Verdict",
+                  lambda i, r: _value_cells(r)),
+        *_minipage(notes_val),
+        "\\end{table}", "",
     ]
-    for r in rows:
-        verdict = "\\textbf{disagree}" if r.verdict == "disagree" else r.verdict
-        cells = [latex_escape(r.name), latex_escape(r.regime), _predicted(r, latex=True),
-                 format_interval(r.measured, r.ci_lo, r.ci_hi, latex=True),
-                 f"$\\pm {r.band:.3g}$", _deviation(r, latex=True), verdict]
-        lines.append(" & ".join(cells) + " \\\\")
-    lines += ["\\bottomrule", "\\end{tabular}", ""]
     return "\n".join(lines)
+
+
+def _minipage(parts: list[str]) -> list[str]:
+    return ["\\par\\smallskip",
+            "\\begin{minipage}{\\columnwidth}\\footnotesize\\raggedright",
+            *parts, "\\end{minipage}"]
+
+
+def _notes(rows: Sequence[ScenarioRow], band_notes: dict[str, str]
+           ) -> tuple[list[str], list[str]]:
+    """The notes of the two tables: every column explained, with the docs equation labels."""
+    exp = []
+    if any(r.shift != 0 for r in rows):
+        exp.append(r"$\alpha_\infty$: predicted exponent; $\alpha_\infty{+}s$: the slope the "
+                   r"same fit finds on the exact finite-size theory on the measured grid, "
+                   r"where the comparison is made (VR.1); --: none exists.")
+    else:
+        exp.append(r"$\alpha_\infty$: predicted exponent, where the comparison is made.")
+    exp.append(r"$\hat\alpha$: fitted exponent, 95\,\% percentile-bootstrap interval over "
+               r"seeds. $b$: finite-size band; the exponent agrees when the prediction lies "
+               r"in the interval widened by $b$ on both sides (CMP.1). "
+               + "; ".join(f"\\textsuperscript{{{m}}}\\,{text}" for m, text in
+                           band_notes.items()) + ".")
+    exp.append(r"Labels (VR.$n$), (CMP.$n$): equations of the toolkit's documentation, "
+               r"\emph{The verification report} and \emph{Fitting}.")
+    val = []
+    if any(r.value_deviation is not None for r in rows):
+        val.append(r"$\delta$: worst relative deviation of the mean loss from the predicted "
+                   r"curve, its standard error in the last digits ($+3.1(15)$ is "
+                   r"$3.1 \pm 1.5$); the values agree when every point lies within "
+                   r"$\max(4\sigma, \mathrm{rel\_tol})$ (CMP.2)--(CMP.3); --: not compared.")
+    val.append(r"Verdict: agree when the exponent, the values where compared, and the "
+               r"scenario's named checks all pass.")
+    return exp, val

@@ -4,6 +4,9 @@ and verify.output.tables."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -69,3 +72,39 @@ def test_printable_ascii_round_trips_and_leaves_no_bare_special(text):
     # no special survives unescaped: every one is part of an escape sequence
     stripped = re.sub(r"\\text(backslash|asciitilde|asciicircum)\{\}|\\[&%$#_{}]", "", tex)
     assert not set(stripped) & set(SPECIALS)
+
+
+def test_split_source_keeps_the_theorem_and_the_labels_not_the_paths():
+    from asymptotics._lib.latex import split_source
+
+    assert split_source("Bahri et al. Theorem 1; docs/theory/regimes.md (RG.1)-(RG.3)") == \
+        ("Thm. 1", "(RG.1)-(RG.3)", ("regimes",))
+    assert split_source("Bahri et al. Eq. (3); docs/theory/learning_curves.md (LC.8)") == \
+        ("Eq. (3)", "(LC.8)", ("learning_curves",))
+    assert split_source("see asymptotics/rf/laws.py and Figure 2") == ("see and Fig. 2", "", ())
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def test_derivation_table_compiles_within_the_text_width_and_cites_no_path(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "asymptotics", "exponents", "--b", "2", "--d",
+                           "3", "--latex"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    tex = proc.stdout
+    assert "docs/" not in tex and ".md" not in tex and ".py" not in tex
+    assert "Thm. 1" in tex and "(RG.1)--(RG.3)" in tex and "arXiv:2102.06701" in tex
+    assert "\\emph{Resolution-limited (parameters)}" in tex
+    start, stop = tex.index("\\begin{tabular}"), tex.index("\\end{tabular}")
+    (tmp_path / "table.tex").write_text(tex, encoding="ascii")
+    (tmp_path / "main.tex").write_text(
+        "\\documentclass{article}\\usepackage{booktabs,array}\\newsavebox\\tablebox\n"
+        "\\begin{document}\\sbox\\tablebox{\\small\\setlength{\\tabcolsep}{3pt}"
+        + tex[start: stop + len("\\end{tabular}")] + "}\\typeout{TABLEWIDTH=\\the\\wd\\tablebox}"
+        "\\typeout{TEXTWIDTH=\\the\\textwidth}\n\\input{table}\\end{document}\n", encoding="ascii")
+    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    log = (tmp_path / "main.log").read_text(errors="replace")
+    assert "Overfull" not in log
+    width = float(re.search(r"TABLEWIDTH=([0-9.]+)pt", log).group(1))
+    text = float(re.search(r"TEXTWIDTH=([0-9.]+)pt", log).group(1))
+    assert text == 345.0 and 200 < width <= text, (width, text)   # article, 10pt, portrait

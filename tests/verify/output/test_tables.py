@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -16,7 +17,9 @@ from verify.output.tables import (
     format_interval,
     latex_escape,
     render_latex,
+    render_latex_row,
     render_terminal,
+    row_label,
 )
 
 MINIMAL_DOC = ("\\documentclass{article}\\usepackage{booktabs}\\begin{document}\\input{table}"
@@ -31,9 +34,18 @@ def _row(name="var_D", verdict="agree", **kw):
     return ScenarioRow(**base)
 
 
-def _body_lines(tex: str) -> list[str]:
-    lines = tex.splitlines()
-    return lines[lines.index("\\midrule") + 1: lines.index("\\bottomrule")]
+WRAP = "\\raggedright\\hangindent=1.5em "   # a long label wraps with a hanging indent
+PREFIX = WRAP + "\\hspace{0.5em}"             # ... and is indented under its regime heading
+
+
+def _tabulars(tex: str) -> list[list[str]]:
+    """The body lines of each tabular (between ``\\midrule`` and ``\\bottomrule``)."""
+    out, lines = [], tex.splitlines()
+    while "\\midrule" in lines:
+        start, stop = lines.index("\\midrule"), lines.index("\\bottomrule")
+        out.append(lines[start + 1: stop])
+        lines = lines[stop + 1:]
+    return out
 
 
 class TestFormatting:
@@ -115,12 +127,54 @@ class TestRenderers:
     @given(n=st.integers(0, 12), name=st.text(
         alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=20)
         .filter(lambda s: s.strip()))
-    def test_latex_has_one_row_per_scenario(self, n, name):
+    def test_latex_has_one_row_per_scenario_in_each_table(self, n, name):
         tex = render_latex([_row(name=name) for _ in range(n)])
-        body = _body_lines(tex)
-        assert len(body) == n
-        assert all(line.endswith("\\\\") and line.count(" & ") == 6 for line in body)
-        assert tex.splitlines()[1] == "\\begin{tabular}{llrrrrl}"
+        exponents, values = _tabulars(tex)
+        assert len(exponents) == n and len(values) == n   # one regime: no heading rows
+        assert all(line.endswith("\\\\") and line.count(" & ") == 4 for line in exponents)
+        assert all(line.endswith("\\\\") and line.count(" & ") == 2 for line in values)
+        assert tex.count("\\begin{table}") == 2 and tex.count("\\caption{") == 2
+
+    def test_regimes_become_headings_and_names_become_words(self):
+        rows = [_row(name="variance-limited-D", regime="variance-limited (data)"),
+                _row(name="interp-smooth-d3", regime="resolution-limited (data)", shift=0.1),
+                _row(name="rf-resolution-P-aK0.5", regime="resolution-limited (parameters)"),
+                _row(name="rf-resolution-D-aK1", regime="resolution-limited (data)")]
+        exponents, _ = _tabulars(render_latex(rows))
+        headings = [line for line in exponents if line.startswith("\\multicolumn")]
+        assert headings == ["\\multicolumn{5}{@{}l}{\\emph{Variance-limited (data)}} \\\\",
+                            "\\multicolumn{5}{@{}l}{\\emph{Resolution-limited (data)}} \\\\",
+                            "\\multicolumn{5}{@{}l}{\\emph{Resolution-limited (parameters)}} \\\\"]
+        data = [line.removeprefix(PREFIX) for line in exponents if line.startswith(PREFIX)]
+        # grouped by regime in first-appearance order, the order kept inside a group
+        assert [line.split(" & ")[0] for line in data] == [
+            "RF, top-$k$", "linear, $d{=}3$", "RF, $\\alpha_K{=}1$", "RF, $\\alpha_K{=}0.5$"]
+        # the shifted prediction is its own column; no shift prints --
+        assert data[1].split(" & ")[1:3] == ["$1$", "$1.1$"]
+        assert data[0].split(" & ")[1:3] == ["$1$", "--"]
+        assert row_label("my_scenario-2") == "my\\_scenario 2"
+
+    def test_notes_explain_every_column_with_the_docs_labels(self):
+        rows = [_row(note="(VR.1) shift +0.07 ...; (VR.2) band 2 rel_tol/ln(range)", shift=0.07),
+                _row(name="b", note="(VR.3) Richardson bias estimate", value_deviation=None),
+                _row(name="c", note="a reason citing no label")]
+        tex = render_latex(rows)
+        for label in ("(VR.1)", "(VR.2)", "(VR.3)", "(CMP.1)", "(CMP.2)--(CMP.3)"):
+            assert label in tex
+        body, _ = _tabulars(tex)
+        marks = [line.split(" & ")[4].removesuffix(" \\\\") for line in body]
+        assert marks == ["$0.05$\\textsuperscript{a}", "$0.05$\\textsuperscript{b}",
+                         "$0.05$\\textsuperscript{c}"]
+        assert "\\textsuperscript{c}\\,a reason citing no label" in tex
+        assert "3 scenarios (regime: variance-limited, D; 3 agree)" in tex
+        _, values = _tabulars(tex)
+        # value(err) in the last digits: +1.20(40) is 1.20 +- 0.40 percent
+        assert [line.split(" & ")[1] for line in values] == ["$+1.20(40)$", "--", "$+1.20(40)$"]
+
+    def test_latex_row_is_the_exponent_line(self):
+        row = _row(name="fit", verdict="disagree")
+        line = _tabulars(render_latex([row]))[0][0].removeprefix(WRAP)
+        assert render_latex_row(row) == line.replace("\\textsuperscript{a}", "")  # no note, no mark
 
     def test_rows_type(self):
         with pytest.raises(TypeError, match=r"`rows\[1\]` must be a ScenarioRow; got dict"):
@@ -129,15 +183,64 @@ class TestRenderers:
             render_terminal(_row())
 
 
+TWO_COLUMN_DOC = r"""\documentclass[twocolumn]{article}\usepackage{booktabs}
+\newsavebox\tablebox
+\begin{document}
+%s\typeout{COLUMNWIDTH=\the\columnwidth}
+\input{table}
+Text of the article.
+\end{document}
+"""
+
+
+def _full_suite_rows():
+    """Rows with the names, regimes and widest numbers of the default suite's scenarios
+    (values as printed by ``python -m verify`` on 2026-12-01, widest ones kept)."""
+    names = [("variance-limited-D", "variance-limited (data)"),
+             ("variance-limited-P", "variance-limited (width)"),
+             *[(f"rf-resolution-{x}-aK{k}", f"resolution-limited ({w})")
+               for x, w in (("D", "data"), ("P", "parameters")) for k in ("0.5", "1", "2")],
+             ("rf-duality-break-D", "resolution-limited (data)"),
+             ("rf-duality-break-P", "resolution-limited (parameters)"),
+             ("double-descent", "double descent (P = D)"),
+             ("double-descent-ridge", "double descent (P = D)"),
+             *[(f"interp-{m}-d{d}", "resolution-limited (data)") for m in ("lipschitz", "smooth")
+               for d in (2, 3, 4, 6)],
+             ("spectrum-laplace-T2", "spectrum"), ("spectrum-matern1.5-T2", "spectrum"),
+             ("spectrum-relu-S2", "spectrum"), ("spectrum-relu-ntk-S2", "spectrum")]
+    return [_row(name=n, regime=r, predicted=2.5, measured=2.9753, ci_lo=2.9722, ci_hi=2.9773,
+                 band=0.057, shift=0.4541, value_deviation=-0.101, value_deviation_stderr=0.049,
+                 verdict="disagree" if i == 3 else "agree", note="(VR.2) band")
+            for i, (n, r) in enumerate(names)]
+
+
 @pytest.mark.skipif(shutil.which("pdflatex") is None,
                     reason="pdflatex is not installed on this machine (CI installs texlive)")
-def test_latex_table_compiles(tmp_path):
-    rows = [_row(), _row(name="res_P & 50% $x_1$ ~ # {y} ^ \\", regime="P≫D, α≈1/d",
-                         verdict="disagree", value_deviation=None), _row(name="exact",
-                         ci_lo=0.987, ci_hi=0.987, value_deviation_stderr=None)]
-    (tmp_path / "table.tex").write_text(render_latex(rows), encoding="ascii")
-    (tmp_path / "main.tex").write_text(MINIMAL_DOC, encoding="ascii")
+@pytest.mark.parametrize("which", ["escapes", "full-suite"])
+def test_latex_table_compiles_and_fits_one_column(tmp_path, which):
+    r"""Compiled in a two-column article: no error, no overfull box, and each tabular
+    (measured as a box, its width written to the log) no wider than ``\columnwidth``."""
+    if which == "escapes":
+        rows = [_row(), _row(name="res_P & 50% $x_1$ ~ # {y} ^ \\", regime="P≫D, α≈1/d",
+                             verdict="disagree", value_deviation=None),
+                _row(name="exact", ci_lo=0.987, ci_hi=0.987, value_deviation_stderr=None)]
+    else:
+        rows = _full_suite_rows()
+    tex = render_latex(rows)
+    tabulars = re.findall(r"\\begin\{tabular\}.*?\\end\{tabular\}", tex, flags=re.S)
+    assert len(tabulars) == 2
+    measure = "".join("\\sbox\\tablebox{\\small\\setlength{\\tabcolsep}{2.5pt}" + t + "}"
+                      "\\typeout{TABLEWIDTH=\\the\\wd\\tablebox}\n" for t in tabulars)
+    (tmp_path / "table.tex").write_text(tex, encoding="ascii")
+    (tmp_path / "main.tex").write_text(TWO_COLUMN_DOC % measure, encoding="ascii")
     proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert (tmp_path / "main.pdf").stat().st_size > 0
+    log = (tmp_path / "main.log").read_text(errors="replace")
+    assert "Overfull" not in log, log[-2000:]
+    widths = [float(w) for w in re.findall(r"TABLEWIDTH=([0-9.]+)pt", log)]
+    column = float(re.search(r"COLUMNWIDTH=([0-9.]+)pt", log).group(1))
+    assert column == 229.5      # article, 10pt, twocolumn: (469 - 10) / 2 on letter paper
+    assert len(widths) == 2 and all(50 < w <= column for w in widths), (widths, column)
+    assert "tabcolsep}{2.5pt}" in tex  # the measured boxes used the table's own spacing
