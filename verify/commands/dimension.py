@@ -37,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--k", type=parse_int_list, default=None, metavar="LO,HI",
                         help="neighbourhood range (mle: averaged k; twonn: decimation scan)")
     parser.add_argument("--bootstrap", type=int, default=200, help="resamples (default 200)")
+    parser.add_argument("--interval", choices=("subsample", "bootstrap"), default="subsample",
+                        help="interval on d: disjoint random subsamples (default; "
+                             "docs/dimension.md (ID.13)) or the point bootstrap")
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--loss", default="squared", help="loss for c/d (default squared)")
@@ -67,9 +70,15 @@ def read_points(path: str) -> np.ndarray:
 
 def _print_estimate(est, preds, out) -> None:
     lo, hi = est.ci
+    how = (f"{est.blocks} subsamples" if est.interval == "subsample"
+           else f"bootstrap {est.bootstrap}")
     print(f"intrinsic dimension ({est.estimator}): d = {est.d:.3f}  "
-          f"[{lo:.3f}, {hi:.3f}] at {est.confidence:.0%} (bootstrap {est.bootstrap}, "
+          f"[{lo:.3f}, {hi:.3f}] at {est.confidence:.0%} ({how}, "
           f"seed {est.seed}); {est.n_points} points, {est.n_duplicates} duplicates", file=out)
+    if est.interval == "subsample" and est.ci_bootstrap is not None:
+        blo, bhi = est.ci_bootstrap
+        print(f"  point bootstrap ({est.bootstrap}; ignores shared neighbours, too narrow): "
+              f"[{blo:.3f}, {bhi:.3f}]", file=out)
     for w in est.warnings:
         print(f"  warning: {w}", file=out)
     label = "k (decimation)" if est.estimator == "twonn" else "k (neighbours)"
@@ -121,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     est = estimate_dimension(X, estimator=args.estimator,
                              k=None if args.k is None else tuple(args.k),
                              bootstrap=args.bootstrap, confidence=args.confidence,
-                             seed=args.seed, force=args.force)
+                             seed=args.seed, force=args.force, interval=args.interval)
     preds = predicted_exponents(est, loss=args.loss)
     if args.json:
         print(dumps({"estimate": est, "predictions": preds}))
