@@ -51,6 +51,8 @@ __all__ = [
 ]
 
 ESTIMATORS = ("twonn", "mle")
+#: The intervals on ``d``: disjoint random subsamples (docs/dimension.md (ID.13)) or the
+#: percentile bootstrap over points (ID.7).
 INTERVALS = ("subsample", "bootstrap")
 _DEFAULT_K = {"twonn": (1, 16), "mle": (10, 20)}
 _MAX_SCAN = 24  # at most this many scales in a scan (geometric grid beyond that)
