@@ -67,10 +67,12 @@ def brute_kappa(lam: list, D: float, P: float, ridge: float = 0.0) -> mpmath.mpf
         else:
             hi = mid
     x = (lo + hi) / 2
-    small = mpmath.mpf(10) ** (5 - mpmath.mp.dps)
     for _ in range(60):
         f, slope = f_and_slope(x)
         step = -f / slope
+        # the rounding floor of the step: 10^-dps of f's scale (m, or delta/D) over the slope
+        scale = m if ridge == 0 else mpmath.mpf(ridge) / Dm
+        small = mpmath.mpf(10) ** (5 - mpmath.mp.dps) * max(1, scale / abs(slope))
         x = x + step
         assert lo <= x <= hi
         if abs(step) < small:
@@ -244,6 +246,7 @@ near = st.fractions(0, 1).map(float).filter(lambda u: 0 < u < 1)
 def test_bracket_holds_and_float_path_matches_bisection(S, b, u, which, ridge):
     spec, tgt = PowerLawSpectrum(b, size=S), Target.isotropic(1.0)
     D, P = (S - u, math.inf) if which == "D" else (2.0 * S + 1, S - u)
+    assume(min(D, P) < S)  # S - u rounds to S for u below half an ulp of S
     model = prepare_model(spec, tgt)
     lo, hi = kappa_bracket(model, np.array([D]), np.array([P]), ridge)
     ev = SumEvaluator(model, "mp", dps=30)  # direct sums at 30 digits: not the float route
@@ -276,6 +279,7 @@ def _float_kappa_and_loss(spec, tgt, D, P, ridge):
 def test_certified_digits_near_S_are_correct(S, b, u, which, ridge, dps):
     spec, tgt = PowerLawSpectrum(b, size=S), Target.isotropic(1.0)
     D, P = (S - u, math.inf) if which == "D" else (2.0 * S + 1, S - u)
+    assume(min(D, P) < S)
     lc = learning_curve(D, P, spec, tgt, ridge=ridge, dps=dps)
     with mpmath.workdps(_REF_DPS):
         ref = brute_loss(*power_model(S, b), D, P, ridge)
