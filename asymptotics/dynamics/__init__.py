@@ -1,0 +1,23 @@
+"""Training time and compute: gradient-descent learning curves and their exponents.
+
+Docs: docs/theory/dynamics.md. :mod:`.curves` evaluates the loss along training time at any
+precision (population loss, kernel limit or top-``P`` student); :mod:`.laws` derives the
+time-limited exponent, the bottleneck over ``(t, D, P)`` and the compute-optimal split of
+``C = P t`` as :class:`~asymptotics.derivation.Derivation` objects.
+"""
+
+from __future__ import annotations
+
+from asymptotics.dynamics.curves import TrainingCurve as TrainingCurve
+from asymptotics.dynamics.curves import stable_step as stable_step
+from asymptotics.dynamics.curves import training_curve as training_curve
+from asymptotics.dynamics.curves import training_curve_float as training_curve_float
+from asymptotics.dynamics.laws import ComputeOptimal as ComputeOptimal
+from asymptotics.dynamics.laws import DynamicsDerivation as DynamicsDerivation
+from asymptotics.dynamics.laws import bottleneck_exponent as bottleneck_exponent
+from asymptotics.dynamics.laws import compute_optimal as compute_optimal
+from asymptotics.dynamics.laws import time_exponent as time_exponent
+
+__all__ = ["ComputeOptimal", "DynamicsDerivation", "TrainingCurve", "bottleneck_exponent",
+           "compute_optimal", "stable_step", "time_exponent", "training_curve",
+           "training_curve_float"]
