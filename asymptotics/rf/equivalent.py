@@ -113,7 +113,7 @@ def _ridgeless_lower(model: SpectralModel, m: np.ndarray, log_m: np.ndarray) -> 
     # sum_{i<=n} i^b <= n^(b+1): kappa = c (n - m) / n^(b+1)
     # 3m below S with a margin for the rounding of float(S) (S may exceed any machine integer)
     S_float = math.inf if S is None else (float(S) if S.bit_length() < 1000 else math.inf)
-    big = 3.0 * m <= S_float * (1 - 1e-15)
+    big = m <= S_float * (1 - 1e-15) / 3.0  # 3m would overflow near the largest float
     with np.errstate(divide="ignore", over="ignore"):
         # n = ceil(2m) <= 2m + 1 <= 3m and n - m >= m
         lo = np.where(big, math.log(c) + log_m - (b + 1) * (math.log(3.0) + log_m), lo)
