@@ -348,6 +348,8 @@ def _draw_claim(ax: Axes, o: Any, spec: Any, *, compact: bool = False) -> None:
     y0 = float(o.fit.predict(x0)[0]) - sub
     e = o.exponent
     if y0 > 0:
+        ends = np.array([window[0], window[1]])
+        lines += [y0 * (ends / x0) ** (-(e.predicted + e.shift + k * e.band)) for k in (-1, 1)]
         plot_slope_band(ax, window, (x0, y0), e.predicted + e.shift, e.band,
                         label=(f"predicted {_slope_text(e.predicted + e.shift)}"
                                + (" on this window" if e.shift else "")
@@ -460,8 +462,8 @@ def outcome_figure(outcome: Any, *, ax: Axes | None = None,
                           fontweight="bold")
     else:
         axes[0].set_title(f"{head}\n{_prediction_text(o)}", fontsize="medium", loc="left")
-        axes[0].set_title(text, loc="right", color=color, fontsize="medium",
-                          fontweight="bold")
+        axes[0].set_title(f"{text}\n", loc="right", color=color, fontsize="medium",
+                          fontweight="bold")   # on the name's line, clear of the numbers
     return axes[0].figure
 
 
@@ -509,7 +511,8 @@ def _group_figure(members: Sequence[Any]) -> Figure:
         text, color = _mark(o)
         ax.set_title(f"{spec.panel or o.name}\n{_prediction_text(o)}", fontsize="small",
                      loc="left")
-        ax.set_title(text, loc="right", color=color, fontsize="small", fontweight="bold")
+        ax.set_title(f"{text}\n", loc="right", color=color, fontsize="small",
+                     fontweight="bold")
     fig.suptitle(", ".join(o.name for o in members), fontsize="medium")
     return fig
 

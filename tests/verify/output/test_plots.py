@@ -182,11 +182,11 @@ def test_outcome_figure_titles_the_verdict_the_prediction_and_the_measurement():
     (ax,) = figs["toy"].axes
     assert ax.get_title(loc="left") == "toy\npredicted 0.5 (0.75 on this window), measured 0.5"
     # shift 0.25 with band 0.01: 0.75 is outside the fit's interval around 0.5
-    assert ax.get_title(loc="right") == "✗ disagree"
+    assert ax.get_title(loc="right") == "✗ disagree\n"
     assert ax.get_xlabel() == "D" and ax.get_ylabel() == "loss"
     good = _outcome(shift=0.0)
     (ax,) = plots.outcome_figure(good).axes
-    assert ax.get_title(loc="right") == "✓ agree"
+    assert ax.get_title(loc="right") == "✓ agree\n"
 
 
 def test_an_unknown_scenario_gets_a_default_figure_and_an_offset_fit_its_excess():
@@ -222,7 +222,7 @@ def test_groups_get_a_side_by_side_figure_and_the_overview_marks_each_verdict():
     assert list(figs) == ["overview", "a", "b", "pair"]
     left, right = figs["pair"].axes
     assert left.get_title(loc="left").startswith("panel a\n")
-    assert right.get_title(loc="right") == "✗ disagree"
+    assert right.get_title(loc="right") == "✗ disagree\n"
     over = figs["overview"]
     visible = [ax for ax in over.axes if ax.get_visible()]
     assert [ax.get_title() for ax in visible] == ["a\n✓ agree", "b\n✗ disagree"]
