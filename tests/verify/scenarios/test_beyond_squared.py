@@ -1,0 +1,53 @@
+"""The beyond-squared scenarios: verdicts that agree, and that fail for a wrong prediction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from verify.scenarios import beyond_squared as bs
+from verify.scenarios import quick_names, suite
+
+BY_NAME = {s.name: s for s in bs.SCENARIOS}
+
+
+def test_declared_in_the_suites():
+    names = set(suite("default"))
+    assert set(BY_NAME) <= names
+    assert set(bs.QUICK) <= set(quick_names())
+
+
+def test_prefactor_interval_recovers_exact_data():
+    D = np.array([100.0, 200.0, 400.0, 800.0])
+    rng = np.random.default_rng(0)
+    a = 2.0 + 0.1 * rng.standard_normal(50)   # per-repetition intercepts, B = 30
+    excess = (a[:, None] + 30.0 / D) / D
+    mean, se, lo, hi = bs.prefactor_interval(D, excess)
+    assert mean == pytest.approx(a.mean(), rel=1e-12)
+    assert se == pytest.approx(a.std(ddof=1) / np.sqrt(50), rel=1e-10)
+    assert lo < mean < hi
+
+
+def test_logistic_quick_agrees_and_a_wrong_exponent_disagrees():
+    scenario = BY_NAME["glm-logistic-D"]
+    outcome = scenario.run(True, 0)
+    assert outcome.agrees, outcome.exponent.message
+    assert outcome.extra["checks"]["prefactor"]["passed"]
+    wrong = scenario.run(True, 0, predicted=2.0)
+    assert not wrong.agrees
+
+
+def test_absolute_error_exponent_is_one_half_not_one():
+    scenario = BY_NAME["glm-absolute-D"]
+    assert float(scenario.prediction().value) == 0.5
+    outcome = scenario.run(True, 0)
+    assert outcome.agrees, outcome.exponent.message
+    # Theorem 1's exponent is refused by the same measurement
+    assert not scenario.run(True, 0, predicted=1.0).agrees
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(BY_NAME))
+def test_default_scenarios_agree(name):
+    outcome = BY_NAME[name].run(False, 0)
+    assert outcome.agrees, (outcome.exponent.message, outcome.extra["checks"])
