@@ -1,0 +1,196 @@
+"""Teacher-student regression on the features of a network on real inputs (the paper's Fig. 2).
+
+docs/real_networks.md §4. The population is the uniform measure on ``N`` prepared real inputs
+(:func:`verify.datasets.load_dataset`). A network kernel ``K`` on them (the infinite-width
+NNGP/NTK, or the Gram matrix of ``width`` finite-width features) has the eigen-decomposition
+``K / N = U Lambda U^T``; its eigenfeatures ``F(x_a) = sqrt(N) Lambda^(1/2) U_a`` have
+population covariance ``Lambda`` and span the same functions as the network's features
+(RN.12). On them:
+
+* teacher ``y(x) = w . F(x)`` with ``w ~ N(0, I_S)``, Bahri et al.'s isotropic teacher, so the
+  target power of mode ``i`` is ``lambda_i``;
+* student: ``P`` random features ``z(x) = G F(x) / sqrt(P)`` (``G`` Gaussian; Bahri's
+  projection student, ``P = inf``: the kernel limit), fitted by min-norm least squares to
+  ``D`` inputs drawn uniformly (with replacement) from the ``N``;
+* test loss: the average over all ``N`` inputs and over the teacher, exactly, by the trace
+  identities (RN.13)-(RN.15): no teacher is drawn.
+
+The prediction is the deterministic equivalent of :mod:`asymptotics.rf.learning_curves`
+evaluated on the *empirical* spectrum ``Lambda`` (an :class:`asymptotics.model.ArraySpectrum`),
+and ``alpha_D = alpha_P = alpha_K`` (Bahri et al. Eq. (3)).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from asymptotics._lib import budget
+from asymptotics._lib.validation import check_choice, check_int
+from verify.datasets import Dataset, load_dataset
+from verify.networks.features import nngp_features, random_network
+from verify.networks.kernels import network_kernels
+from verify.networks.spectrum import KERNEL_KINDS
+
+__all__ = [
+    "FeaturePopulation",
+    "cached_population",
+    "feature_population",
+    "population_loss",
+    "simulate_losses",
+]
+
+
+@dataclass(frozen=True)
+class FeaturePopulation:
+    """The eigenfeatures of a network kernel on ``N`` real inputs (RN.12).
+
+    Attributes
+    ----------
+    eigenvalues : numpy.ndarray
+        ``Lambda`` (descending, the ``S`` above the rounding floor), of ``K / N``.
+    features : numpy.ndarray
+        ``F`` of shape ``(N, S)``: ``F^T F / N = Lambda``.
+    kernel_rows : numpy.ndarray
+        ``U`` ``(N, S)``: the unit eigenvectors (the eigenbasis of a target on the inputs).
+    config : dict
+        Dataset, network and kernel settings.
+    """
+
+    eigenvalues: np.ndarray
+    features: np.ndarray
+    kernel_rows: np.ndarray
+    config: dict
+
+    @property
+    def n(self) -> int:
+        """Number of inputs ``N``."""
+        return self.features.shape[0]
+
+    @property
+    def size(self) -> int:
+        """Number of modes ``S``."""
+        return self.eigenvalues.size
+
+
+def feature_population(data: Dataset, *, kernel: str = "nngp", depth: int = 1,
+                       activation: str = "relu", weight_variance: float = 2.0,
+                       bias_variance: float = 0.0, width: int | None = None, seed: int = 0
+                       ) -> FeaturePopulation:
+    """Eigen-decompose the network kernel on the inputs of ``data`` (RN.12).
+
+    ``width = None``: the infinite-width kernel; otherwise the NNGP features of one
+    width-``width`` network drawn from ``seed`` (``kernel`` must then be ``"nngp"``).
+    Eigenvalues below ``1e-12 lambda_1`` (the rounding floor of the decomposition) are dropped.
+    """
+    kernel = check_choice("kernel", kernel, KERNEL_KINDS)
+    if not isinstance(data, Dataset):
+        raise TypeError(f"`data` must be a verify.datasets.Dataset; got {type(data).__name__}")
+    n = data.n
+    budget.check_memory("data", n, 8.0 * 6 * n * n)
+    budget.check_seconds("data", n, 10.0 * n**3)
+    if width is None:
+        kern = network_kernels(data.x, depth=depth, activation=activation,
+                               weight_variance=weight_variance, bias_variance=bias_variance)
+        gram = kern.nngp if kernel == "nngp" else kern.ntk
+    else:
+        if kernel != "nngp":
+            raise ValueError(f"`width` features are the NNGP (last-layer) features; got "
+                             f"kernel={kernel!r}")
+        net = random_network(data.d, depth=depth, width=check_int("width", width, minimum=1),
+                             activation=activation, weight_variance=weight_variance,
+                             bias_variance=bias_variance, seed=seed)
+        phi = nngp_features(net, data.x)
+        gram = phi @ phi.T
+    lam, vec = np.linalg.eigh(gram / n)
+    lam, vec = lam[::-1], vec[:, ::-1]
+    keep = lam > 1e-12 * lam[0]
+    lam, vec = lam[keep].copy(), vec[:, keep].copy()
+    feats = math.sqrt(n) * vec * np.sqrt(lam)  # (RN.12)
+    config = {"data": data.name, "pool": data.pool, "n": n, "subset_seed": data.seed,
+              "kernel": kernel, "depth": depth, "activation": activation,
+              "weight_variance": weight_variance, "bias_variance": bias_variance,
+              "width": width, "network_seed": seed if width is not None else None}
+    return FeaturePopulation(eigenvalues=lam, features=feats, kernel_rows=vec, config=config)
+
+
+@functools.lru_cache(maxsize=4)
+def cached_population(name: str, pool: int, n: int | None, subset_seed: int, kernel: str,
+                      depth: int, activation: str = "relu") -> FeaturePopulation:
+    """:func:`feature_population` of a bundled dataset, cached (a scenario's prediction and its
+    measurement share it)."""
+    data = load_dataset(name, pool=pool, n=n, seed=subset_seed)
+    return feature_population(data, kernel=kernel, depth=depth, activation=activation)
+
+
+def _row_space_trace(lam: np.ndarray, A: np.ndarray) -> float:
+    """``tr(Lambda Q)`` with ``Q`` the projection onto the row space of ``A`` (``k x S``)."""
+    if A.shape[0] == 0:
+        return 0.0
+    _, s, vt = np.linalg.svd(A, full_matrices=False)
+    r = int(np.sum(s > s[0] * max(A.shape) * np.finfo(float).eps))
+    return float(np.sum((vt[:r] ** 2) @ lam))
+
+
+def population_loss(pop: FeaturePopulation, train: np.ndarray | None, P: int | None,
+                    G: np.ndarray | None = None) -> float:
+    """The test loss averaged exactly over the ``N`` inputs and the teacher (RN.13)-(RN.15).
+
+    Parameters
+    ----------
+    pop : FeaturePopulation
+    train : array of int or None
+        Rows of the training set (repeats allowed); ``None``: ``D = inf`` (the population).
+    P : int or None
+        Student features; ``None``: ``P = inf`` (the kernel limit).
+    G : numpy.ndarray, optional
+        The ``(P, S)`` Gaussian projection (required when ``P`` is finite).
+    """
+    lam, F = pop.eigenvalues, pop.features
+    total = float(lam.sum())
+    if P is None:
+        if train is None:
+            return 0.0
+        return total - _row_space_trace(lam, F[train])  # (RN.13)
+    if G is None or G.shape != (P, lam.size):
+        raise ValueError(f"`G` must be the ({P}, {lam.size}) projection for P = {P}")
+    W = G.T / math.sqrt(P)                       # z(x) = W^T F(x)
+    LW = lam[:, None] * W                        # Lambda W  (S x P)
+    M = W.T @ LW                                 # W^T Lambda W = E[z z^T]  (P x P)
+    if train is None:                            # (RN.14): the population least squares
+        H = np.linalg.lstsq(M, LW.T, rcond=None)[0]
+    else:                                        # (RN.15): min-norm least squares on D rows
+        H = np.linalg.pinv(F[train] @ W) @ F[train]
+    # L = tr(Lambda) - 2 tr(Lambda W H) + tr(H^T M H)  (RN.15)
+    return total - 2.0 * float(np.sum(LW.T * H)) + float(np.sum((M @ H) * H))
+
+
+def simulate_losses(pop: FeaturePopulation, D: np.ndarray, P: np.ndarray, seeds: tuple[int, ...]
+                    ) -> np.ndarray:
+    """Per-seed exact losses ``(n_seeds, n_points)`` on the grid of ``(D_j, P_j)``.
+
+    ``inf`` in ``D`` or ``P`` is the population / kernel limit. For each seed one training
+    sequence (with replacement) and one Gaussian projection are drawn and *nested*: the
+    ``D`` rows are the first ``D`` of the sequence and the student's features the first
+    ``P`` rows of the projection, so a seed's curve is one growing experiment.
+    """
+    D, P = np.broadcast_arrays(np.asarray(D, float), np.asarray(P, float))
+    d_max = int(np.max(D[np.isfinite(D)], initial=0))
+    p_max = int(np.max(P[np.isfinite(P)], initial=0))
+    ops = len(seeds) * sum(
+        (0 if not math.isfinite(d) else d) * pop.size * (min(d, p) if math.isfinite(p) else d)
+        + (p * p * pop.size if math.isfinite(p) else 0) for d, p in zip(D, P, strict=True))
+    budget.check_seconds("D", d_max, 4.0 * ops)
+    out = np.empty((len(seeds), D.size))
+    for s, seed in enumerate(seeds):
+        rng = np.random.default_rng(np.random.SeedSequence(seed))
+        rows = rng.integers(0, pop.n, size=d_max)
+        G = rng.standard_normal((p_max, pop.size)) if p_max else None
+        for j, (d, p) in enumerate(zip(D, P, strict=True)):
+            train = None if not math.isfinite(d) else rows[:int(d)]
+            pp = None if not math.isfinite(p) else int(p)
+            out[s, j] = population_loss(pop, train, pp, None if pp is None else G[:pp])
+    return out
