@@ -14,6 +14,12 @@ exactly over Gaussian test features:
 * ``glm-absolute-D``: the absolute error of a least-squares fit against its noiseless target,
   where Theorem 1's conditions fail: exponent 1/2, (RG.4) and (RG.15).
 
+Resolution-limited in ``P`` (Bahri et al. Theorem 3): ``resolution-P-piecewise-linear-T1`` and
+``resolution-P-piecewise-constant-T1`` fit ``P``-knot models by least squares to a training set
+of ``64 P`` points on the circle (:mod:`verify.models.piecewise`) and compare the decay of the
+exact squared test error with ``P^(-c/d)`` from :func:`asymptotics.resolution.resolution_exponent`
+(docs/theory/regimes.md (RG.7): ``c = 4`` and ``2``, ``d = 1``).
+
 The exponent is compared with its band (no exact finite-size theory of the GLMs: the band is
 the next order of (RG.2), a relative correction ``O(P/D)`` to ``D (L - L_inf)``), and the
 prefactor is checked, not just the slope: each repetition's ``D (L - L_inf)`` is fitted by
@@ -28,6 +34,7 @@ import math
 
 import numpy as np
 
+from asymptotics.resolution import resolution_exponent
 from asymptotics.symbols import P as P_sym
 from asymptotics.symbols import v as v_sym
 from asymptotics.variance import (
@@ -39,6 +46,7 @@ from asymptotics.variance import (
 )
 from verify.compare import intervals_overlap
 from verify.models.curves import glm_learning_curve, n_free_parameters
+from verify.models.piecewise import resolution_curve
 from verify.scenarios.base import ComparisonSettings, Curve, Measurement, Scenario
 from verify.scenarios.seeds import suite_streams
 
@@ -161,8 +169,45 @@ def _absolute_scenario() -> Scenario:
                     "not 1", prediction, measure)
 
 
-SCENARIOS: tuple[Scenario, ...] = (*(_glm_scenario(n) for n in _CASES), _absolute_scenario())
+_TOP_FREQUENCY = 6 * math.pi   # of verify.models.piecewise.smooth_target
+
+
+def _piecewise_scenario(model: str) -> Scenario:
+    """Theorem 3 in 1-d: a ``P``-knot model fitted to a very large training set."""
+
+    def prediction():
+        return resolution_exponent(1, "squared", model, axis="parameters")
+
+    def measure(quick: bool, seed: int) -> Measurement:
+        P = [32, 64, 128, 256] if quick else [32, 64, 128, 256, 512]
+        seeds = 3 if quick else 4
+        losses = resolution_curve(model, P, seeds=seeds, seed=suite_streams(seed).lab_seed())
+        x = np.asarray(P, dtype=float)
+        # the next Taylor term of the cell error is relative O((omega h)^2), h ~ 1/P, omega
+        # the target's top frequency: over the window it moves the log-slope by at most
+        # (omega / P_min)^2 / ln(P_max / P_min)
+        band = (_TOP_FREQUENCY / x[0]) ** 2 / math.log(x[-1] / x[0])
+        reason = (f"next order of the interpolation error, relative (omega h)^2 with omega = "
+                  f"6 pi and h ~ 1/P: (omega/P_min)^2 / ln(P_max/P_min) = {band:.3g}")
+        curve = Curve.from_losses(x, losses, xlabel="P (knots)", ylabel="squared test error",
+                                  method=f"{model} on a jittered grid of P knots on T^1, least "
+                                  f"squares (scipy.sparse) on 64 P stratified points; {seeds} "
+                                  "repetitions; exact Gauss-Legendre test average")
+        config = {"model": model, "d": 1, "P": P, "seeds": seeds, "per_cell": 64,
+                  "target": "sin(2 pi x) + 0.3 cos(6 pi x + 0.5)"}
+        return Measurement(curve=curve, config=config,
+                           comparison=ComparisonSettings(band=band, band_reason=reason))
+
+    short = model.replace("_", "-")
+    return Scenario(f"resolution-P-{short}-T1", "resolution-limited (parameters)",
+                    f"{model.replace('_', ' ')} model with P knots on the circle, squared loss: "
+                    "L ~ P^(-c/d) (Theorem 3, (RG.7))", prediction, measure)
+
+
+SCENARIOS: tuple[Scenario, ...] = (*(_glm_scenario(n) for n in _CASES), _absolute_scenario(),
+                                   _piecewise_scenario("piecewise_linear"),
+                                   _piecewise_scenario("piecewise_constant"))
 #: Names of the scenarios ``python -m verify --quick`` runs.
-QUICK: tuple[str, ...] = ("glm-logistic-D",)
+QUICK: tuple[str, ...] = ("glm-logistic-D", "resolution-P-piecewise-linear-T1")
 #: The scenarios of ``python -m verify --suite paper``.
 PAPER: tuple = ()
