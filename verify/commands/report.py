@@ -3,7 +3,13 @@
 For each scenario: derive the prediction (asymptotics), simulate (verify), fit, compare,
 then print one table and write ``table.tex``, ``table.txt``, figures (PNG and PDF) and
 ``results.json`` into ``--out``. Exit status: 0 every scenario agrees, 1 any disagrees or
-fails (named on stderr), 2 usage error.
+fails (named on stderr), 2 usage error (including a symbolic link inside ``--out``), 3 the
+report could not be written (full disk, read-only file system, file too large: one line
+naming the file).
+
+On a terminal a progress bar advances within scenarios (:func:`verify.output.progress.tick`)
+and while the figures are written; otherwise one line per scenario (name, verdict, time)
+goes to stderr.
 """
 
 from __future__ import annotations
@@ -72,13 +78,24 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"verify: `--out` must be a directory; got the file {str(out)!r}")
     store = CheckpointStore(out / ".checkpoints")
     if args.fresh:
-        store.clear()
+        store.clear()        # refuses a symlinked .checkpoints (LinkRefused: exit 2)
     from threadpoolctl import threadpool_limits
+
+    from verify.output.progress import liveness_line
     started = time.perf_counter()
     with threadpool_limits(limits=threads, user_api="blas"), \
             ProgressBar(len(chosen), "verify") as bar:
-        result = run_suite(chosen, quick=args.quick, seed=seed, store=store,
-                           on_done=lambda name: bar.update(1))
+        finished = []
+
+        def done(name: str, seconds: float, verdict: str) -> None:
+            finished.append(name)
+            bar.update(1)
+            if not bar.enabled:
+                print(liveness_line(len(finished), len(chosen), name, seconds, verdict),
+                      file=sys.stderr, flush=True)
+
+        result = run_suite(chosen, quick=args.quick, seed=seed, store=store, threads=threads,
+                           suite=args.suite, on_start=bar.start, on_done=done)
     elapsed = time.perf_counter() - started
     outcomes = result.outcomes
     rows = [o.row for o in outcomes]
@@ -88,12 +105,18 @@ def run(args: argparse.Namespace) -> int:
               "elapsed_s": elapsed, "errors": result.errors,
               "n_from_checkpoint": result.n_cached}
     figures = {}
-    if figures_wanted and outcomes:
-        from verify.output.plots import outcome_figures
-        figures = outcome_figures(outcomes)
     paths = None
-    if rows:
-        paths = write_report(out, rows, records, figures, config=config, seeds={"root": seed})
+    # one step for drawing (verify.output.plots may tick inside it), one per figure rendered
+    with ProgressBar(1 + len(outcomes) if figures_wanted else 1, "figures") as fig_bar:
+        if figures_wanted and outcomes:
+            from verify.output.plots import outcome_figures
+            fig_bar.start("drawing")
+            figures = outcome_figures(outcomes)
+        fig_bar.update(1)
+        if rows:
+            paths = write_report(out, rows, records, figures, config=config,
+                                 seeds={"root": seed},
+                                 on_figure=lambda name: fig_bar.update(1))
     verdicts = {o.name: o.agrees for o in outcomes}
     verdicts.update({name: False for name in result.errors})
     summary = summarize_verdicts(verdicts)

@@ -4,8 +4,10 @@
 JSON), so invalid input such as a NaN fails before any file is touched. Each file is then
 written atomically: to a temporary file in the same directory, flushed and synced, then
 moved over the target with ``os.replace`` (a reader sees the old file or the new one,
-never half of one). ``results.json`` is written last: its presence means the report is
-complete. Layout of ``out_dir``::
+never half of one). The old ``results.json`` is removed before anything else is written and
+the new one is written last, so its presence means the report is complete and an
+interrupted rewrite never leaves new tables beside old results. The writer follows no
+symbolic link it did not create (:func:`refuse_link`). Layout of ``out_dir``::
 
     table.tex            booktabs tabular (verify.output.tables.render_latex)
     table.txt            the terminal table (verify.output.tables.render_terminal)
@@ -15,23 +17,26 @@ complete. Layout of ``out_dir``::
     .checkpoints/*.json  finished scenarios of an interrupted run (CheckpointStore)
 
 :class:`CheckpointStore` keeps the checkpoints: one strict-JSON file per scenario, written
-atomically, with a format version and the key it was computed under (scenario, ``--quick``,
-seed, toolkit version) inside. Its numbers are exact (``asymptotics._lib.codec``);
-reading validates the envelope and every tagged value before decoding, and runs no code:
-a file that is damaged, foreign (another key) or of an older format (the pickles of earlier
-versions are never loaded) raises :class:`CheckpointError`, and the caller recomputes.
+atomically, with a format version, the key it was computed under (scenario, suite,
+``--quick``, seed, BLAS threads, toolkit version) and a SHA-256 content digest of the payload
+inside. Its numbers are exact (``asymptotics._lib.codec``); reading checks the format, the
+key and the digest, then validates every tagged value before decoding, and runs no code: a
+file that is damaged or edited (digest mismatch), foreign (another key), of another format
+version (the pickles of earlier versions are never loaded) or a symbolic link raises
+:class:`CheckpointError`, and the caller recomputes.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import json
 import math
 import os
 import platform
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -42,12 +47,29 @@ from asymptotics._lib.files import TMP_SUFFIX, atomic_write
 from asymptotics._lib.serialize import dumps
 from verify.output.tables import ScenarioRow, render_latex, render_terminal
 
-__all__ = ["CHECKPOINT_FORMAT", "SCHEMA", "CheckpointError", "CheckpointStore", "ReportPaths",
-           "package_versions", "write_report"]
+__all__ = ["CHECKPOINT_FORMAT", "SCHEMA", "CheckpointError", "CheckpointStore", "LinkRefused",
+           "ReportPaths", "content_digest", "package_versions", "refuse_link", "write_report"]
 
 SCHEMA = "scaling-law-toolkit/report/1"
 _FIGURE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PACKAGES = ("numpy", "scipy", "sympy", "mpmath", "matplotlib", "tqdm")
+
+
+class LinkRefused(ValueError):
+    """A path of the report directory is a symbolic link the writer did not create."""
+
+
+def refuse_link(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`LinkRefused` when ``path`` is a symbolic link (dangling or not).
+
+    The report directory's own entries (``figures/``, the tables, ``results.json``,
+    ``.checkpoints``) are only ever created by this module as plain files and directories;
+    a link there was put by someone else, and writing or deleting through it would touch
+    files outside the report.
+    """
+    if os.path.islink(path):
+        raise LinkRefused(f"refusing to follow the symbolic link {str(path)!r} (the report "
+                          f"writer creates no links; remove it or choose another --out)")
 
 
 @dataclass(frozen=True)
@@ -110,7 +132,8 @@ def write_report(out_dir: str | os.PathLike[str], rows: Sequence[ScenarioRow],
                  records: Mapping[str, Any] | Sequence[Any],
                  figures: Mapping[str, Any] | None = None, *,
                  config: Mapping[str, Any] | None = None,
-                 seeds: Any = None) -> ReportPaths:
+                 seeds: Any = None,
+                 on_figure: Callable[[str], None] | None = None) -> ReportPaths:
     """Write the report files into ``out_dir`` (created if missing).
 
     Parameters
@@ -129,14 +152,29 @@ def write_report(out_dir: str | os.PathLike[str], rows: Sequence[ScenarioRow],
         The configuration that produced the report.
     seeds : optional
         The seeds used (any JSON-ready structure).
+    on_figure : callable (name) -> None, optional
+        Called after each figure is rendered to PNG and PDF bytes (the progress bar's step).
 
     Returns
     -------
     ReportPaths
+
+    Raises
+    ------
+    LinkRefused
+        When ``figures/``, a report file or ``.checkpoints`` inside ``out_dir`` is a
+        symbolic link: the writer follows no link it did not create.
+    OSError
+        A failed write (full disk, read-only file system, file too large) is raised as is;
+        ``results.json`` has then been removed, so the directory reads as incomplete.
     """
     out, rows, figures = _report_iv(out_dir, rows, records, figures)
     out = out.resolve()
-    figure_files = {name: _figure_bytes(name, fig) for name, fig in figures.items()}
+    figure_files = {}
+    for name, fig in figures.items():  # rendering is the slow part: tick per figure
+        figure_files[name] = _figure_bytes(name, fig)
+        if on_figure is not None:
+            on_figure(name)
     figure_index = {name: {"png": f"figures/{name}.png", "pdf": f"figures/{name}.pdf"}
                     for name in figures}
     document = {
@@ -153,9 +191,17 @@ def write_report(out_dir: str | os.PathLike[str], rows: Sequence[ScenarioRow],
     tex, txt = render_latex(rows), render_terminal(rows)
 
     out.mkdir(parents=True, exist_ok=True)
+    for entry in ("figures", "table.tex", "table.txt", "results.json", ".checkpoints"):
+        refuse_link(out / entry)
+    # the report is replaced as a unit: without results.json it reads as incomplete, so an
+    # interrupted rewrite never leaves new tables beside the old results
+    (out / "results.json").unlink(missing_ok=True)
     written = []
     if figure_files:
         (out / "figures").mkdir(exist_ok=True)
+        for name in figure_files:
+            for suffix in (".png", ".pdf"):
+                refuse_link(out / "figures" / f"{name}{suffix}")
     for name, (png, pdf) in figure_files.items():
         written.append((name, atomic_write(out / "figures" / f"{name}.png", png),
                         atomic_write(out / "figures" / f"{name}.pdf", pdf)))
@@ -170,7 +216,7 @@ def write_report(out_dir: str | os.PathLike[str], rows: Sequence[ScenarioRow],
 # Checkpoints
 # --------------------------------------------------------------------------------------
 #: The format of a checkpoint file; a file of any other format is recomputed.
-CHECKPOINT_FORMAT = "scaling-law-toolkit/checkpoint/1"
+CHECKPOINT_FORMAT = "scaling-law-toolkit/checkpoint/2"
 #: A checkpoint larger than this is not read (the suite's largest is well under 1 MiB).
 CHECKPOINT_MAX_BYTES = 64 * 2**20
 _STEM = re.compile(r"^[0-9a-f]{32}$")
@@ -178,6 +224,13 @@ _CHECKPOINT_FILE = re.compile(r"^[0-9a-f]{32}\.(json|pkl)$")
 _CHECKPOINT_TMP = re.compile(r"^\.[0-9a-f]{32}\.json\.")  # atomic_write's temporary files
 _DTYPE = re.compile(r"^[<>|=]?(b1|[iu][1248]|f[248])$")
 _FLOAT_TAGS = {"inf", "-inf", "nan"}
+
+
+def content_digest(payload: Any) -> str:
+    """SHA-256 of the canonical strict JSON of an encoded payload (sorted keys, no spaces):
+    the digest a checkpoint stores and that reading it recomputes."""
+    text = json.dumps(payload, allow_nan=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class CheckpointError(ValueError):
@@ -263,10 +316,13 @@ class CheckpointStore:
         """Store ``payload`` (data ``asymptotics._lib.codec.encode_result`` takes) under
         ``key``, atomically; an old-format file of the same stem is removed."""
         path = self.path(stem)
+        encoded = encode_result(payload, "payload")
         document = {"format": CHECKPOINT_FORMAT, "key": dict(key),
-                    "payload": encode_result(payload, "payload")}
+                    "digest": content_digest(encoded), "payload": encoded}
         text = json.dumps(document, allow_nan=False, separators=(",", ":")) + "\n"
+        refuse_link(self.directory)
         self.directory.mkdir(parents=True, exist_ok=True)
+        refuse_link(path)
         atomic_write(path, text)
         path.with_suffix(".pkl").unlink(missing_ok=True)
         return path
@@ -282,6 +338,8 @@ class CheckpointStore:
             key).
         """
         path = self.path(stem)
+        if os.path.islink(self.directory) or os.path.islink(path):
+            raise CheckpointError(path, "a symbolic link, never followed")
         legacy = path.with_suffix(".pkl")
         if legacy.exists():
             raise CheckpointError(legacy, "old-format (pickle) checkpoint, never loaded")
@@ -296,14 +354,23 @@ class CheckpointStore:
         except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise CheckpointError(path, f"damaged ({type(exc).__name__}: {exc})"[:200]) \
                 from None
-        if not isinstance(document, dict) or set(document) != {"format", "key", "payload"}:
+        if isinstance(document, dict) and "format" in document \
+                and document["format"] != CHECKPOINT_FORMAT:
+            raise CheckpointError(path, f"foreign format {document['format']!r:.60} (another "
+                                        f"version), expected {CHECKPOINT_FORMAT!r}")
+        if not isinstance(document, dict) or \
+                set(document) != {"format", "key", "digest", "payload"}:
             raise CheckpointError(path, "damaged (not a checkpoint: keys must be format, key, "
-                                        "payload)")
-        if document["format"] != CHECKPOINT_FORMAT:
-            raise CheckpointError(path, f"foreign format {document['format']!r:.60}, expected "
-                                        f"{CHECKPOINT_FORMAT!r}")
+                                        "digest, payload)")
         if document["key"] != dict(key):
-            raise CheckpointError(path, f"foreign key {document['key']!r:.120}")
+            raise CheckpointError(path, f"foreign key {document['key']!r:.160}")
+        try:
+            digest = content_digest(document["payload"])
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise CheckpointError(path, f"damaged payload ({exc})"[:200]) from None
+        if document["digest"] != digest:
+            raise CheckpointError(path, "content digest mismatch (the payload was edited or "
+                                        "damaged after it was written)")
         try:
             _check_tagged(document["payload"])
             return decode_result(document["payload"])
@@ -311,7 +378,12 @@ class CheckpointStore:
             raise CheckpointError(path, f"damaged payload ({exc})"[:200]) from None
 
     def clear(self) -> int:
-        """Delete every checkpoint file (and leftover temporary file); return how many."""
+        """Delete every checkpoint file (and leftover temporary file); return how many.
+
+        A ``directory`` that is a symbolic link is refused (:class:`LinkRefused`): deleting
+        through it would delete files elsewhere.
+        """
+        refuse_link(self.directory)
         if not self.directory.is_dir():
             return 0
         removed = 0
@@ -319,7 +391,7 @@ class CheckpointStore:
             name = entry.name
             ours = _CHECKPOINT_FILE.match(name) or (_CHECKPOINT_TMP.match(name)
                                                     and name.endswith(TMP_SUFFIX))
-            if ours and entry.is_file():
+            if ours and entry.is_file() and not entry.is_symlink():
                 entry.unlink()
                 removed += 1
         return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -82,3 +83,92 @@ def test_json_keeps_every_mpmath_digit():
     text = dumps({"x": third}, indent=None)
     # 40 decimal digits requested -> the mantissa carries >= 40 correct digits of 1/3
     assert text.startswith('{"x": "0.' + "3" * 39)
+
+
+@pytest.mark.parametrize("package", ["asymptotics", "verify"])
+def test_version(package, capsys):
+    import importlib
+
+    from asymptotics import __version__
+    main = importlib.import_module(f"{package}.__main__").main
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.strip() == f"{package} {__version__}"
+
+
+class TestRanges:
+    def test_log_range_both_ends_exact_and_evenly_spaced_in_log(self):
+        import numpy as np
+
+        from asymptotics._lib.cli import parse_float_list
+        values = parse_float_list("10:1e6:25log")
+        assert len(values) == 25 and values[0] == 10.0 and values[-1] == 1e6
+        # an independent route: numpy's geomspace
+        np.testing.assert_allclose(values, np.geomspace(10, 1e6, 25), rtol=1e-13)
+
+    def test_linear_range_and_mixtures(self):
+        from asymptotics._lib.cli import parse_float_list, parse_int_list
+        assert parse_int_list("10:100:10") == list(range(10, 101, 10))
+        assert parse_float_list("0.1:0.5:0.1") == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5])
+        assert parse_float_list("1,10:30:10,inf") == [1.0, 10.0, 20.0, 30.0, float("inf")]
+        assert parse_int_list("10:25:10") == [10, 20]                # stop not reached
+        assert parse_int_list("1:10:20log") == list(range(1, 11))    # rounded, repeats dropped
+        assert parse_int_list("16,32") == [16, 32]
+
+    @pytest.mark.parametrize(("text", "message"), [
+        ("10:1:5log", "START < STOP"), ("0:10:5log", "START > 0"),
+        ("1:10:1log", "integer >= 2"), ("1:10:xlog", "integer >= 2"),
+        ("1:10:0", "positive number"), ("1:10:-1", "positive number"),
+        ("1:inf:5log", "finite"), ("1:10", "START:STOP:STEP or START:STOP:Nlog"),
+        ("1:x:2", "'x' is not a number in the range '1:x:2'"),
+        ("1:1e9:1", "at most 100000 points"), ("1:10:1000000log", "at most 100000 points"),
+    ])
+    def test_clear_errors(self, text, message):
+        import argparse
+
+        from asymptotics._lib.cli import parse_float_list
+        with pytest.raises(argparse.ArgumentTypeError, match=re.escape(message)):
+            parse_float_list(text)
+
+    def test_integer_ranges_need_integer_steps(self):
+        import argparse
+
+        from asymptotics._lib.cli import parse_int_list
+        with pytest.raises(argparse.ArgumentTypeError, match="integer START and STEP"):
+            parse_int_list("1:2:0.5")
+
+    def test_on_the_command_line(self, capsys):
+        from asymptotics.__main__ import main
+        assert main(["curve", "--D", "10:1:3log"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == ["asymptotics curve: argument --D: a range needs START < STOP; got "
+                       "'10:1:3log'"]
+
+
+def test_write_failures_exit_3(monkeypatch, capsys):
+    """ENOSPC, EROFS, EFBIG are not usage errors: exit EXIT_IO with one line; a missing
+    input file stays a usage error (2)."""
+    import errno
+    import types
+
+    from asymptotics._lib import cli
+
+    def command(exc):
+        def add_arguments(parser):
+            return None
+
+        def run(args):
+            raise exc
+        return types.SimpleNamespace(NAME="x", HELP="x", add_arguments=add_arguments, run=run)
+
+    monkeypatch.setattr(cli.importlib, "import_module", lambda name: command(current))
+    for current, status in [(OSError(errno.ENOSPC, "No space left on device", "/o/t.tex"), 3),
+                            (OSError(errno.EROFS, "Read-only file system", "/o"), 3),
+                            (OSError(errno.EFBIG, "File too large", "/o/r.json"), 3),
+                            (FileNotFoundError(errno.ENOENT, "No such file", "in.csv"), 2)]:
+        assert cli.main("prog", "d", ["m"], ["x"]) == status
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("prog: error: ")
+        if status == 3:
+            assert f"cannot write {current.filename}" in err[0]
+    assert cli.EXIT_IO == 3

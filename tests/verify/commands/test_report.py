@@ -80,7 +80,7 @@ def test_report_files_and_checkpoint_resume(tmp_path, capsys):
     assert [r["name"] for r in first["rows"]] == ["interp-lipschitz-d2", "interp-smooth-d2"]
     assert first["configuration"]["n_from_checkpoint"] == 0
     tex = (out / "table.tex").read_text()
-    assert r"\toprule" in tex and tex.count(r"\\") >= 3  # header + 2 rows
+    assert tex.count(r"\toprule") == 2 and tex.count(r"\\") == 2 * 3  # header + 2 rows, twice
     capsys.readouterr()
     assert main(argv) == 0                     # a rerun reuses both checkpoints
     second = json.loads((out / "results.json").read_text())
@@ -111,11 +111,66 @@ def test_planted_pickle_checkpoint_runs_nothing(tmp_path, capsys):
     planted.parent.mkdir(parents=True)
     planted.write_bytes(pickle.dumps(Evil()))
     assert main(["interp-lipschitz-d2", "--quick", "--out", str(out), "--no-figures"]) == 0
-    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    err = [line for line in capsys.readouterr().err.splitlines()
+           if line.strip() and not line.startswith("verify: [")]   # not the liveness lines
     assert not marker.exists()
     assert len(err) == 1 and str(planted) in err[0] and "old-format" in err[0]
     assert not planted.exists()
     assert json.loads((out / "results.json").read_text())["rows"][0]["verdict"] == "agree"
+
+
+def test_liveness_line_per_scenario_when_not_a_terminal(tmp_path, capsys):
+    argv = ["interp-lipschitz-d2", "interp-smooth-d2", "--quick", "--out", str(tmp_path),
+            "--no-figures", "--threads", "2"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(" (")[0] for line in err] == [
+        "verify: [1/2] interp-lipschitz-d2 agree", "verify: [2/2] interp-smooth-d2 agree"]
+    assert all(line.endswith(" s)") for line in err)
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["configuration"]["blas_threads"] == 2
+    assert main(argv[:-2]) == 0                    # 1 thread: the 2-thread checkpoints differ
+    assert json.loads((tmp_path / "results.json").read_text())["configuration"][
+        "n_from_checkpoint"] == 0
+
+
+def test_fresh_does_not_follow_a_symlinked_checkpoint_directory(tmp_path, capsys):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / f"{'b' * 32}.json").write_text("{}")     # named like a checkpoint
+    out = tmp_path / "rep"
+    out.mkdir()
+    (out / ".checkpoints").symlink_to(precious)
+    assert main(["interp-lipschitz-d2", "--quick", "--out", str(out), "--fresh",
+                 "--no-figures"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "refusing to follow the symbolic link" in err[0]
+    assert [p.name for p in precious.iterdir()] == [f"{'b' * 32}.json"]
+
+
+@pytest.mark.parametrize(("code", "text"), [("ENOSPC", "No space left on device"),
+                                            ("EROFS", "Read-only file system"),
+                                            ("EFBIG", "File too large")])
+def test_io_failures_exit_3_with_one_line(tmp_path, capsys, monkeypatch, code, text):
+    import errno
+
+    from verify.output import report as writer
+
+    def failing(path, data):
+        raise OSError(getattr(errno, code), text, str(path))
+
+    monkeypatch.setattr(writer, "atomic_write", failing)
+    assert main(["interp-lipschitz-d2", "--quick", "--out", str(tmp_path), "--no-figures"]) == 3
+    err = [line for line in capsys.readouterr().err.splitlines()
+           if not line.startswith("verify: [")]
+    assert len(err) == 1 and text in err[0] and code in err[0] and "cannot write" in err[0]
+
+
+def test_version(capsys):
+    from asymptotics import __version__
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.strip() == f"verify {__version__}"
 
 
 @pytest.mark.slow
@@ -131,7 +186,11 @@ def test_quick_suite_end_to_end(tmp_path):
     assert all(r["verdict"] == "agree" for r in data["rows"])
     assert len(list((out / "figures").glob("*.pdf"))) == len(QUICK)
     tex = (out / "table.tex").read_text()
-    assert sum(line.rstrip().endswith(r"\\") for line in tex.splitlines()) == len(QUICK) + 1
+    # two tabulars (exponents; values and verdicts), each a header, a row per scenario and
+    # a heading per regime
+    n_regimes = len({r["regime"] for r in data["rows"]})
+    assert sum(line.rstrip().endswith(r"\\") for line in tex.splitlines()) == \
+        2 * (len(QUICK) + 1 + n_regimes)
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed; .ci/run installs texlive")
     doc = tmp_path / "doc.tex"

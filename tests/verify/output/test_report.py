@@ -82,7 +82,88 @@ def test_input_validation(tmp_path):
         report.write_report(tmp_path, rows, "text")
 
 
+class TestReportAsAUnit:
+    def test_old_results_removed_before_anything_is_written(self, tmp_path, monkeypatch):
+        """An interrupted rewrite (here: the disk fills at table.txt) leaves no results.json
+        beside the new table.tex, so the directory never reads as a mixed report."""
+        import errno
+        rows, records = _rows_records()
+        report.write_report(tmp_path, rows, records)
+        real = report.atomic_write
+
+        def full_disk(path, data):
+            if path.name == "table.txt":
+                raise OSError(errno.ENOSPC, "No space left on device", str(path))
+            return real(path, data)
+
+        monkeypatch.setattr(report, "atomic_write", full_disk)
+        with pytest.raises(OSError, match="No space left"):
+            report.write_report(tmp_path, rows[:1], records)
+        assert not (tmp_path / "results.json").exists()
+        assert render_latex(rows[:1]) == (tmp_path / "table.tex").read_text()
+
+    @pytest.mark.parametrize("entry", ["figures", "table.tex", "results.json", ".checkpoints"])
+    def test_links_inside_the_report_are_refused(self, tmp_path, entry):
+        rows, records = _rows_records()
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        (elsewhere / "keep.txt").write_text("not the report's")
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / entry).symlink_to(elsewhere if entry in ("figures", ".checkpoints")
+                                 else elsewhere / "keep.txt")
+        with pytest.raises(report.LinkRefused, match="refusing to follow the symbolic link"):
+            report.write_report(out, rows, records)
+        assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+        assert (elsewhere / "keep.txt").read_text() == "not the report's"
+
+    def test_clear_refuses_a_symlinked_checkpoint_directory(self, tmp_path):
+        target = tmp_path / "precious"
+        target.mkdir()
+        victim = target / f"{'a' * 32}.json"        # named like a checkpoint
+        victim.write_text("{}")
+        (tmp_path / ".checkpoints").symlink_to(target)
+        store = report.CheckpointStore(tmp_path / ".checkpoints")
+        with pytest.raises(report.LinkRefused):
+            store.clear()
+        with pytest.raises(report.LinkRefused):
+            store.write("a" * 32, {"k": 1}, {"v": 1})
+        with pytest.raises(report.CheckpointError, match="symbolic link"):
+            store.read("a" * 32, {"k": 1})
+        assert victim.read_text() == "{}"
+
+
 class TestProgress:
+    def test_tick_moves_the_innermost_bar_within_its_step(self):
+        prog.tick(3, of=4)                         # no bar: a no-op
+        with prog.ProgressBar(2, "outer", enabled=False) as outer:
+            outer.start("a")
+            prog.tick(1, of=4)
+            assert outer.fraction == 0.25 and outer.current == "a"
+            with prog.ProgressBar(3, "inner", enabled=False) as inner:
+                prog.tick(2, of=3)
+                assert inner.fraction == pytest.approx(2 / 3) and outer.fraction == 0.25
+            prog.tick(1, of=2)
+            prog.tick(1, of=4)                      # absolute, never backwards
+            assert outer.fraction == 0.5
+            outer.update()
+            assert outer.count == 1 and outer.fraction == 0.0
+        assert prog._ACTIVE == []
+
+    def test_bar_advances_within_a_step_and_shows_no_eta(self, capsys):
+        pytest.importorskip("tqdm")
+        with prog.ProgressBar(2, "verify", enabled=True) as bar:
+            bar.start("slow-scenario")
+            prog.tick(5, of=10)
+            assert bar._shown == 500             # half of the first of 2 steps of 1000 units
+            assert bar._bar.postfix == "0/2 slow-scenario (5/10)"
+        err = capsys.readouterr().err
+        assert "verify:" in err and "<" not in err   # tqdm writes a remaining time as <MM:SS
+
+    def test_liveness_line(self):
+        assert prog.liveness_line(3, 9, "rf-resolution-D-aK1", 1.234, "agree") == \
+            "verify: [3/9] rf-resolution-D-aK1 agree (1.2 s)"
+
     def test_silent_when_not_a_terminal(self, capsys):
         assert not prog.progress_enabled(io.StringIO())
         assert list(prog.progress(range(5), desc="x")) == [0, 1, 2, 3, 4]
@@ -133,7 +214,7 @@ class TestCheckpointStore:
             store.read(self.STEM, {**self.KEY, "seed": 4})
         assert info.value.path == path
         path.write_text('{"format": "x/0", "key": {}, "payload": 1}')
-        with pytest.raises(report.CheckpointError, match="foreign format"):
+        with pytest.raises(report.CheckpointError, match=r"foreign format .*another version"):
             store.read(self.STEM, self.KEY)
         path.write_text('{"format": "')
         with pytest.raises(report.CheckpointError, match="damaged"):
@@ -157,8 +238,10 @@ class TestCheckpointStore:
     ])
     def test_payload_tags_are_checked_before_decoding(self, tmp_path, payload):
         store = report.CheckpointStore(tmp_path)
+        # the digest is right (anyone can compute it): the tags are still checked
         store.path(self.STEM).write_text(json.dumps(
-            {"format": report.CHECKPOINT_FORMAT, "key": self.KEY, "payload": payload}))
+            {"format": report.CHECKPOINT_FORMAT, "key": self.KEY,
+             "digest": report.content_digest(payload), "payload": payload}))
         with pytest.raises(report.CheckpointError, match="damaged payload"):
             store.read(self.STEM, self.KEY)
 

@@ -19,6 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from verify.compare import ExponentComparison, ValueComparison, Verdict
 from verify.fit import PowerLawFit
+from verify.output import report
 from verify.output.report import CHECKPOINT_FORMAT, CheckpointStore
 from verify.output.tables import ScenarioRow, render_latex, render_terminal
 from verify.scenarios import base, suite
@@ -97,7 +98,11 @@ def test_checkpoint_file_is_strict_json_with_format_and_key(prepared):
     doc = json.loads(path.read_text(), parse_constant=lambda t: pytest.fail(t))
     assert doc["format"] == CHECKPOINT_FORMAT
     assert doc["key"] == checkpoint_id(REAL[0], True, 0)
-    assert set(doc["key"]) == {"scenario", "quick", "seed", "toolkit"}
+    assert set(doc["key"]) == {"scenario", "suite", "quick", "seed", "blas_threads", "toolkit"}
+    assert doc["key"]["blas_threads"] == 1 and doc["key"]["suite"] == "default"
+    assert doc["digest"] == report.content_digest(doc["payload"])
+    # the thread count is part of the key: 2 threads never read a 1-thread checkpoint
+    assert checkpoint_key(REAL[0], True, 0, 2) != checkpoint_key(REAL[0], True, 0, 1)
 
 
 class _Evil:
@@ -137,10 +142,12 @@ def test_planted_pickle_executes_nothing_and_is_replaced(tmp_path, prepared):
     assert not planted.exists()                       # the store replaced it by JSON
 
 
-def _plant(tmp_path, payload, *, key=None, fmt=CHECKPOINT_FORMAT) -> Path:
+def _plant(tmp_path, payload, *, key=None, fmt=CHECKPOINT_FORMAT, digest=None) -> Path:
+    """A checkpoint file with a correct digest (anyone can compute one) unless given."""
     stem = checkpoint_key(REAL[0], True, 0)
     path = tmp_path / "ck" / f"{stem}.json"
-    doc = {"format": fmt, "key": key or checkpoint_id(REAL[0], True, 0), "payload": payload}
+    doc = {"format": fmt, "key": key or checkpoint_id(REAL[0], True, 0),
+           "digest": digest or report.content_digest(payload), "payload": payload}
     path.write_text(json.dumps(doc))
     return path
 
@@ -212,6 +219,50 @@ def test_a_checkpoint_of_another_scenario_is_refused(tmp_path, prepared):
     path = _plant(tmp_path, other)                    # right key, wrong outcome inside
     line = _recomputed(tmp_path, prepared, path, tmp_path / "marker")
     assert "holds scenario" in line
+
+
+def test_an_edited_measured_exponent_is_caught_by_the_digest(tmp_path, prepared):
+    """Editing a number in place (the measured exponent, here pushed towards another value)
+    without recomputing the digest is reported and recomputed, never accepted as agree."""
+    shutil.copytree(prepared[0], tmp_path / "ck")
+    path = tmp_path / "ck" / f"{checkpoint_key(REAL[0], True, 0)}.json"
+    doc = json.loads(path.read_text())
+    doc["payload"]["fit"]["alpha"] += 0.5
+    doc["payload"]["row"]["measured"] = doc["payload"]["fit"]["alpha"]
+    path.write_text(json.dumps(doc))
+    line = _recomputed(tmp_path, prepared, path, tmp_path / "marker")
+    assert "content digest mismatch" in line
+
+
+@pytest.mark.parametrize("change", ["older-format", "extra-field", "renamed-field"])
+def test_an_object_from_another_version_is_recomputed_not_a_crash(tmp_path, prepared, change):
+    """A checkpoint another toolkit version wrote: an older format, or this format with a
+    dataclass that gained or renamed a field (AttributeError before issue 18)."""
+    payload = _good_payload(tmp_path, prepared)
+    if change == "older-format":
+        path = _plant(tmp_path, payload, fmt="scaling-law-toolkit/checkpoint/1")
+    elif change == "extra-field":
+        payload["exponent"]["new_field"] = 1.0
+        path = _plant(tmp_path, payload)
+    else:
+        payload["fit"]["slope"] = payload["fit"].pop("alpha")
+        path = _plant(tmp_path, payload)
+    line = _recomputed(tmp_path, prepared, path, tmp_path / "marker")
+    assert "not used" in line
+
+
+def test_runner_reports_time_and_verdict_per_scenario(tmp_path, prepared):
+    seen, started = [], []
+    shutil.copytree(prepared[0], tmp_path / "ck")
+    run_suite([suite()[n] for n in REAL], quick=True, seed=0,
+              store=CheckpointStore(tmp_path / "ck"), on_start=started.append,
+              on_done=lambda name, seconds, verdict: seen.append((name, seconds, verdict)))
+    assert started == list(REAL)
+    assert [(n, v) for n, _, v in seen] == [(n, "agree (checkpoint)") for n in REAL]
+    assert all(0 <= t < 5 for _, t, _ in seen)
+    names = []
+    run_suite([suite()[REAL[1]]], quick=True, seed=0, on_done=names.append)  # f(name) works
+    assert names == [REAL[1]]
 
 
 def test_every_field_type_has_a_stored_form():
