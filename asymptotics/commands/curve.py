@@ -6,6 +6,12 @@ are comma lists (``inf`` allowed): paired when of equal length or when one has a
 value, every combination with ``--grid``. Prints the loss with its certified digits, the
 closed-form asymptote at each point and Bahri's regime, or ``--json``.
 
+With ``--t`` (comma list of steps, ``inf`` allowed) the command prints the loss along
+training time instead: full-batch gradient descent with step ``--eta`` (``--method flow``:
+gradient flow) from zero on the population loss, ``D = inf`` (``--D`` may be omitted or
+``inf``), for the kernel limit or the top-``P`` student (asymptotics.dynamics.curves,
+docs/theory/dynamics.md (DY.2)-(DY.4)); one ``--P`` value.
+
 A request is checked before it runs: exponents, ridge and sizes the float64 seed cannot
 represent are refused, and so is mpmath work estimated past the time bound of
 :mod:`asymptotics._lib.budget` (``--force`` runs it anyway); each refusal is one line on
@@ -35,8 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="isotropic teacher's E[omega_i^2] (default 1)")
     parser.add_argument("--size", type=int, default=None,
                         help="number of modes S (default: infinitely many)")
-    parser.add_argument("--D", type=parse_float_list, required=True,
-                        help="training-set sizes, comma separated (inf allowed)")
+    parser.add_argument("--D", type=parse_float_list, default=None,
+                        help="training-set sizes, comma separated (inf allowed); required "
+                             "unless --t is given")
     parser.add_argument("--P", type=parse_float_list, default=[math.inf],
                         help="feature counts, comma separated (default inf: kernel limit)")
     parser.add_argument("--grid", action="store_true", help="every (D, P) combination")
@@ -44,6 +51,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--noise", type=float, default=0.0, help="label-noise variance")
     parser.add_argument("--student", choices=("projection", "top"), default="projection",
                         help="Gaussian random projection (Bahri) or top-P eigenfeatures")
+    parser.add_argument("--t", type=parse_float_list, default=None,
+                        help="training steps, comma separated (inf allowed): the loss along "
+                             "gradient-descent time at D = inf")
+    parser.add_argument("--eta", type=float, default=1.0,
+                        help="gradient-descent step size (default 1; < 2/lambda_1)")
+    parser.add_argument("--method", choices=("gd", "flow"), default="gd",
+                        help="with --t: gradient descent (default) or gradient flow")
     parser.add_argument("--dps", type=int, default=30, help="decimal digits (default 30)")
     parser.add_argument("--force", action="store_true",
                         help="run even when the estimated work exceeds the time bound "
@@ -74,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
     spectrum = PowerLawSpectrum(args.b, size=args.size)
     target = (Target.isotropic(args.weight_variance) if args.a is None
               else Target.power_law(args.a))
+    if getattr(args, "t", None) is not None:
+        return _run_time(args, spectrum, target)
+    if args.D is None:
+        raise UsageError("curve: --D is required (or --t for the loss along training time)")
     D, P = _points(args.D, args.P, args.grid)
     lc = learning_curve(D, P, spectrum, target, ridge=args.ridge, noise=args.noise,
                         student=args.student, dps=args.dps, force=args.force)
@@ -96,6 +114,35 @@ def run(args: argparse.Namespace) -> int:
               f"{A.variable}^({-A.exponent_value:g}) + {A.floor_value:g}   [{A.conditions}]")
     else:
         print("asymptote: none applies to this setting (ridge, finite spectrum or mixed points)")
+    return 0
+
+
+def _run_time(args: argparse.Namespace, spectrum: Any, target: Any) -> int:
+    import mpmath
+
+    from asymptotics._lib.serialize import dumps
+    from asymptotics.dynamics.curves import training_curve
+
+    if args.D is not None and any(not math.isinf(d) for d in args.D):
+        raise UsageError("curve: --t gives the population loss (D = inf); the finite-D time "
+                         f"axis is not derived (docs/theory/dynamics.md, section 5); got --D "
+                         f"{','.join(f'{d:g}' for d in args.D)}")
+    if len(args.P) != 1:
+        raise UsageError(f"curve: --t takes one --P value; got {len(args.P)}")
+    if args.ridge != 0 or args.noise != 0:
+        raise UsageError("curve: --t trains without ridge, and label noise does not enter the "
+                         "population loss (D = inf); drop --ridge/--noise")
+    lc = training_curve(args.t, spectrum, target, P=args.P[0], eta=args.eta,
+                        method=args.method, student=args.student, dps=args.dps,
+                        force=args.force)
+    if args.json:
+        print(dumps(lc.to_dict()))
+        return 0
+    print(f"{args.method}, eta = {args.eta:g}, D = inf, P = {lc.P:g} "
+          f"({'kernel limit' if math.isinf(lc.P) else 'top-P student'})")
+    print(f"{'t':>12}  {'loss':<{args.dps + 8}} {'digits':>6}")
+    for t, v, d in zip(lc.t, lc.loss, lc.certified_digits, strict=True):
+        print(f"{t:>12g}  {mpmath.nstr(v, max(d, 1)):<{args.dps + 8}} {d:>6}")
     return 0
 
 

@@ -5,6 +5,14 @@ Examples::
     python -m asymptotics exponents --alpha-K 1 --d 4
     python -m asymptotics exponents --kernel matern --nu 1.5 --d 2 --a 3 --json
     python -m asymptotics exponents --b 2 --loss absolute --model lipschitz --d 3 --latex
+    python -m asymptotics exponents --b 2 --a 3 --t --json
+
+``--t`` adds the exponents of training time and compute (asymptotics.dynamics.laws): the
+time-limited ``alpha_t``, the bottleneck when ``t``, ``D`` and ``P`` grow together, and the
+compute-optimal ``L* ~ C^-y`` with ``P* ~ C^x`` for the top-P, single random-feature and
+ensemble students. ``--a``, ``--b`` and ``--alpha-K`` are read exactly from their decimal
+text (``2.0000001`` is ``20000001/10000000``, which the exact derivations refuse with a
+clear message rather than round to 2).
 """
 
 from __future__ import annotations
@@ -39,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                          "laplace, gaussian) or d-sphere (arccos, relu_ntk)")
     parser.add_argument("--nu", metavar="X", help="Matérn smoothness nu > 0")
     parser.add_argument("--degree", metavar="INT", help="arc-cosine kernel degree (default 1)")
+    parser.add_argument("--t", dest="time", action="store_true",
+                        help="also derive the training-time and compute-optimal exponents "
+                             "(needs --b or --alpha-K)")
     parser.add_argument("--force", action="store_true",
                         help="go past the time bounds (arc-cosine degree above 5; a loss "
                              "expression whose derivation runs past 10 s)")
@@ -56,6 +67,28 @@ def _number(name: str, text: str | None) -> float | None:
         raise TypeError(f"`{name}` must be a real number; got {text!r} (str)") from None
 
 
+def _exact(name: str, text: str | None):
+    """``text`` as the number its decimal form says exactly.
+
+    The float is returned when the derivations' reading of it
+    (:func:`asymptotics.symbols.exact`, at most 6 significant digits or a fraction with
+    denominator <= 10**6) is the decimal exactly; otherwise the exact rational, so
+    ``"2.0000001"`` is ``20000001/10000000`` (which the exact laws refuse with a clear
+    message) and never silently 2. Text that is not a finite decimal (``inf``) stays a float,
+    refused later by the laws."""
+    import sympy as sp
+
+    from asymptotics.symbols import exact
+    value = _number(name, text)
+    if value is None:
+        return None
+    try:
+        decimal = sp.Rational(text.strip())
+    except (TypeError, ValueError):
+        return value
+    return value if exact(value) == decimal else decimal
+
+
 def _integer(name: str, text: str | None) -> int | None:
     from asymptotics._lib.validation import check_int
     value = _number(name, text)
@@ -65,11 +98,11 @@ def _integer(name: str, text: str | None) -> int | None:
 def _scenario(args: argparse.Namespace) -> dict:
     from asymptotics._lib.validation import check_real
     d = _integer("d", args.d)
-    alpha_K, b, a = (_number(n, getattr(args, n)) for n in ("alpha_K", "b", "a"))
+    alpha_K, b, a = (_exact(n, getattr(args, n)) for n in ("alpha_K", "b", "a"))
     nu, degree = _number("nu", args.nu), _integer("degree", args.degree)
     if alpha_K is not None:
         check_real("alpha_K", alpha_K, gt=0)
-        b = 1.0 + alpha_K
+        b = 1 + alpha_K
     from asymptotics._lib.validation import check_choice
     from asymptotics.resolution import MODELS
     check_choice("model", args.model, MODELS)  # validated even when no --d uses it
@@ -77,9 +110,13 @@ def _scenario(args: argparse.Namespace) -> dict:
         raise ValueError("`d` must be given with `kernel` (the manifold dimension); got None")
     from asymptotics.variance import loss_expression
     loss_expression(args.loss)  # validated (and parsed, if an expression) before any work
+    time = bool(getattr(args, "time", False))
+    if time and b is None and args.kernel is None:
+        raise ValueError("`t` needs a spectrum exponent (`b`, `alpha_K` or a polynomial "
+                         "`kernel`); got none")
     return {"d": d, "b": b, "a": a, "loss": args.loss, "model": args.model,
             "kernel": args.kernel, "nu": nu, "degree": degree,
-            "force": bool(getattr(args, "force", False))}
+            "force": bool(getattr(args, "force", False)), "time": time}
 
 
 def derive_all(sc: dict) -> tuple[list[tuple[str, object]], dict]:
@@ -126,7 +163,28 @@ def derive_all(sc: dict) -> tuple[list[tuple[str, object]], dict]:
         rows += [(label, rf.alpha_D), (label, rf.alpha_P), (label, rf.variance_D),
                  (label, rf.variance_P)]
         notes["duality_holds"] = rf.duality_holds
+        if sc.get("time"):
+            _time_rows(rf.b, rf.a, rows, notes)
     return rows, notes
+
+
+def _time_rows(b: object, a: object, rows: list, notes: dict) -> None:
+    """The training-time and compute exponents (asymptotics.dynamics.laws) as rows."""
+    from asymptotics.dynamics.laws import (
+        STUDENTS,
+        bottleneck_exponent,
+        compute_optimal,
+        time_exponent,
+    )
+    label = f"gradient descent, b={b}, a={a}"
+    rows.append((label, time_exponent(b, a)))
+    rows.append((f"{label}, t = D = P = N", bottleneck_exponent(b, a, time=1, data=1,
+                                                               parameters=1)))
+    notes["compute_optimal"] = []
+    for student in STUDENTS:
+        co = compute_optimal(b, a, student=student)
+        rows.append((f"{label}, C = P t, {student} student", co.loss))
+        notes["compute_optimal"].append(co.to_dict())
 
 
 def _text(rows: list, notes: dict) -> str:
@@ -139,6 +197,10 @@ def _text(rows: list, notes: dict) -> str:
         out.append(f"         source: {der.source}")
         out += [f"         if: {c}" for c in der.conditions]
     for key, val in notes.items():
+        if key == "compute_optimal":
+            out += [f"compute-optimal ({c['student']}): P* ~ C^{c['x']}, t* ~ "
+                    f"C^{c['steps_exponent']}, L* ~ C^-{c['y']}" for c in val]
+            continue
         out.append(f"{key}: {val}")
     return "\n".join(out)
 
@@ -182,7 +244,11 @@ def run(args: argparse.Namespace) -> int:
     with _time_limit("loss", args.loss, EXPRESSION_SECONDS, custom_loss and not sc["force"]):
         rows, notes = derive_all(sc)
     if args.json:
-        print(dumps({"scenario": sc, "notes": notes,
+        import sympy as sp
+        shown = {k: (float(v) if isinstance(v, sp.Basic) else v) for k, v in sc.items()}
+        shown.update({f"{k}_exact": sp.sstr(sc[k]) for k in ("a", "b")
+                      if isinstance(sc[k], sp.Basic)})
+        print(dumps({"scenario": shown, "notes": notes,
                      "derivations": [{"context": c, **der.to_dict()} for c, der in rows]}))
     elif args.latex:
         from asymptotics._lib.latex import derivation_table
