@@ -48,7 +48,8 @@ from asymptotics._lib.serialize import dumps
 from verify.output.tables import ScenarioRow, render_latex, render_terminal
 
 __all__ = ["CHECKPOINT_FORMAT", "SCHEMA", "CheckpointError", "CheckpointStore", "LinkRefused",
-           "ReportPaths", "content_digest", "package_versions", "refuse_link", "write_report"]
+           "ReportPaths", "content_digest", "json_schema", "package_versions", "refuse_link",
+           "validate_json", "write_report"]
 
 SCHEMA = "scaling-law-toolkit/report/1"
 _FIGURE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -210,6 +211,104 @@ def write_report(out_dir: str | os.PathLike[str], rows: Sequence[ScenarioRow],
     results = atomic_write(out / "results.json", text_json)  # last: marks the report complete
     return ReportPaths(out_dir=out, table_tex=table_tex, table_txt=table_txt,
                        results_json=results, figures=tuple(written))
+
+
+# --------------------------------------------------------------------------------------
+# The JSON schemas of results.json and of `python -m verify --json`
+# --------------------------------------------------------------------------------------
+_SCHEMAS = {"results": "schema_results.json", "stdout": "schema_stdout.json"}
+
+
+def json_schema(which: str = "results") -> dict[str, Any]:
+    """The JSON schema (draft 2020-12) shipped with the package: ``"results"`` documents
+    every field of ``results.json``, ``"stdout"`` every field ``python -m verify --json``
+    prints. Numbers are JSON numbers; only the infinities are the strings ``"inf"`` and
+    ``"-inf"`` (``#/$defs/number``)."""
+    if which not in _SCHEMAS:
+        raise ValueError(f"`which` must be one of {list(_SCHEMAS)}; got {which!r}")
+    from importlib import resources
+
+    text = resources.files("verify.output").joinpath(_SCHEMAS[which]).read_text("utf-8")
+    return json.loads(text)
+
+
+_JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if name == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if name == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, _JSON_TYPES[name])
+
+
+def validate_json(data: Any, schema: Mapping[str, Any], *, root: Mapping[str, Any] | None = None,
+                  where: str = "$") -> None:
+    """Check ``data`` against ``schema``; raise ``ValueError`` naming the first failing path.
+
+    The subset of JSON Schema the shipped schemas use (``jsonschema`` is not a
+    dependency): ``type``, ``enum``, ``const``, ``properties``, ``required``,
+    ``additionalProperties`` (boolean or schema), ``items``, ``minItems``, ``maxItems``,
+    ``minimum``, ``oneOf``, ``allOf`` and local ``$ref`` (``#/$defs/NAME``). Any other
+    keyword is refused, so a schema cannot silently ask for a check that is not made.
+    """
+    root = schema if root is None else root
+    known = {"$schema", "$id", "$defs", "title", "description", "type", "enum", "const",
+             "properties", "required", "additionalProperties", "items", "minItems",
+             "maxItems", "minimum", "oneOf", "allOf", "$ref"}
+    unknown = set(schema) - known
+    if unknown:
+        raise ValueError(f"schema at {where} uses unsupported keywords {sorted(unknown)}")
+    if "$ref" in schema:
+        ref = schema["$ref"]
+        if not ref.startswith("#/$defs/") or ref[8:] not in root.get("$defs", {}):
+            raise ValueError(f"schema at {where}: unknown $ref {ref!r}")
+        validate_json(data, root["$defs"][ref[8:]], root=root, where=where)
+    if "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        if not any(_is_type(data, t) for t in types):
+            raise ValueError(f"{where}: must be {' or '.join(types)}; got "
+                             f"{type(data).__name__} {data!r:.60}")
+    if "enum" in schema and not any(data == e and type(data) is type(e) for e in schema["enum"]):
+        raise ValueError(f"{where}: must be one of {schema['enum']}; got {data!r:.60}")
+    if "const" in schema and data != schema["const"]:
+        raise ValueError(f"{where}: must be {schema['const']!r}; got {data!r:.60}")
+    if "minimum" in schema and _is_type(data, "number") and data < schema["minimum"]:
+        raise ValueError(f"{where}: must be >= {schema['minimum']}; got {data!r}")
+    for sub in schema.get("allOf", ()):
+        validate_json(data, sub, root=root, where=where)
+    if "oneOf" in schema:
+        passed, reasons = 0, []
+        for sub in schema["oneOf"]:
+            try:
+                validate_json(data, sub, root=root, where=where)
+                passed += 1
+            except ValueError as exc:
+                reasons.append(str(exc))
+        if passed != 1:
+            raise ValueError(f"{where}: must match exactly one of {len(schema['oneOf'])} "
+                             f"alternatives; matched {passed} ({'; '.join(reasons)[:300]})")
+    if isinstance(data, dict):
+        props = schema.get("properties", {})
+        for key in schema.get("required", ()):
+            if key not in data:
+                raise ValueError(f"{where}: the field {key!r} is required")
+        extra = schema.get("additionalProperties", True)
+        for key, value in data.items():
+            if key in props:
+                validate_json(value, props[key], root=root, where=f"{where}.{key}")
+            elif extra is False:
+                raise ValueError(f"{where}: the field {key!r} is not documented in the schema")
+            elif isinstance(extra, Mapping):
+                validate_json(value, extra, root=root, where=f"{where}.{key}")
+    if isinstance(data, list):
+        if len(data) < schema.get("minItems", 0) or len(data) > schema.get("maxItems", len(data)):
+            raise ValueError(f"{where}: has {len(data)} items, outside "
+                             f"[{schema.get('minItems', 0)}, {schema.get('maxItems', 'inf')}]")
+        if "items" in schema:
+            for k, value in enumerate(data):
+                validate_json(value, schema["items"], root=root, where=f"{where}[{k}]")
 
 
 # --------------------------------------------------------------------------------------
