@@ -881,7 +881,8 @@ class LawFit:
         Starting points; data points; distinct size cells; groups (seeds), 0 if none.
     lack_of_fit_p, curvature_p : float
         p-values of the replicate lack-of-fit test and of the residual-curvature test
-        (FIT.13); ``nan`` where the test does not apply (not enough cells or replicates).
+        (FIT.13); ``None`` where the test does not apply (too few cells or no replicates,
+        or residuals at the rounding level).
     hull : tuple of (float, float)
         Per variable, the fitted range of sizes.
     warnings : tuple of str
@@ -907,8 +908,8 @@ class LawFit:
     n_points: int
     n_cells: int
     n_groups: int
-    lack_of_fit_p: float
-    curvature_p: float
+    lack_of_fit_p: float | None
+    curvature_p: float | None
     hull: tuple[tuple[float, float], ...]
     warnings: tuple[str, ...]
     x: tuple[tuple[float, ...], ...]
@@ -965,7 +966,8 @@ class LawFit:
                              extrapolation=dist, warnings=warn)
 
     def to_frame(self):
-        """The parameters as a :class:`pandas.DataFrame` (pandas must be installed)."""
+        """The parameters and both intervals as a :class:`pandas.DataFrame` (pandas must be
+        installed; the bootstrap columns are empty, NaN, when no bootstrap ran)."""
         try:
             import pandas as pd
         except ImportError:
@@ -1035,15 +1037,15 @@ def _cells(U: np.ndarray) -> np.ndarray:
     return np.unique(U, axis=0, return_inverse=True)[1].ravel()
 
 
-def _misfit_tests(law, theta, U, v, cells):
+def _misfit_tests(law, theta, U, v, cells) -> tuple[float | None, float | None]:
     """Replicate lack-of-fit and residual-curvature p-values (FIT.13)."""
     r = v - law.log_f(theta, U)[0]
     n, p = U.shape[0], len(theta)
     c = int(cells.max()) + 1
     if float(np.sqrt(np.mean(r * r))) < _ROUNDING_RESIDUAL:
-        return math.nan, math.nan  # an exact fit to rounding: no misfit to detect
+        return None, None  # an exact fit to rounding: no misfit to detect
     means = np.bincount(cells, weights=r, minlength=c) / np.bincount(cells, minlength=c)
-    lof = math.nan
+    lof = None
     if n > c and c > p:
         ss_pe = float(((r - means[cells]) ** 2).sum())
         ss_lof = float((np.bincount(cells, minlength=c) * means ** 2).sum())
@@ -1060,7 +1062,7 @@ def _misfit_tests(law, theta, U, v, cells):
     m = np.bincount(order, weights=r, minlength=c) / np.bincount(order, minlength=c)
     w = np.bincount(order, minlength=c).astype(float)
     X0, X1 = np.stack(feats, axis=1), np.stack(feats + extra, axis=1)
-    curv = math.nan
+    curv = None
     dof1 = c - X1.shape[1]
     if dof1 >= 2 and c > p + len(extra):
         sw = np.sqrt(w)
@@ -1242,7 +1244,7 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
                         "by these data (analytic intervals are infinite)")
     lof, curv = _misfit_tests(law, theta, U, v, cells)
     for label, pv in (("lack-of-fit (replicates)", lof), ("residual-curvature", curv)):
-        if pv < MISFIT_P:
+        if pv is not None and pv < MISFIT_P:
             warnings.append(f"the {model} law looks misspecified: {label} test p = {pv:.2g} "
                             f"(< {MISFIT_P:g}); try another model form")
     rivals = [t for f, t in landscape[1:]

@@ -2,6 +2,8 @@
 
 * :func:`read_curve_csv` reads a learning curve for ``python -m verify fit``: a CSV file
   with a header naming the columns ``size``, ``loss`` and optionally ``seed``;
+* :func:`read_table` reads named columns of a CSV or Parquet table for ``python -m verify
+  fit FILE --x N,D --y loss --group seed``: sizes, losses and optional group labels;
 * :func:`read_array` reads a numeric array for ``python -m verify dimension``: a ``.npy``
   file, a ``.npz`` archive holding one array, or a CSV table of numbers.
 
@@ -23,10 +25,14 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["ARRAY_SUFFIXES", "CurveData", "read_array", "read_curve_csv"]
+__all__ = ["ARRAY_SUFFIXES", "TABLE_SUFFIXES", "CurveData", "TableData", "read_array",
+           "read_curve_csv", "read_table"]
 
 #: The file types :func:`read_array` reads.
 ARRAY_SUFFIXES = (".npy", ".npz", ".csv")
+
+#: The file types :func:`read_table` reads.
+TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 
 _COLUMNS = ("size", "loss", "seed")
 
@@ -123,6 +129,136 @@ def read_curve_csv(path: str | Path) -> CurveData:
     losses = tuple(tuple(by_seed[s][x] for x in sizes) for s in seeds)
     return CurveData(sizes=tuple(sizes), losses=losses,
                      seeds=tuple(seeds) if "seed" in cols else ())
+
+
+# ---- named tables (CSV or Parquet) ------------------------------------------------------
+
+@dataclass(frozen=True)
+class TableData:
+    """Columns read by :func:`read_table`: sizes ``x`` (one tuple per row, one value per
+    ``x`` column), losses ``y``, group labels (empty without a group column) and the file's
+    line (CSV) or row (Parquet, from 1) of each row."""
+
+    x_columns: tuple[str, ...]
+    y_column: str
+    x: tuple[tuple[float, ...], ...]
+    y: tuple[float, ...]
+    groups: tuple[str, ...]
+    lines: tuple[int, ...]
+
+
+def _cell_value(text: object, where: str, column: str, positive: bool) -> float:
+    if isinstance(text, bool) or text is None:
+        raise ValueError(f"{where}: column `{column}` must be a number; got {text!r}")
+    try:
+        value = float(text.strip() if isinstance(text, str) else text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: column `{column}` must be a number; got {text!r}") from None
+    if math.isnan(value):
+        raise ValueError(f"{where}: column `{column}` must be a number; got NaN ({text!r})")
+    if not math.isfinite(value):
+        raise ValueError(f"{where}: column `{column}` must be finite; got {text!r}")
+    if positive and not value > 0:
+        raise ValueError(f"{where}: column `{column}` must be positive (a size or a loss, "
+                         f"fitted on a log scale); got {text!r}")
+    return value
+
+
+def _table_cells(path: Path, wanted: list[str]) -> tuple[list[int], list[list[object]], str]:
+    """``(line numbers, rows of the wanted columns, 'line' or 'row')`` of a CSV/Parquet file."""
+    if path.suffix.lower() == ".csv":
+        lines = _csv_rows(path)
+        if not lines:
+            raise ValueError(f"{path}: the file is empty; expected a header row and data rows")
+        head_no, head = lines[0]
+        names = [c.strip() for c in head]
+        lower = [n.lower() for n in names]
+        idx = []
+        for w in wanted:
+            if w in names:
+                idx.append(names.index(w))
+            elif w.lower() in lower and lower.count(w.lower()) == 1:
+                idx.append(lower.index(w.lower()))
+            else:
+                raise ValueError(f"{path}:{head_no}: no column `{w}` in the header; the "
+                                 f"columns are {names}")
+        rows, numbers = [], []
+        for n, row in lines[1:]:
+            if len(row) != len(names):
+                raise ValueError(f"{path}:{n}: expected {len(names)} fields like the header; "
+                                 f"got {len(row)}: {row!r}")
+            rows.append([row[i] for i in idx])
+            numbers.append(n)
+        return numbers, rows, "line"
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ValueError(f"{path}: reading Parquet needs pyarrow (pip install pyarrow), or "
+                         "save the table as CSV") from None
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises its own error types for a bad file
+        raise ValueError(f"{path}: not a readable Parquet file: "
+                         f"{' '.join(str(exc).split())}") from None
+    for w in wanted:
+        if w not in table.column_names:
+            raise ValueError(f"{path}: no column `{w}`; the columns are {table.column_names}")
+    cols = [table.column(w).to_pylist() for w in wanted]
+    return list(range(1, table.num_rows + 1)), [list(r) for r in zip(*cols, strict=True)], "row"
+
+
+def read_table(path: str | Path, *, x: list[str] | tuple[str, ...], y: str,
+               group: str | None = None) -> TableData:
+    """Read named size, loss and group columns of a CSV or Parquet table.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` file (header row; ``#`` lines and blank lines skipped; names matched
+        exactly, else case-insensitively) or a ``.parquet`` file.
+    x : list of str
+        The size columns (``["N"]`` or ``["N", "D"]``).
+    y : str
+        The loss column.
+    group : str, optional
+        The seed or run column (any text).
+
+    Returns
+    -------
+    TableData
+
+    Raises
+    ------
+    ValueError
+        One line naming the file, the line (CSV) or row (Parquet) and the column: a
+        missing column, text or NaN in a numeric column, a non-positive or infinite size or
+        loss, no data rows, a size column with one distinct value. ``OSError`` if the file
+        cannot be opened.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise ValueError(f"{path}: must end in one of {', '.join(TABLE_SUFFIXES)}")
+    x = list(x)
+    if not x or len(set(x)) != len(x) or y in x or (group is not None and group in [*x, y]):
+        raise ValueError(f"{path}: the size columns {x}, loss column {y!r} and group column "
+                         f"{group!r} must be distinct and at least one size column given")
+    wanted = [*x, y] + ([group] if group is not None else [])
+    numbers, rows, unit = _table_cells(path, wanted)
+    if not rows:
+        raise ValueError(f"{path}: no data rows")
+    xs, ys, gs = [], [], []
+    for n, row in zip(numbers, rows, strict=True):
+        where = f"{path}:{n}" if unit == "line" else f"{path}: row {n}"
+        xs.append(tuple(_cell_value(row[j], where, x[j], True) for j in range(len(x))))
+        ys.append(_cell_value(row[len(x)], where, y, True))
+        if group is not None:
+            gs.append(str(row[-1]).strip())
+    for j, name in enumerate(x):
+        if len({r[j] for r in xs}) < 2:
+            raise ValueError(f"{path}: column `{name}` has one distinct value ({xs[0][j]:g}); "
+                             "a scaling law needs at least two sizes")
+    return TableData(x_columns=tuple(x), y_column=y, x=tuple(xs), y=tuple(ys),
+                     groups=tuple(gs), lines=tuple(numbers))
 
 
 # ---- arrays -------------------------------------------------------------------------
