@@ -11,7 +11,7 @@ population covariance ``Lambda`` and span the same functions as the network's fe
   target power of mode ``i`` is ``lambda_i``;
 * student: ``P`` random features ``z(x) = G F(x) / sqrt(P)`` (``G`` Gaussian; Bahri's
   projection student, ``P = inf``: the kernel limit), fitted by min-norm least squares to
-  ``D`` inputs drawn uniformly (with replacement) from the ``N``;
+  ``D`` distinct inputs drawn uniformly from the ``N``;
 * test loss: the average over all ``N`` inputs and over the teacher, exactly, by the trace
   identities (RN.13)-(RN.15): no teacher is drawn.
 
@@ -135,6 +135,21 @@ def _row_space_trace(lam: np.ndarray, A: np.ndarray) -> float:
     return float(np.sum((vt[:r] ** 2) @ lam))
 
 
+def _dual_reduction(lam: np.ndarray, Ft: np.ndarray, W: np.ndarray) -> float:
+    """``2 tr(Lambda W H) - tr(H^T M H)`` of (RN.15) for ``D < P`` in ``D x D`` algebra.
+
+    With ``A = F_t W``, ``A^+ = A^T (A A^T)^+`` (true for any matrix), ``Y = F_t W W^T`` and
+    ``C = (A A^T)^+ = (Y F_t^T)^+``: ``tr(Lambda W H) = tr(C F_t Lambda Y^T)`` and
+    ``tr(H^T M H) = tr(C Y Lambda Y^T C F_t F_t^T)``; cost ``D P S`` instead of ``P^2 S``.
+    """
+    Y = (Ft @ W) @ W.T
+    C = np.linalg.pinv(Y @ Ft.T, hermitian=True)
+    YL = Y * lam
+    cross = float(np.sum(C * (Ft @ YL.T).T))            # tr(C F_t Lambda Y^T)
+    quad = float(np.trace(C @ (YL @ Y.T) @ C @ (Ft @ Ft.T)))
+    return 2.0 * cross - quad
+
+
 def population_loss(pop: FeaturePopulation, train: np.ndarray | None, P: int | None,
                     G: np.ndarray | None = None) -> float:
     """The test loss averaged exactly over the ``N`` inputs and the teacher (RN.13)-(RN.15).
@@ -158,6 +173,8 @@ def population_loss(pop: FeaturePopulation, train: np.ndarray | None, P: int | N
     if G is None or G.shape != (P, lam.size):
         raise ValueError(f"`G` must be the ({P}, {lam.size}) projection for P = {P}")
     W = G.T / math.sqrt(P)                       # z(x) = W^T F(x)
+    if train is not None and len(train) < P:
+        return total - _dual_reduction(lam, F[train], W)
     LW = lam[:, None] * W                        # Lambda W  (S x P)
     M = W.T @ LW                                 # W^T Lambda W = E[z z^T]  (P x P)
     if train is None:                            # (RN.14): the population least squares
@@ -172,10 +189,11 @@ def simulate_losses(pop: FeaturePopulation, D: np.ndarray, P: np.ndarray, seeds:
                     ) -> np.ndarray:
     """Per-seed exact losses ``(n_seeds, n_points)`` on the grid of ``(D_j, P_j)``.
 
-    ``inf`` in ``D`` or ``P`` is the population / kernel limit. For each seed one training
-    sequence (with replacement) and one Gaussian projection are drawn and *nested*: the
-    ``D`` rows are the first ``D`` of the sequence and the student's features the first
-    ``P`` rows of the projection, so a seed's curve is one growing experiment.
+    ``inf`` in ``D`` or ``P`` is the population / kernel limit. For each seed one random
+    order of the ``N`` inputs and one Gaussian projection are drawn and *nested*: the ``D``
+    training inputs are the first ``D`` of the order (distinct images, as in the paper;
+    ``D <= N``) and the student's features the first ``P`` rows of the projection, so a
+    seed's curve is one growing experiment.
     """
     D, P = np.broadcast_arrays(np.asarray(D, float), np.asarray(P, float))
     d_max = int(np.max(D[np.isfinite(D)], initial=0))
@@ -183,11 +201,14 @@ def simulate_losses(pop: FeaturePopulation, D: np.ndarray, P: np.ndarray, seeds:
     ops = len(seeds) * sum(
         (0 if not math.isfinite(d) else d) * pop.size * (min(d, p) if math.isfinite(p) else d)
         + (p * p * pop.size if math.isfinite(p) else 0) for d, p in zip(D, P, strict=True))
+    if d_max > pop.n:
+        raise ValueError(f"`D` must be <= the {pop.n} inputs (the training images are "
+                         f"distinct); got D = {d_max}")
     budget.check_seconds("D", d_max, 4.0 * ops)
     out = np.empty((len(seeds), D.size))
     for s, seed in enumerate(seeds):
         rng = np.random.default_rng(np.random.SeedSequence(seed))
-        rows = rng.integers(0, pop.n, size=d_max)
+        rows = rng.permutation(pop.n)[:d_max]
         G = rng.standard_normal((p_max, pop.size)) if p_max else None
         for j, (d, p) in enumerate(zip(D, P, strict=True)):
             train = None if not math.isfinite(d) else rows[:int(d)]
