@@ -52,7 +52,7 @@ def test_offset_law_recovered_exactly(alpha, frac):
     _close(fit, {"A": A, "alpha": alpha, "E": E}, 1e-6)
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=4, deadline=None)
 @given(a0=st.floats(0.1, 0.6), c=st.floats(0.3, 1.0), f=st.floats(0.3, 1.0),
        ld=st.floats(math.log(1e4), math.log(1e5)))
 def test_broken_law_recovered_exactly(a0, c, f, ld):
@@ -62,7 +62,7 @@ def test_broken_law_recovered_exactly(a0, c, f, ld):
     _close(fit, {"A": 3.0, "alpha_0": a0, "d_1": math.exp(ld), "c_1": c, "f_1": f}, 1e-5)
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=4, deadline=None)
 @given(alpha=st.floats(0.2, 0.6), beta=st.floats(0.2, 0.6), E=st.floats(0.5, 3.0))
 def test_chinchilla_recovered_exactly(alpha, beta, E):
     y = chinchilla(ND, E=E, alpha=alpha, beta=beta)
