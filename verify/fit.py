@@ -391,11 +391,14 @@ def _offset_fit(x, y, y_err, initial):
     best = min(runs, key=lambda r: r.cost)
     theta, chi2, dof = best.x, 2 * float(best.cost), x.size - 3
     scale = chi2 / dof if y_err is None else max(1.0, chi2 / dof)  # docs/fitting.md (FIT.5)
-    J = best.jac
+    # the offset's column carries the units of y: scale it to O(1) before the rank and the
+    # inverse, so losses near 1e308 or 1e-300 give the same interval as losses near 1
+    units = np.array([1.0, 1.0, float(np.median(s))])
+    J = best.jac * units
     if np.linalg.matrix_rank(J) < 3:
         stderr = np.full(3, math.inf)  # the three parameters are not separately determined
     else:
-        stderr = np.sqrt(np.diag(np.linalg.inv(J.T @ J)) * scale)
+        stderr = np.sqrt(np.diag(np.linalg.inv(J.T @ J)) * scale) * units
     return {"alpha": float(theta[1]), "prefactor": _prefactor(theta[0]), "offset": float(theta[2]),
             "offset_stderr": float(stderr[2]), "stderr": float(stderr[1]), "chi2": chi2,
             # LM stops when the relative step is below xtol: docs/fitting.md (FIT.8)

@@ -393,3 +393,18 @@ class TestFloatRangeEdges:
             assert "\n" not in str(exc) and ("`y`" in str(exc) or "`x`" in str(exc))
         else:
             assert np.isfinite([fit.alpha, *fit.alpha_ci, fit.prefactor]).all()
+
+
+@pytest.mark.parametrize("scale", [1e308 / 3, 1e100, 1e-100, 1e-300])
+def test_offset_interval_does_not_depend_on_the_units_of_the_loss(scale):
+    """Issue 18: the offset fit's covariance was rank-deficient (interval (-inf, inf)) for
+    losses scaled by 1e+-100, since the offset's Jacobian column carried the units of y."""
+    x = np.geomspace(10, 1e4, 10)
+    rng = np.random.default_rng(3)
+    y = (2 * x ** -0.5 + 0.1) * np.exp(0.01 * rng.standard_normal(x.size))
+    ref = fit_power_law(x, y, offset=True)
+    fit = fit_power_law(x, scale * y, offset=True)
+    assert math.isfinite(ref.alpha_ci[0]) and ref.alpha_ci[0] <= ref.alpha <= ref.alpha_ci[1]
+    assert fit.alpha == pytest.approx(ref.alpha, rel=1e-6)
+    assert fit.alpha_ci == pytest.approx(ref.alpha_ci, rel=1e-6)
+    assert fit.offset_stderr == pytest.approx(scale * ref.offset_stderr, rel=1e-5)
