@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "c/d with a measured 1-NN learning-curve exponent")
     parser.add_argument("--target", choices=("onehot", "smooth"), default="onehot",
                         help="with --digits: regression target (default onehot)")
+    parser.add_argument("--directions", type=int, default=None,
+                        help="with --digits --target smooth: average the exponent over this "
+                             "many target directions (default 20; docs/dimension.md (ID.14))")
     parser.add_argument("--estimator", choices=("twonn", "mle"), default="twonn")
     parser.add_argument("--k", type=parse_int_list, default=None, metavar="LO,HI",
                         help="neighbourhood range (mle: averaged k; twonn: decimation scan)")
@@ -40,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--interval", choices=("subsample", "bootstrap"), default="subsample",
                         help="interval on d: disjoint random subsamples (default; "
                              "docs/dimension.md (ID.13)) or the point bootstrap")
+    parser.add_argument("--merge", type=float, default=None, metavar="TOL",
+                        help="merge points closer than TOL (data units) before estimating: "
+                             "the remedy for a near-duplicate warning")
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--loss", default="squared", help="loss for c/d (default squared)")
@@ -96,7 +102,8 @@ def _run_digits(args) -> int:
     from verify.dimension.digits import MissingOptionalDependency, digits_check
     try:
         res = digits_check(estimator=args.estimator, target=args.target,
-                           bootstrap=args.bootstrap, seed=args.seed, force=args.force)
+                           bootstrap=args.bootstrap, seed=args.seed, force=args.force,
+                           directions=args.directions)
     except MissingOptionalDependency as exc:
         raise UsageError(f"verify dimension --digits: {exc}") from None
     if args.json:
@@ -110,6 +117,12 @@ def _run_digits(args) -> int:
         print(f"  D = {D:>5d}  L = {L:.5f}", file=sys.stdout)
     print(f"  alpha = {fit.alpha:.4f} [{fit.alpha_ci[0]:.4f}, {fit.alpha_ci[1]:.4f}]  "
           f"(relative rms residual of the power law {fit.residual_rms:.3f})", file=sys.stdout)
+    if res.directions > 1:
+        print(f"  over {res.directions} target directions: mean alpha = {res.exponent_mean:.4f} "
+              f"[{res.exponent_mean_ci[0]:.4f}, {res.exponent_mean_ci[1]:.4f}]; spread across "
+              f"directions (sd) {res.direction_sd:.4f}, across splits (s.e.) "
+              f"{res.split_se:.4f}; range {min(res.direction_exponents):.4f}-"
+              f"{max(res.direction_exponents):.4f}", file=sys.stdout)
     print(res.summary, file=sys.stdout)
     return 0
 
@@ -130,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
     est = estimate_dimension(X, estimator=args.estimator,
                              k=None if args.k is None else tuple(args.k),
                              bootstrap=args.bootstrap, confidence=args.confidence,
-                             seed=args.seed, force=args.force, interval=args.interval)
+                             seed=args.seed, force=args.force, interval=args.interval,
+                             merge=args.merge)
     preds = predicted_exponents(est, loss=args.loss)
     if args.json:
         print(dumps({"estimate": est, "predictions": preds}))

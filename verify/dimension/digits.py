@@ -24,9 +24,11 @@ scikit-learn is an optional extra (``pip install scaling-law-toolkit[data]``); w
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from asymptotics._lib.validation import check_choice, check_int
 from verify.compare import Verdict, intervals_overlap
@@ -36,7 +38,7 @@ from verify.dimension.estimate import (
     estimate_dimension,
     predicted_exponents,
 )
-from verify.dimension.nn_curve import NNLearningCurve, nn_learning_curve
+from verify.dimension.nn_curve import NNLearningCurve, nn_learning_curves
 
 __all__ = ["TARGETS", "DigitsCheck", "MissingOptionalDependency", "digits_check",
            "digits_target", "load_digits"]
@@ -75,6 +77,17 @@ class DigitsCheck:
         (:func:`verify.compare.intervals_overlap`).
     summary : str
         One honest sentence on the outcome.
+    directions : int
+        Target directions ``w`` averaged (smooth target; 1 for one-hot).
+    direction_exponents : tuple of float
+        The measured exponent for each direction (the first is ``curve``'s), all on the
+        same splits.
+    exponent_mean, exponent_mean_ci : float, tuple of float
+        Their mean, and its interval (docs/dimension.md (ID.14)): the split spread, common
+        to all directions, plus the directions' spread over ``sqrt(directions)``.
+    split_se, direction_sd : float
+        The exponent's standard error over splits (from the fit's bootstrap interval,
+        averaged over directions) and the standard deviation across directions (0 for one).
     """
 
     estimate: DimensionEstimate
@@ -89,6 +102,12 @@ class DigitsCheck:
     ratio_to_paper: float
     consistent_with_matched: bool
     summary: str
+    directions: int = 1
+    direction_exponents: tuple[float, ...] = ()
+    exponent_mean: float = float("nan")
+    exponent_mean_ci: tuple[float, float] = (float("nan"), float("nan"))
+    split_se: float = float("nan")
+    direction_sd: float = 0.0
 
     @property
     def verdict(self) -> Verdict:
@@ -124,14 +143,22 @@ def digits_target(X: np.ndarray, labels: np.ndarray, target: str, seed: int) -> 
     return np.sin(proj / proj.std())  # docs/dimension.md (ID.12)
 
 
-def _summary(alpha, ci, matched, paper, implied_d, d, consistent):
+def _direction_seed(seed: int, j: int) -> int:
+    """Seed of target direction ``j``: ``seed`` itself for the first (the one-direction
+    check is unchanged), an independent ``SeedSequence([seed, j])`` draw for the others."""
+    return seed if j == 0 else int(np.random.SeedSequence([seed, j]).generate_state(1)[0])
+
+
+def _summary(alpha, ci, matched, paper, implied_d, d, consistent, directions=1):
     lo, hi = ci
     if consistent:
         verdict = "consistent with the 1-NN prediction 2/d"
     else:
         verdict = ("steeper than" if lo > matched.ci[1] else "shallower than") + \
             " the 1-NN prediction 2/d"
-    return (f"measured 1-NN exponent {alpha:.3f} [{lo:.3f}, {hi:.3f}] is {verdict} = "
+    what = ("measured 1-NN exponent" if directions == 1 else
+            f"measured 1-NN exponent, mean over {directions} target directions,")
+    return (f"{what} {alpha:.3f} [{lo:.3f}, {hi:.3f}] is {verdict} = "
             f"{matched.exponent:.3f} [{matched.ci[0]:.3f}, {matched.ci[1]:.3f}] "
             f"(estimated d = {d:.2f}); it implies d = {implied_d:.1f}; it is "
             f"{alpha / paper.exponent:.2f}x the paper's 4/d = {paper.exponent:.3f}")
@@ -140,7 +167,8 @@ def _summary(alpha, ci, matched, paper, implied_d, d, consistent):
 def digits_check(*, estimator: str = "twonn", target: str = "onehot",
                  sizes: tuple[int, ...] = (25, 50, 100, 200, 400, 800, 1397),
                  n_test: int = 400, n_splits: int = 8, bootstrap: int = 200,
-                 seed: int = 0, force: bool = False) -> DigitsCheck:
+                 seed: int = 0, force: bool = False,
+                 directions: int | None = None) -> DigitsCheck:
     """Estimate ``d`` of the bundled digits and compare ``c/d`` with a measured exponent.
 
     Parameters
@@ -160,6 +188,12 @@ def digits_check(*, estimator: str = "twonn", target: str = "onehot",
     force : bool
         Passed to :func:`verify.dimension.estimate.estimate_dimension` (run past its cost
         bound).
+    directions : int, optional
+        Smooth target: average the measured exponent over this many seeded directions
+        ``w`` (all on the same splits; the first is that of ``seed``) and decide
+        consistency on the mean with the interval (ID.14). Default: 20 for the smooth
+        target (one direction moves the exponent by +-0.03, docs/dimension.md §5), 1 for
+        the one-hot target, which must have 1.
 
     Returns
     -------
@@ -172,15 +206,37 @@ def digits_check(*, estimator: str = "twonn", target: str = "onehot",
     """
     target = check_choice("target", target, TARGETS)
     seed = check_int("seed", seed, minimum=0)
+    if directions is None:
+        directions = 20 if target == "smooth" else 1
+    directions = check_int("directions", directions, minimum=1)
+    if target == "onehot" and directions != 1:
+        raise ValueError(f"`directions` must be 1 for target='onehot' (one label, no "
+                         f"direction to vary); got {directions}")
     X, labels = load_digits()
     est = estimate_dimension(X, estimator=estimator, bootstrap=bootstrap, seed=seed,
                              force=force)
     preds = predicted_exponents(est, loss="squared")
     by_model = {p.model: p for p in preds}
     matched, paper = by_model["piecewise_constant"], by_model["piecewise_linear"]
-    curve = nn_learning_curve(X, digits_target(X, labels, target, seed), sizes,
-                              n_test=n_test, n_splits=n_splits, seed=seed)
-    alpha, (lo, hi) = curve.fit.alpha, curve.fit.alpha_ci
+    curves = nn_learning_curves(
+        X, [digits_target(X, labels, target, _direction_seed(seed, j))
+            for j in range(directions)], sizes, n_test=n_test, n_splits=n_splits, seed=seed)
+    curve = curves[0]
+    alphas = np.array([c.fit.alpha for c in curves])
+    # split s.e. from each fit's bootstrap interval over splits (normal width 2 z)
+    z = float(stats.norm.ppf(0.5 * (1.0 + curve.fit.confidence)))
+    split_se = float(np.mean([(c.fit.alpha_ci[1] - c.fit.alpha_ci[0]) / (2 * z)
+                              for c in curves]))
+    dir_sd = float(alphas.std(ddof=1)) if directions > 1 else 0.0
+    a_mean = float(alphas.mean())
+    # docs/dimension.md (ID.14): splits are shared (their error does not average out over
+    # directions), directions are independent draws
+    se_mean = math.hypot(split_se, dir_sd / math.sqrt(directions))
+    mean_ci = (a_mean - z * se_mean, a_mean + z * se_mean)
+    if directions == 1:
+        alpha, (lo, hi) = curve.fit.alpha, curve.fit.alpha_ci
+    else:
+        alpha, (lo, hi) = a_mean, mean_ci
     implied = 2.0 / alpha if alpha > 0 else float("inf")
     implied_ci = (2.0 / hi if hi > 0 else float("inf"), 2.0 / lo if lo > 0 else float("inf"))
     overlap = intervals_overlap((lo, hi), matched.ci)  # verify.compare decides
@@ -189,4 +245,7 @@ def digits_check(*, estimator: str = "twonn", target: str = "onehot",
                        ratio_to_matched=alpha / matched.exponent,
                        ratio_to_paper=alpha / paper.exponent, consistent_with_matched=overlap,
                        summary=_summary(alpha, (lo, hi), matched, paper, implied, est.d,
-                                       overlap))
+                                       overlap, directions),
+                       directions=directions, direction_exponents=tuple(alphas.tolist()),
+                       exponent_mean=a_mean, exponent_mean_ci=mean_ci, split_se=split_se,
+                       direction_sd=dir_sd)

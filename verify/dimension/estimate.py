@@ -203,13 +203,16 @@ class _EstimateConfig:
     duplicates: str
     force: bool
     interval: str = "subsample"
+    merge: float | None = None
 
     @classmethod
     def from_args(cls, estimator, k, bootstrap, confidence, seed, duplicates,
-                  force, interval="subsample") -> _EstimateConfig:
+                  force, interval="subsample", merge=None) -> _EstimateConfig:
         """Validation and standardization of :func:`estimate_dimension`'s settings."""
         estimator = check_choice("estimator", estimator, ESTIMATORS)
         interval = check_choice("interval", interval, INTERVALS)
+        if merge is not None:
+            merge = check_real("merge", merge, gt=0.0)
         duplicates = check_choice("duplicates", duplicates, ("drop", "raise"))
         lo, hi = _resolve_k(k, estimator)
         bootstrap = check_int("bootstrap", bootstrap, minimum=10)
@@ -218,7 +221,8 @@ class _EstimateConfig:
         if not isinstance(force, bool):
             raise TypeError(f"`force` must be True or False; got {force!r}")
         return cls(estimator=estimator, k=(lo, hi), bootstrap=bootstrap, confidence=confidence,
-                   seed=seed, duplicates=duplicates, force=force, interval=interval)
+                   seed=seed, duplicates=duplicates, force=force, interval=interval,
+                   merge=merge)
 
     def n_blocks(self, n: int) -> int:
         """Subsamples of the interval (ID.13) for ``n`` distinct points: :data:`_BLOCKS` of
@@ -300,9 +304,17 @@ class _EstimateConfig:
         budget.check_seconds(param, value, total, bound=SECONDS_BOUND, hint=hint)
 
 
-def _estimate_iv(X, cfg: _EstimateConfig) -> tuple[np.ndarray, int]:
-    """Validation of the points for :func:`estimate_dimension`: the distinct rows and the
-    number of duplicates removed, after the cost check (which needs only the shape)."""
+_NEAR = 1e-3  # a first-neighbour distance below this fraction of the median is "tiny"
+_DIGITS_WARN = 1e8  # warn when the offset exceeds the spread by more than this
+
+
+def _estimate_iv(X, cfg: _EstimateConfig) -> tuple[np.ndarray, int, list[str], int]:
+    """Validation of the points for :func:`estimate_dimension`: the distinct rows (scaled
+    and centred, :func:`verify.dimension.knn.standardize`), the number of duplicates
+    removed, warnings and the number of rows, after the cost check (which needs only the shape)."""
+    if np.iscomplexobj(X):
+        raise TypeError("`X` must be real; got complex entries (their imaginary parts "
+                        "would be discarded)")
     X = check_real_array("X", X, ndim=2, min_size=1)
     if X.shape[1] < 1:
         raise ValueError(f"`X` must have at least one column (feature); got shape {X.shape}")
@@ -311,6 +323,22 @@ def _estimate_iv(X, cfg: _EstimateConfig) -> tuple[np.ndarray, int]:
     if n_dup and cfg.duplicates == "raise":
         raise ValueError(f"`X` has {n_dup} duplicate rows (zero neighbour distances) and "
                          f"duplicates='raise'")
+    warnings = []
+    exponent = 0
+    if Xu.shape[0] > 1:
+        Xu, offset, exponent = knn.standardize(Xu)
+        if offset > _DIGITS_WARN:
+            digits = max(0.0, -math.log10(2.220446049250313e-16 * offset))
+            warnings.append(f"the points sit {offset:.1e} times their spread from the origin: "
+                            f"only about {digits:.0f} significant digits of their positions "
+                            f"survive in float64, so close neighbours are quantized and d may "
+                            f"be off (subtract the offset before storing the data)")
+    if cfg.merge is not None and Xu.shape[0] > 1:
+        # the tolerance in the data's units, through the same exact power-of-two scaling
+        Xu, n_merged = knn.merge_close(Xu, float(np.ldexp(cfg.merge, exponent)))
+        if n_merged:
+            warnings.append(f"merged {n_merged} points lying within {cfg.merge:g} of another "
+                            f"(merge={cfg.merge:g}); estimated on {Xu.shape[0]} points")
     n = Xu.shape[0]
     hi = cfg.k[1]
     # TwoNN needs 2 neighbours per point; its k-fold decimation needs 3 points per block.
@@ -318,9 +346,39 @@ def _estimate_iv(X, cfg: _EstimateConfig) -> tuple[np.ndarray, int]:
     if n < need:
         rule = (f"more than k_hi={hi} neighbours" if cfg.estimator == "mle"
                 else f"at least 3 per block of the {hi}-fold decimation scan, k_hi={hi}")
+        hint = ("; k=(1, 1) (command line: --k 1,1) skips the scan and needs 3"
+                if cfg.estimator == "twonn" and need > 3 and n >= 3 else "")
         raise ValueError(f"`X` must have at least {need} distinct points ({rule}); got {n} "
-                         f"distinct of {X.shape[0]} rows")
-    return Xu, n_dup
+                         f"distinct of {X.shape[0]} rows{hint}")
+    return Xu, n_dup, warnings, X.shape[0]
+
+
+def _shape_warnings(Xu: np.ndarray, d: float, T: np.ndarray) -> list[str]:
+    """Collinear / low-rank clouds read as high ``d``; a spike of tiny first-neighbour
+    distances (near-duplicates) collapses it (docs/dimension.md §1)."""
+    out = []
+    n, dim = Xu.shape
+    if np.isfinite(d) and d > 1.0 and n * dim * dim <= 1e9:
+        sv = np.linalg.svd(Xu, compute_uv=False)
+        rank = int(np.sum(sv > sv[0] * max(n, dim) * 2.220446049250313e-16 * 10))
+        if d > rank + 0.5:
+            out.append(f"the points span only {rank} dimension(s) (numerical rank of the "
+                       f"centred points) but d = {d:.3g}: neighbour distances are equidistant "
+                       f"or degenerate (e.g. evenly spaced on a line), which the estimators' "
+                       f"locally uniform density does not allow")
+    # the bulk's scale: the median distance to the last neighbour queried (a copy of
+    # each point shrinks T_1, not T_k); for a locally uniform density of dimension >= 1,
+    # P(T_1 < eps median T_k) <= 2 k eps, so n 2 k eps such points at most
+    k = T.shape[1]
+    med = float(np.median(T[:, -1]))
+    tiny = int(np.sum(T[:, 0] < _NEAR * med)) if med > 0 else 0
+    expected = 2.0 * k * _NEAR * n
+    if tiny > 2 + expected + 4 * math.sqrt(expected):
+        out.append(f"{tiny} points have a nearest neighbour closer than {_NEAR:g} x the median "
+                   f"distance to neighbour {k} (at most ~{expected:.1f} expected): "
+                   f"near-duplicates, which pull d down; merge them with merge=TOL (command "
+                   f"line: --merge TOL, in the data's units)")
+    return out
 
 
 def _percentile_ci(samples: np.ndarray, confidence: float) -> tuple[float, float]:
@@ -379,7 +437,7 @@ def _twonn(Xu, ks, bootstrap, rng_boot, rng_scan):
     boot = knn.inverse_of_mean(knn.bootstrap_means(logmu, bootstrap, rng_boot))
     scan = {int(f): (d if f == 1 else knn.pooled_twonn_by_decimation(Xu, int(f), rng_scan))
             for f in ks}
-    return d, boot, scan
+    return d, boot, scan, T
 
 
 def _mle(Xu, ks, bootstrap, rng_boot):
@@ -388,14 +446,15 @@ def _mle(Xu, ks, bootstrap, rng_boot):
     m_k = knn.inverse_of_mean(inv.mean(axis=0))  # MacKay–Ghahramani, docs/dimension.md (ID.4)
     d = float(m_k.mean())  # Levina–Bickel average over k, docs/dimension.md (ID.5)
     boot = knn.inverse_of_mean(knn.bootstrap_means(inv, bootstrap, rng_boot)).mean(axis=1)
-    return d, boot, {int(kk): float(m) for kk, m in zip(ks, m_k, strict=True)}
+    return d, boot, {int(kk): float(m) for kk, m in zip(ks, m_k, strict=True)}, T
 
 
 def estimate_dimension(X: object, *, estimator: str = "twonn",
                        k: tuple[int, int] | None = None, bootstrap: int = 200,
                        confidence: float = 0.95, seed: int = 0,
                        duplicates: str = "drop", force: bool = False,
-                       interval: str = "subsample") -> DimensionEstimate:
+                       interval: str = "subsample",
+                       merge: float | None = None) -> DimensionEstimate:
     """Estimate the intrinsic dimension of the rows of ``X``.
 
     Parameters
@@ -428,6 +487,11 @@ def estimate_dimension(X: object, *, estimator: str = "twonn",
         neighbour graph, and Student's ``t`` (docs/dimension.md (ID.13); coverage measured
         in §2), or the percentile bootstrap over points (ID.7), which ignores that
         neighbouring points share neighbours and under-covers. Both are in the result.
+    merge : float, optional
+        Merge points closer than this distance (in the data's units) to another, keeping
+        the first of each linked cluster, before estimating: the remedy for the
+        near-duplicates that a warning reports (a spike of first-neighbour distances below
+        ``1e-3`` of their median, docs/dimension.md §1). ``None``: no merging.
 
     Returns
     -------
@@ -442,8 +506,8 @@ def estimate_dimension(X: object, *, estimator: str = "twonn",
         ``force`` is false; raised before any neighbour search.
     """
     cfg = _EstimateConfig.from_args(estimator, k, bootstrap, confidence, seed, duplicates,
-                                    force, interval)
-    Xu, n_dup = _estimate_iv(X, cfg)
+                                    force, interval, merge)
+    Xu, n_dup, warnings, n_rows = _estimate_iv(X, cfg)
     estimator, (lo, hi), bootstrap, confidence, seed = (cfg.estimator, cfg.k, cfg.bootstrap,
                                                         cfg.confidence, cfg.seed)
     # spawn(3)[:2] are the streams spawn(2) gave: the bootstrap and the scan are unchanged
@@ -451,10 +515,10 @@ def estimate_dimension(X: object, *, estimator: str = "twonn",
                                       for s in np.random.SeedSequence(seed).spawn(3))
     ks = _scan_grid(lo, hi)
     if estimator == "twonn":
-        d, boot, scan = _twonn(Xu, ks, bootstrap, rng_boot, rng_scan)
+        d, boot, scan, T = _twonn(Xu, ks, bootstrap, rng_boot, rng_scan)
     else:
-        d, boot, scan = _mle(Xu, ks, bootstrap, rng_boot)
-    warnings = []
+        d, boot, scan, T = _mle(Xu, ks, bootstrap, rng_boot)
+    warnings += _shape_warnings(Xu, d, T)
     ci_boot = _percentile_ci(boot, confidence)
     blocks = cfg.n_blocks(Xu.shape[0])
     if blocks:
@@ -472,7 +536,7 @@ def estimate_dimension(X: object, *, estimator: str = "twonn",
         warnings.append("infinite estimate: every neighbour-distance log-ratio is zero "
                         "(equidistant neighbours, e.g. a lattice), so no finite d fits")
     return DimensionEstimate(d=d, ci=ci_sub if interval == "subsample" else ci_boot,
-                             estimator=estimator, n_points=int(n_dup + Xu.shape[0]),
+                             estimator=estimator, n_points=int(n_rows),
                              n_duplicates=int(n_dup), scan=scan, k=(lo, hi),
                              bootstrap=bootstrap, confidence=confidence, seed=seed,
                              warnings=tuple(warnings), interval=interval,

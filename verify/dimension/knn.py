@@ -27,9 +27,11 @@ __all__ = [
     "bootstrap_means",
     "distinct_rows",
     "inverse_of_mean",
+    "merge_close",
     "mle_inverse_estimates",
     "neighbor_distances",
     "pooled_twonn_by_decimation",
+    "standardize",
     "twonn_log_ratios",
 ]
 
@@ -41,6 +43,45 @@ def distinct_rows(X: np.ndarray) -> tuple[np.ndarray, int]:
     _, first = np.unique(X, axis=0, return_index=True)
     keep = np.sort(first)
     return X[keep], X.shape[0] - keep.size
+
+
+def standardize(X: np.ndarray) -> tuple[np.ndarray, float, int]:
+    """Points scaled by a power of two, centred on their mean, scaled again to spread ~1.
+
+    Multiplying by a power of two is exact (subnormal inputs included: they become normal
+    numbers), so neighbour-distance *ratios* are unchanged while distances can no longer
+    overflow (points near 1e308) or underflow (near 1e-310). Returns the points and
+    ``offset / spread``: how far the cloud sits from the origin against its own size
+    (``max |x|`` before and after centring); each coordinate keeps only about
+    ``-log10(2.2e-16 * offset/spread)`` significant digits of the spread; and the factor
+    the power of two ``e``: a distance ``r`` in the data's units is ``ldexp(r, e)`` here.
+    """
+    e0 = int(np.frexp(np.max(np.abs(X)))[1])
+    Y = np.ldexp(X, -e0)
+    before = float(np.max(np.abs(Y)))
+    Y = Y - Y.mean(axis=0)
+    after = float(np.max(np.abs(Y)))
+    if after == 0.0:
+        return Y, np.inf, -e0
+    e1 = int(np.frexp(after)[1])
+    return np.ldexp(Y, -e1), before / after, -e0 - e1
+
+
+def merge_close(X: np.ndarray, radius: float) -> tuple[np.ndarray, int]:
+    """Merge points closer than ``radius``: each cluster linked by such pairs keeps its first
+    point (original order). Returns the kept rows and how many were merged away."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = X.shape[0]
+    pairs = KDTree(X).query_pairs(radius, output_type="ndarray")
+    if pairs.shape[0] == 0:
+        return X, 0
+    graph = coo_matrix((np.ones(pairs.shape[0]), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    _, first = np.unique(label, return_index=True)
+    keep = np.sort(first)
+    return X[keep], n - keep.size
 
 
 def neighbor_distances(X: np.ndarray, k: int) -> np.ndarray:

@@ -26,7 +26,7 @@ from asymptotics._lib.validation import (
 )
 from verify.fit import PowerLawFit, fit_power_law
 
-__all__ = ["NNLearningCurve", "nn_learning_curve"]
+__all__ = ["NNLearningCurve", "nn_learning_curve", "nn_learning_curves"]
 
 
 @dataclass(frozen=True)
@@ -54,16 +54,28 @@ class NNLearningCurve:
     seed: int
 
 
-def _one_split(X, Y, sizes, n_test, rng):
+def _split_neighbours(X, sizes, n_test, rng):
+    """One random split: the test rows and, per size, the nearest training row of each."""
     order = rng.permutation(X.shape[0])
     test, pool = order[:n_test], order[n_test:]
-    out = np.empty(len(sizes))
-    for j, D in enumerate(sizes):
+    nearest = []
+    for D in sizes:
         train = pool[:D]  # nested: each training set contains the smaller ones
         _, nn = KDTree(X[train]).query(X[test], k=1)
-        err = Y[train][nn] - Y[test]
+        nearest.append(train[nn])
+    return test, nearest
+
+
+def _split_losses(Y, test, nearest):
+    out = np.empty(len(nearest))
+    for j, rows in enumerate(nearest):
+        err = Y[rows] - Y[test]
         out[j] = np.mean(np.sum(err * err, axis=1))  # docs/dimension.md (ID.10)
     return out
+
+
+def _one_split(X, Y, sizes, n_test, rng):
+    return _split_losses(Y, *_split_neighbours(X, sizes, n_test, rng))
 
 
 def nn_learning_curve(X: object, Y: object, sizes: object, *, n_test: int,
@@ -94,12 +106,33 @@ def nn_learning_curve(X: object, Y: object, sizes: object, *, n_test: int,
     -------
     NNLearningCurve
     """
+    return nn_learning_curves(X, [Y], sizes, n_test=n_test, n_splits=n_splits, seed=seed,
+                              confidence=confidence, window=window)[0]
+
+
+def nn_learning_curves(X: object, Ys: object, sizes: object, *, n_test: int,
+                       n_splits: int = 5, seed: int = 0, confidence: float = 0.95,
+                       window: tuple[float, float] | None = None
+                       ) -> tuple[NNLearningCurve, ...]:
+    """:func:`nn_learning_curve` for several targets on the same splits and neighbours.
+
+    The splits and the nearest training point of every test point depend on ``X`` only,
+    so they are computed once and every target in ``Ys`` (a sequence of arrays, each as
+    ``Y`` of :func:`nn_learning_curve`) is scored on them; curve ``i`` equals
+    ``nn_learning_curve(X, Ys[i], ...)`` exactly.
+    """
     X = check_real_array("X", X, ndim=2)
-    Y = np.asarray(Y, dtype=np.float64)
-    Y = check_real_array("Y", Y[:, None] if Y.ndim == 1 else Y, ndim=2)
-    if Y.shape[0] != X.shape[0]:
-        raise ValueError(f"`Y` must have one row per row of `X`; got {Y.shape[0]} rows for "
-                         f"{X.shape[0]} points")
+    Ys = list(Ys)
+    if not Ys:
+        raise ValueError("`Ys` must hold at least one target")
+    checked = []
+    for Y in Ys:
+        Y = np.asarray(Y, dtype=np.float64)
+        Y = check_real_array("Y", Y[:, None] if Y.ndim == 1 else Y, ndim=2)
+        if Y.shape[0] != X.shape[0]:
+            raise ValueError(f"`Y` must have one row per row of `X`; got {Y.shape[0]} rows "
+                             f"for {X.shape[0]} points")
+        checked.append(Y)
     sizes = check_sorted_int_grid("sizes", sizes, minimum=1)
     n_test = check_int("n_test", n_test, minimum=1)
     n_splits = check_int("n_splits", n_splits, minimum=2)
@@ -109,13 +142,18 @@ def nn_learning_curve(X: object, Y: object, sizes: object, *, n_test: int,
         raise ValueError(f"`sizes` must leave `n_test`={n_test} points for testing; got "
                          f"largest size {sizes[-1]} with only {X.shape[0]} points")
     streams = np.random.SeedSequence(seed).spawn(n_splits + 1)
-    losses = np.stack([_one_split(X, Y, sizes, n_test, np.random.default_rng(s))
-                       for s in streams[:n_splits]])
-    if not (losses > 0).all():
-        raise ValueError("a test loss is exactly 0 (targets reproduced exactly), so no "
-                         "power law can be fitted; use a larger test set or another target")
-    fit = fit_power_law(np.array(sizes, dtype=float), seeds_losses=losses, window=window,
-                        confidence=confidence,
-                        rng=int(streams[-1].generate_state(1)[0]))
-    return NNLearningCurve(sizes=sizes, losses=losses, fit=fit, n_test=n_test,
-                           n_splits=n_splits, seed=seed)
+    splits = [_split_neighbours(X, sizes, n_test, np.random.default_rng(s))
+              for s in streams[:n_splits]]
+    out = []
+    for Y in checked:
+        losses = np.stack([_split_losses(Y, *sp) for sp in splits])
+        if not (losses > 0).all():
+            raise ValueError("a test loss is exactly 0 (targets reproduced exactly), so no "
+                             "power law can be fitted; use a larger test set or another "
+                             "target")
+        fit = fit_power_law(np.array(sizes, dtype=float), seeds_losses=losses, window=window,
+                            confidence=confidence,
+                            rng=int(streams[-1].generate_state(1)[0]))
+        out.append(NNLearningCurve(sizes=sizes, losses=losses, fit=fit, n_test=n_test,
+                                   n_splits=n_splits, seed=seed))
+    return tuple(out)

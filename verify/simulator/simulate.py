@@ -56,7 +56,7 @@ from verify.simulator.nested import (
     underparam_p_sweep,
 )
 
-__all__ = ["CHUNK_BUDGET", "COND_LIMIT", "JSON_KEYS", "MAX_SCALE", "METHOD", "NORMAL_COST",
+__all__ = ["CHUNK_BUDGET", "CI_LEVEL", "COND_LIMIT", "JSON_KEYS", "MAX_SCALE", "METHOD", "NORMAL_COST",
            "P_ROUTES",
            "SimulationConfig", "SimulationResult", "SweepResult", "run_simulation",
            "simulate_sweep", "student_metrics"]
@@ -64,6 +64,9 @@ __all__ = ["CHUNK_BUDGET", "COND_LIMIT", "JSON_KEYS", "MAX_SCALE", "METHOD", "NO
 #: Routes for a projection student's ``P > D`` points in a ``P`` sweep (``simulate_sweep``):
 #: ``"dual"`` is the dual route (verify.simulator.dual, docs/simulator.md (SIM.13)).
 P_ROUTES = ("auto", "dual", "per_point")
+
+#: Level of :attr:`SimulationResult.ci`.
+CI_LEVEL = 0.95
 
 #: Points whose condition estimate exceeds this are flagged: the relative rounding error of a
 #: QR/SVD based solve is about ``cond * 2.2e-16``, so beyond 1e8 fewer than ~8 digits survive.
@@ -396,6 +399,17 @@ class SimulationResult:
     stderr : ``losses.std(axis=0, ddof=1) / sqrt(n_seeds)`` (``inf`` for one seed: unknown).
     cond : ``(n_seeds, n_points)`` condition estimates of the solves.
     flags : ``(n_points,)`` True where a point is unreliable; ``flag_reasons`` says why.
+    finite_moments : ``(n_points,)`` the largest integer ``k`` with a finite ``E[L^k]`` over
+        draws: ``floor(|D - P| / 2)`` for a ridgeless point with a diverging variance term
+        (inverse-Wishart moments, docs/simulator.md (SIM.14)), ``inf`` otherwise.
+    heavy_tail : ``(n_points,)`` True where ``finite_moments < 4``: the loss has no finite
+        fourth moment, so the standard error's own error is unbounded and mean +- s.e.
+        over-states its confidence (measured in docs/simulator.md §5); ``tail_reasons`` says so.
+    median : ``(n_points,)`` the median loss over seeds.
+    ci : ``(n_points, 2)`` the interval to quote at level :data:`CI_LEVEL`: mean +- Student's
+        ``t`` times ``stderr`` where the fourth moment is finite; at ``heavy_tail`` points the
+        distribution-free interval for the *median* by order statistics (SIM.15).
+        ``ci_kind`` names which (``"mean"`` or ``"median"``).
     seed, n_seeds : the root seed and the number of per-seed streams spawned from it
         (stream ``k`` = ``SeedSequence(seed).spawn(n_seeds)[k]``, docs/sweeps.md (SW.3)).
     config : the :class:`SimulationConfig` that produced it (as JSON: its ``to_dict()``).
@@ -416,6 +430,12 @@ class SimulationResult:
     n_seeds: int
     config: SimulationConfig
     method: str = METHOD
+    finite_moments: np.ndarray | None = None
+    heavy_tail: np.ndarray | None = None
+    tail_reasons: tuple[str, ...] = ()
+    median: np.ndarray | None = None
+    ci: np.ndarray | None = None
+    ci_kind: tuple[str, ...] = ()
 
 
 #: The former name of :class:`SimulationResult`.
@@ -530,6 +550,66 @@ def _flags(cfg: SimulationConfig, losses: np.ndarray, cond: np.ndarray
     return np.array([bool(w) for w in reasons]), tuple(reasons)
 
 
+def _finite_moments(cfg: SimulationConfig, losses: np.ndarray) -> np.ndarray:
+    """Largest finite moment order of the loss per point (docs/simulator.md (SIM.14)).
+
+    Ridgeless, the variance term holds ``Tr[(N^T N)^{-1}]`` (``D > P``) or its ``D x D``
+    counterpart (``D < P``) with ``N`` Gaussian, whose smallest eigenvalue has
+    ``P(lambda_min < e) ~ e^((|D - P| + 1)/2)``, so ``E[L^k]`` is finite iff
+    ``k < (|D - P| + 1)/2``, i.e. ``k <= floor(|D - P| / 2)``. A ridge bounds the inverse;
+    an all-zero column (nothing to fit, no noise) has every moment.
+    """
+    out = np.full(len(cfg.grid), np.inf)
+    if cfg.ridge != 0:
+        return out
+    for j, v in enumerate(cfg.grid):
+        d, p = (v, cfg.fixed) if cfg.axis == "D" else (cfg.fixed, v)
+        if (losses[:, j] > 0).any():
+            out[j] = abs(d - p) // 2                                     # (SIM.14)
+    return out
+
+
+def _median_ci(losses: np.ndarray, level: float) -> np.ndarray:
+    """Distribution-free interval for each column's median (docs/simulator.md (SIM.15)).
+
+    ``[L_(l), L_(n+1-l)]`` (order statistics, 1-based) with the largest ``l`` such that
+    ``2 P(Bin(n, 1/2) <= l - 1) <= 1 - level``: it holds the median with probability at
+    least ``level`` whatever the distribution. ``(0, inf)`` when ``n`` is too small.
+    """
+    from scipy import stats
+
+    n = losses.shape[0]
+    srt = np.sort(losses, axis=0)
+    ls = np.arange(1, n // 2 + 1)
+    ok = ls[2.0 * stats.binom.cdf(ls - 1, n, 0.5) <= 1.0 - level]
+    if ok.size == 0:
+        return np.column_stack([np.zeros(losses.shape[1]), np.full(losses.shape[1], np.inf)])
+    lo = int(ok[-1])
+    return np.column_stack([srt[lo - 1], srt[n - lo]])
+
+
+def _tails(cfg: SimulationConfig, losses: np.ndarray, mean: np.ndarray, stderr: np.ndarray):
+    """``finite_moments``, ``heavy_tail``, their reasons, the median and the quoted ``ci``."""
+    from scipy import stats
+
+    moments = _finite_moments(cfg, losses)
+    heavy = moments < 4
+    reasons = tuple(
+        (f"ridgeless with |D - P| <= {int(2 * k + 1)}: moments of the loss finite only up to "
+         f"order {int(k)} (inverse Wishart), no finite fourth moment, so the standard error "
+         f"is unreliable; ci is the median's order-statistic interval") if h else ""
+        for k, h in zip(moments, heavy, strict=True))
+    median = np.median(losses, axis=0)
+    n = losses.shape[0]
+    t = float(stats.t.ppf(0.5 * (1.0 + CI_LEVEL), n - 1)) if n > 1 else np.inf
+    with np.errstate(invalid="ignore"):
+        mean_ci = np.column_stack([mean - t * stderr, mean + t * stderr])
+    mean_ci[~np.isfinite(stderr)] = (-np.inf, np.inf)
+    ci = np.where(heavy[:, None], _median_ci(losses, CI_LEVEL), mean_ci)
+    kind = tuple("median" if h else "mean" for h in heavy)
+    return moments, heavy, reasons, median, ci, kind
+
+
 def run_simulation(config: SimulationConfig, *, force: bool = False) -> SimulationResult:
     """Run a validated :class:`SimulationConfig`: the chain behind :func:`simulate_sweep`.
 
@@ -556,8 +636,11 @@ def run_simulation(config: SimulationConfig, *, force: bool = False) -> Simulati
               else np.full(len(config.grid), np.inf))
     d_fixed = config.fixed if config.axis == "P" else None
     p_fixed = config.P if config.axis == "D" else None
+    moments, heavy, tail_reasons, median, ci, kind = _tails(config, loss_arr, mean, stderr)
     return SimulationResult(config.axis, config.grid, d_fixed, p_fixed, loss_arr, mean, stderr,
-                            cond_arr, flags, reasons, config.seed, config.seeds, config)
+                            cond_arr, flags, reasons, config.seed, config.seeds, config,
+                            finite_moments=moments, heavy_tail=heavy,
+                            tail_reasons=tail_reasons, median=median, ci=ci, ci_kind=kind)
 
 
 def simulate_sweep(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *,

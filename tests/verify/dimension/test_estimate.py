@@ -361,3 +361,75 @@ class TestCoverage:
         cov = np.mean((np.array(lo) <= ref) & (ref <= np.array(hi)))
         band = stats.binom.ppf([0.0025, 0.9975], self.REPS, 0.95) / self.REPS
         assert band[0] <= cov <= band[1], (cov, band)
+
+
+# ------------------------------------- degenerate inputs (issue: wrong outputs, no warning)
+
+class TestDegenerateInputs:
+    X = sample_manifold(1000, 2, seed=0).X
+
+    def test_complex_points_are_refused(self):
+        with pytest.raises(TypeError, match="`X` must be real; got complex entries"):
+            estimate_dimension(self.X * (1 + 1j), k=(1, 1))
+
+    def test_collinear_points_warn(self):
+        # 100 evenly spaced points on a line in R^3: every interior T1 = T2, d = 72.1
+        # (1/mean of two non-zero end log-ratios). The rank check names the cause.
+        line = np.linspace(0.0, 1.0, 100)[:, None] * np.array([1.0, 2.0, 3.0])
+        est = estimate_dimension(line, k=(1, 1), bootstrap=10)
+        assert any("span only 1 dimension(s)" in w for w in est.warnings)
+        ok = estimate_dimension(self.X, k=(1, 1), bootstrap=10)
+        assert not any("span only" in w for w in ok.warnings)
+
+    @pytest.mark.parametrize("scale", [1e308 / 2.0, 1e-310, 2.0 ** -1060])
+    def test_extreme_scales_give_the_same_estimate(self, scale):
+        # scaled by 1e308 squared distances overflow, by 1e-310 they underflow; both read
+        # d = inf before. Standardizing by powers of two keeps the ratios (subnormal
+        # inputs lose digits themselves: 1e-310 keeps ~14, 2^-1060 ~ 7 of the spread).
+        Y = self.X / np.abs(self.X).max() * scale
+        a = estimate_dimension(self.X, k=(1, 1), bootstrap=10)
+        b = estimate_dimension(Y, k=(1, 1), bootstrap=10)
+        tol = 1e-12 if scale > 1e-300 else 1e-3
+        assert b.d == pytest.approx(a.d, rel=tol)
+        assert not b.warnings
+
+    def test_large_offset_warns_about_lost_digits(self):
+        a = estimate_dimension(self.X, k=(1, 1), bootstrap=10)
+        b = estimate_dimension(self.X + 1e12, k=(1, 1), bootstrap=10)
+        # 1e12 on coordinates of spread ~1 leaves ~4 digits: d moves by < 1% here ...
+        assert b.d == pytest.approx(a.d, rel=0.01)
+        assert any("significant digits" in w for w in b.warnings)
+        # ... and small offsets are silent
+        assert not estimate_dimension(self.X + 1e3, k=(1, 1), bootstrap=10).warnings
+
+    @pytest.mark.parametrize("eps", [1e-15, 1e-9, 1e-6])
+    @pytest.mark.parametrize("estimator", ["twonn", "mle"])
+    def test_near_duplicates_are_detected_and_merged(self, eps, estimator):
+        # 200 copies perturbed by eps: TwoNN reads 0.10-0.31 and MLE 0.79-1.32 instead of
+        # 2.1 (measured); the warning counts the 400 points, merge=10 eps undoes it exactly.
+        rng = np.random.default_rng(1)
+        Y = np.concatenate([self.X, self.X[:200] + eps * rng.standard_normal((200, 4))])
+        kw = {"estimator": estimator, "k": (1, 1) if estimator == "twonn" else None,
+              "bootstrap": 10}
+        base = estimate_dimension(self.X, **kw)
+        bad = estimate_dimension(Y, **kw)
+        assert bad.d < 0.7 * base.d
+        assert any(w.startswith("400 points have a nearest neighbour closer")
+                   for w in bad.warnings)
+        merged = estimate_dimension(Y, merge=10 * eps, **kw)
+        assert merged.d == pytest.approx(base.d, rel=1e-12)
+        assert merged.n_points == 1200
+        assert any("merged 200 points" in w for w in merged.warnings)
+        assert not any("nearest neighbour closer" in w for w in base.warnings)
+
+    def test_merge_is_transitive_and_keeps_first(self):
+        X = np.array([[0.0, 0.0], [1e-7, 0.0], [2e-7, 0.0], [1.0, 1.0], [5.0, 0.0]])
+        kept, n = knn.merge_close(X, 1.5e-7)
+        assert n == 2
+        np.testing.assert_array_equal(kept, X[[0, 3, 4]])
+
+    def test_too_few_points_names_the_k_1_1_way_out(self):
+        X = np.random.default_rng(0).random((20, 3))
+        with pytest.raises(ValueError, match=r"k=\(1, 1\) \(command line: --k 1,1\) skips"):
+            estimate_dimension(X)
+        assert estimate_dimension(X, k=(1, 1), bootstrap=10).n_points == 20
