@@ -41,6 +41,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",   # the tables of the public faces (`face-summary`, below)
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",   # MathJax 3 copied into _static: equations render offline
     "numpydoc",
 ]
 

@@ -221,18 +221,19 @@ _MARKS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def row_label(name: str) -> str:
-    """The LaTeX row label of a scenario name (words, not the slug).
+    r"""The LaTeX row label of a scenario name (words, not the slug).
 
     Known scenario families (``variance-limited-D``, ``rf-resolution-P-aK1``,
-    ``interp-smooth-d3``, ``spectrum-relu-S2``, ...) get a label that says what is swept or
-    varied; any other name is printed with its hyphens as spaces.
+    ``interp-smooth-d3``, ``spectrum-relu-S2``, ...) get a short label that says what
+    varies within their regime (the regime is the heading above them, and says whether
+    :math:`D` or :math:`P` is swept); any other name is printed with its hyphens as spaces.
 
     Examples
     --------
     >>> print(row_label("rf-resolution-D-aK0.5"))
-    random features, $\alpha_K = 0.5$, $D$
+    RF, $\alpha_K{=}0.5$
     >>> print(row_label("my_scenario-2"))
-    my\\_scenario 2
+    my\_scenario 2
     """
     if not isinstance(name, str):
         raise TypeError(f"`name` must be a string; got {name!r}")
