@@ -1,16 +1,199 @@
-"""Training time and compute: gradient-descent and SGD learning curves, compute-optimal laws.
+"""Training time and compute: gradient-descent learning curves and compute-optimal laws.
 
 Declares ``SCENARIOS`` (default report), ``QUICK`` (names run by ``--quick``) and ``PAPER``
 (``python -m verify --suite paper``); see :mod:`verify.scenarios`.
+
+* ``dynamics-time-limited``: the kernel-limit student trained by gradient descent on ``D``
+  Gaussian samples (:func:`verify.simulator.dynamics.simulate_gd`, exact teacher and test
+  averages), loss against steps ``t`` while few modes are learned, ``k*(t) << D``: the
+  fitted exponent against ``alpha_t = (a-1)/b`` (docs/theory/dynamics.md (DY.6)). The
+  band (VR.1) is the slope of the exact population curve (DY.2) on the same grid and the
+  same finite spectrum; the finite-``D`` deviation from that curve is estimated by the
+  ridge-equivalent bias factor ``1/(1 - df2(kappa_t)/D)`` at ``kappa_t = 1/(2 eta t)``
+  (docs/theory/learning_curves.md (LC.1) at the ridge gradient descent mimics), which sets
+  the value tolerance and a band ``2 delta/ln(range)``.
+* ``dynamics-compute-optimal-L`` and ``dynamics-compute-optimal-P``: one random-feature
+  model (projection student) trained on the population loss (``D = inf``), one
+  eigendecomposition per ``(P, seed)`` giving every step; for each compute ``C = P t`` the
+  minimum over the ``P`` grid of ``L(P, C/P)``: ``L*(C) ~ C^-y`` and ``P*(C) ~ C^x``
+  against :func:`asymptotics.dynamics.laws.compute_optimal` (DY.8)-(DY.9). The band (VR.1)
+  is the slope the same minimization finds on the exact top-``P`` population curve (DY.4)
+  of the same finite spectrum and grids, plus the quantization of ``log P*`` by the grid.
 """
 
 from __future__ import annotations
 
-__all__ = ["PAPER", "QUICK", "SCENARIOS"]
+import math
+
+import numpy as np
+
+from asymptotics.dynamics.curves import training_curve_float
+from asymptotics.dynamics.laws import compute_optimal, time_exponent
+from asymptotics.model import PowerLawSpectrum, Target
+from verify.scenarios.base import (
+    ComparisonSettings,
+    Curve,
+    FigureSeries,
+    FigureSpec,
+    Measurement,
+    Prediction,
+    Scenario,
+    theory_shift,
+)
+from verify.scenarios.seeds import suite_streams
+from verify.simulator.dynamics import simulate_gd
+
+__all__ = ["PAPER", "QUICK", "SCENARIOS", "finite_data_deviation"]
+
+TIME = {"a": 2.0, "b": 2.0, "eta": 1.0}
+COMPUTE = {"b": 2.0, "eta": 0.4}  # eta mu_max < 2 for the projection (mu_max up to ~2.5)  # isotropic teacher: a = b, alpha_P = a - 1 for any student
+
+
+def finite_data_deviation(lam: np.ndarray, D: int, eta: float, t: np.ndarray) -> np.ndarray:
+    """``df2(kappa_t)/D / (1 - df2(kappa_t)/D)`` at ``kappa_t = 1/(2 eta t)``: the relative
+    excess of the finite-``D`` bias over the population one at the ridge gradient descent
+    mimics after ``t`` steps (docs/theory/learning_curves.md (LC.1); the time-ridge
+    correspondence of Bordelon et al. 2024). An estimate, used only for tolerances."""
+    kappa = 1.0 / (2.0 * eta * np.asarray(t, float))
+    df2 = np.array([np.sum((lam / (lam + k)) ** 2) for k in kappa])
+    r = df2 / D
+    return r / (1.0 - r)
+
+
+def _time_limited() -> Scenario:
+    def prediction():
+        return time_exponent(TIME["b"], TIME["a"])
+
+    def measure(quick: bool, seed: int) -> Measurement:
+        S, D, seeds = (256, 512, 2) if quick else (512, 1024, 3)
+        spec, tgt = PowerLawSpectrum(TIME["b"], size=S), Target.power_law(TIME["a"])
+        t = np.unique(np.round(np.geomspace(4, 400, 8)))
+        res = simulate_gd(spec, tgt, D=D, P=None, t=t, eta=TIME["eta"], seeds=seeds,
+                          seed=suite_streams(seed).lab_seed())
+        theory = training_curve_float(t, spec, tgt, eta=TIME["eta"])   # (DY.2), D = inf
+        delta = finite_data_deviation(spec.eigenvalues(), D, TIME["eta"], t)
+        pred = prediction()
+        shift = theory_shift(t, theory, pred.value)
+        rng = float(np.log(t[-1] / t[0]))
+        band = 2.0 * float(delta.max()) / rng
+        rel_tol = 2.0 * float(delta.max())
+        reason = (f"(VR.1) shift {shift:+.3g}: slope of the exact population curve (DY.2) on "
+                  f"this grid (S={S}); band 2 delta/ln(range) with delta = {delta.max():.3g}, "
+                  f"the ridge-equivalent finite-D bias factor at t = {t[-1]:g} (D={D})")
+        curve = Curve.from_losses(t, res.losses, xlabel="t (gradient-descent steps)",
+                                  method="gradient descent from zero, exact teacher/test "
+                                         "averages, one SVD per seed")
+        dense = np.geomspace(t[0], t[-1], 60)
+        figure = FigureSpec(kind="loglog", ylabel="excess error $E$",
+                            series=(FigureSeries("population curve (DY.2), D = inf", dense,
+                                                 training_curve_float(np.round(dense), spec,
+                                                                      tgt, eta=TIME["eta"]),
+                                                 color="C1"),))
+        return Measurement(curve=curve, predicted_curve=(t, theory),
+                           config={"S": S, "D": D, "seeds": seeds, **TIME, "t": t},
+                           comparison=ComparisonSettings(band=band, band_reason=reason,
+                                                         shift=shift, rel_tol=rel_tol),
+                           extra={"finite_data_deviation": delta, "mu_max": res.mu_max},
+                           figure=figure)
+
+    return Scenario("dynamics-time-limited", "resolution-limited (time)",
+                    "kernel-limit student, gradient descent on D samples, lambda_i = i^-2, "
+                    "p_i = i^-2: L ~ t^-(a-1)/b = t^-1/2", prediction, measure)
+
+
+def _iso_compute(loss: np.ndarray, P: np.ndarray, t_of: np.ndarray,
+                 Cs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per compute ``C``: the minimum of ``loss[P index, t index]`` over ``P`` with
+    ``t = C/P`` (``t_of[i, c]`` is the index of ``round(C_c / P_i)`` in the time grid)."""
+    along = np.take_along_axis(loss, t_of, axis=1)          # (P, C)
+    j = np.argmin(along, axis=0)
+    return P[j].astype(float), along[j, np.arange(Cs.size)]
+
+
+_SIMULATIONS: dict = {}
+
+
+def _population_landscape(quick: bool, seed: int) -> tuple:
+    """The simulated and exact loss landscapes over (P, t), computed once per (quick, seed)
+    and shared by the two compute-optimal scenarios."""
+    key = (bool(quick), int(seed))
+    if key in _SIMULATIONS:
+        return _SIMULATIONS[key]
+    S, seeds = (512, 2) if quick else (1024, 4)
+    spec, tgt = PowerLawSpectrum(COMPUTE["b"], size=S), Target.isotropic()
+    P = np.unique(np.round(np.geomspace(4, S // 2, 24))).astype(int)
+    Cs = np.geomspace(2e3, 2e5, 7)
+    times = np.unique(np.round(np.outer(1.0 / P, Cs)).ravel())
+    times = times[times >= 1]
+    t_of = np.searchsorted(times, np.maximum(np.round(np.outer(1.0 / P, Cs)), 1))
+    lab = suite_streams(seed).lab_seed()
+    sims = np.stack([simulate_gd(spec, tgt, D=math.inf, P=int(p), t=times, eta=COMPUTE["eta"],
+                                 seeds=seeds, seed=lab + i).losses
+                     for i, p in enumerate(P)], axis=1)      # (seeds, P, times)
+    top = training_curve_float(times[None, :], spec, tgt, P=P[:, None].astype(float),
+                               eta=COMPUTE["eta"])            # (DY.4), exact, same grids
+    _SIMULATIONS.clear()
+    _SIMULATIONS[key] = (S, seeds, P, Cs, t_of, sims, top)
+    return _SIMULATIONS[key]
+
+
+def _compute_measurement(quick: bool, seed: int, which: str) -> Measurement:
+    S, seeds, P, Cs, t_of, sims, top = _population_landscape(quick, seed)
+    per_seed = [_iso_compute(sims[k], P, t_of, Cs) for k in range(seeds)]
+    top_P, top_L = _iso_compute(top, P, t_of, Cs)
+    co = compute_optimal(COMPUTE["b"], student="projection")
+    step = float(np.log(P[1:] / P[:-1]).max())               # log-grid spacing of P
+    rng = float(np.log(Cs[-1] / Cs[0]))
+    if which == "L":
+        values = np.array([s[1] for s in per_seed])
+        shift = theory_shift(Cs, top_L, float(co.y))
+        band = step / rng   # P* quantized by the grid moves L* by O(step^2); its slope less
+        ylabel, method = "L*(C)", "min over the P grid of L(P, C/P)"
+        predicted = top_L
+    else:
+        values = np.array([s[0] for s in per_seed])
+        shift = theory_shift(Cs, top_P, -float(co.x))
+        band = 2.0 * step / rng   # log P* is known to +-step/2 at each end of the range
+        ylabel, method = "P*(C)", "argmin over the P grid of L(P, C/P)"
+        predicted = top_P
+    reason = (f"(VR.1) shift {shift:+.3g}: the same minimization on the exact top-P "
+              f"population curve (DY.4), S={S}, same grids; band from the P grid's log "
+              f"spacing {step:.3g} over ln(C range) {rng:.3g}")
+    curve = Curve.from_losses(Cs, values, xlabel="C = P t", ylabel=ylabel,
+                              method=f"{method}; projection student, D = inf, one "
+                                     "eigendecomposition per (P, seed)")
+    return Measurement(curve=curve, predicted_curve=(Cs, predicted),
+                       config={"S": S, "seeds": seeds, "P": P, "C": Cs, **COMPUTE,
+                               "student": "projection"},
+                       comparison=ComparisonSettings(band=band, band_reason=reason,
+                                                     shift=shift),
+                       extra={"compute_optimal": co.to_dict(), "top_P_star": top_P,
+                              "top_L_star": top_L},
+                       figure=FigureSpec(kind="loglog", ylabel=ylabel, series=(
+                           FigureSeries("top-P population theory (DY.4)", Cs, predicted,
+                                        color="C1"),)))
+
+
+def _compute_optimal(which: str) -> Scenario:
+    def prediction():
+        co = compute_optimal(COMPUTE["b"], student="projection")
+        if which == "L":
+            return co.loss
+        return Prediction("-x (P* ~ C^x, fitted as a decay exponent)", f"-({co.x})",
+                          -float(co.x), co.loss.source, tuple(co.loss.conditions))
+
+    def measure(quick: bool, seed: int) -> Measurement:
+        return _compute_measurement(quick, seed, which)
+
+    law = "L* ~ C^-y, y = 1/3" if which == "L" else "P* ~ C^x, x = 1/3"
+    return Scenario(f"dynamics-compute-optimal-{which}", "compute-optimal (C = P t)",
+                    f"one random-feature model, D = inf, lambda_i = i^-2, isotropic teacher: "
+                    f"{law}", prediction, measure)
+
 
 #: The scenarios of the default report.
-SCENARIOS: tuple = ()
+SCENARIOS: tuple = (_time_limited(), _compute_optimal("L"), _compute_optimal("P"))
 #: Names of the scenarios ``python -m verify --quick`` runs.
-QUICK: tuple[str, ...] = ()
+QUICK: tuple[str, ...] = ("dynamics-time-limited",)
 #: The scenarios of ``python -m verify --suite paper``.
 PAPER: tuple = ()

@@ -149,6 +149,7 @@ def _seed_losses(design: Any, draw: Any, k: int, d: float, p: int, eta: float, m
         # population loss: gamma_t - beta = -(I - eta S)^t beta, in the eigenbasis of S
         nu, E = np.linalg.eigh(Sz)
         nu = np.maximum(nu, 0.0)
+        _stable_iv(method, eta, float(nu.max()), k)
         W = E.T @ Om @ E                       # Omega in the eigenbasis of S
         g = 1.0 - _filters(method, eta, times, nu) * nu[None, :]      # (1 - eta nu)^t
         g = np.where(nu[None, :] > 0, g, 1.0)
@@ -159,6 +160,7 @@ def _seed_losses(design: Any, draw: Any, k: int, d: float, p: int, eta: float, m
     Z = Nk @ (draw.r[k, :p, :p] / math.sqrt(p)) if not draw.diagonal else Nk * draw.r[:p]
     U, s, _ = np.linalg.svd(Z, full_matrices=False)
     mu = s**2 / d
+    _stable_iv(method, eta, float(mu.max()), k)
     keep = mu > mu.max() * 1e-13 * max(Z.shape)
     U, mu = U[:, keep], mu[keep]
     Bm = Sz @ (Nk.T @ U)                       # P x r
@@ -171,6 +173,13 @@ def _seed_losses(design: Any, draw: Any, k: int, d: float, p: int, eta: float, m
     noise_term = (rho2 + noise) * (Phi**2 @ np.diag(H1))
     loss = np.trace(Om) - 2.0 * Phi @ dvec + quad + noise_term + rho2   # (DY.11)
     return loss, float(mu.max())
+
+
+def _stable_iv(method: str, eta: float, mu_max: float, k: int) -> None:
+    if method == "gd" and not eta * mu_max < 2.0:
+        raise ValueError(f"`eta` must be < 2 / mu_max = {2.0 / mu_max:.6g} (the largest "
+                         f"eigenvalue of seed {k}'s training covariance) for gradient "
+                         f"descent to converge; got {eta!r}")
 
 
 def simulate_gd(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *, D: Any,
@@ -212,10 +221,6 @@ def simulate_gd(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *, D
     for k in range(seeds):
         losses[k], mu_max[k] = _seed_losses(design, draw, k, d, p, eta, method, noise, times,
                                             float(rho2[k]))
-        if method == "gd" and not eta * mu_max[k] < 2.0:
-            raise ValueError(f"`eta` must be < 2 / mu_max = {2.0 / mu_max[k]:.6g} (the largest "
-                             f"eigenvalue of seed {k}'s training covariance) for gradient "
-                             f"descent to converge; got {eta!r}")
     if not np.isfinite(losses).all():
         raise FloatingPointError("non-finite loss along training time; lower `eta` or `t`")
     mean = losses.mean(axis=0)
