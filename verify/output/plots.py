@@ -25,6 +25,7 @@ interactive backend is involved and figures are freed like any Python object.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -168,7 +169,9 @@ def _set_bottom(ax: Axes, y: np.ndarray, se: np.ndarray | None, extra: Sequence[
     else:  # bars crossing zero run off the bottom edge instead of stretching it to 1e-9
         bottoms = [np.where(y - se <= 0, y / 3, y - se)]
     bottoms += [e[np.isfinite(e) & (e > 0)] for e in extra]
-    ax.set_ylim(bottom=float(np.concatenate(bottoms).min()) / 1.3)
+    values = np.concatenate(bottoms)
+    if values.size:  # else matplotlib's own limits (nothing positive to show)
+        ax.set_ylim(bottom=float(values.min()) / 1.3)
 
 
 def loglog_figure(x: object, mean: object, stderr: object = None, *,
@@ -284,7 +287,11 @@ def _spec(outcome: Any) -> Any:
     from verify.scenarios.base import FigureSpec
     data = outcome.extra.get("figure") if isinstance(outcome.extra, dict) else None
     if data is not None:
-        return FigureSpec.from_data(data)
+        try:
+            return FigureSpec.from_data(data)
+        except (TypeError, ValueError) as exc:  # a figure never stops the report
+            warnings.warn(f"{outcome.name}: `extra['figure']` is not a FigureSpec ({exc}); "
+                          "drawing the default figure", RuntimeWarning, stacklevel=3)
     # a scenario this module does not know: its measurement alone
     return FigureSpec(kind="excess" if outcome.fit.offset_fitted else "loglog")
 
@@ -362,7 +369,8 @@ def _draw_claim(ax: Axes, o: Any, spec: Any, *, compact: bool = False) -> None:
     ax.plot(xs[fy > 0], fy[fy > 0], ":", color="C3", lw=1.8, label=_fit_text(o.fit), zorder=4)
     _set_bottom(ax, y[shown] if shown.any() else fy[fy > 0],
                 se[shown] if shown.any() else None, lines)
-    if (~shown).any():  # a point at or below the fitted offset: marked on the bottom edge
+    if (~shown).any() and ax.get_ylim()[0] > 0:  # at or below the fitted offset: marked
+        # on the bottom edge
         bottom = ax.get_ylim()[0]
         ax.plot(x[~shown], np.full((~shown).sum(), bottom * 1.15), "v", color="C0",
                 ms=5, ls="none", label="mean $\\leq E_\\infty$ (not on a log axis)")

@@ -250,3 +250,41 @@ def test_double_descent_panel_draws_companions_points_across_the_peak():
         "theory", "interpolation threshold P = D", "sim C0", "sim C1"]
     (vline,) = [ln for ln in across.get_lines() if ln.get_label().startswith("interp")]
     assert list(vline.get_xdata()) == [1.0, 1.0]
+
+
+# --- any measurement a new scenario module may return gets a figure -------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(3, 7), seeds=st.integers(1, 4), alpha=st.floats(-1.0, 3.0),
+       offset=st.sampled_from([0.0, 1e-3, 10.0]), fit_offset=st.booleans(),
+       noise=st.floats(0.0, 0.5), band=st.floats(0.0, 2.0), shift=st.floats(-1.0, 1.0),
+       theory=st.booleans(), seed=st.integers(0, 2**16))
+def test_any_measurement_gets_a_default_figure(n, seeds, alpha, offset, fit_offset, noise,
+                                               band, shift, theory, seed):
+    from hypothesis import assume
+    x = np.geomspace(4, 4 * 2 ** (n - 1), n)
+    if fit_offset:  # verify.fit's offset fit of noisy offset-dominated data takes ~40 s
+        offset, noise = 1e-3, min(noise, 0.05)
+    rng = np.random.default_rng(seed)
+    losses = (x ** -alpha + offset) * np.exp(noise * rng.standard_normal((seeds, n)))
+
+    def measure(quick, s):
+        curve = Curve.from_losses(x, losses, xlabel="D", method="random")
+        return Measurement(curve=curve, config={},
+                           predicted_curve=(x, x ** -alpha + offset) if theory else None,
+                           comparison=ComparisonSettings(band=band, band_reason="random",
+                                                         shift=shift, offset=fit_offset))
+
+    scenario = Scenario("new-module-case", "r", "r",
+                        lambda: Prediction("a", "a", alpha, "by construction"), measure)
+    try:
+        outcome = scenario.run(True, 0)
+    except (ValueError, ArithmeticError):  # the fitter refuses: no outcome, no figure
+        assume(False)
+    figs = plots.outcome_figures([outcome])
+    assert list(figs) == ["overview", "new-module-case"]
+    figs["new-module-case"].savefig(io.BytesIO(), format="png", dpi=20)  # labels render
