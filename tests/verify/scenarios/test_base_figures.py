@@ -107,6 +107,7 @@ def test_double_descent_figure_spans_the_peak_with_both_theories():
     assert min(points.x) < 1 < max(points.x)
 
 
+@pytest.mark.slow  # the spectrum scenario's measurement: 1-8 s on a shared machine
 def test_spectrum_figure_draws_the_exact_spectrum_at_every_rank():
     m = suite()["spectrum-relu-S2"].measure(True, 0)
     exact, half = m.figure.series
