@@ -38,6 +38,7 @@ __all__ = [
     "default_window",
     "empirical_spectrum",
     "funk_hecke_eigenvalues",
+    "funk_hecke_nodes",
     "kernel_matrix",
     "matern",
     "theory_alpha",
@@ -111,15 +112,28 @@ def torus_grid_eigenvalues(kernel: str, d: int, N: int, *, nu: float = 1.5,
     return np.sort(lam.ravel())[::-1]
 
 
+def funk_hecke_nodes(k_max: int) -> int:
+    """Gauss-Legendre nodes for degrees up to ``k_max``: at least 2000, and ``2 k_max + 200``.
+
+    ``P_k(cos phi)`` has ``k`` zeros in ``[0, pi]``; with fewer nodes than that the rule
+    aliases the high degrees (with 2000 nodes, ``k_max = 3162`` gave negative and wrong
+    eigenvalues and a fitted ``alpha_K = -0.45`` for Laplace, whose exponent is 0.5).
+    """
+    return max(2000, 2 * k_max + 200)
+
+
 def funk_hecke_eigenvalues(kernel: str, k_max: int, *, nu: float = 1.5, ell: float = 1.0,
-                           nodes: int = 2000) -> np.ndarray:
+                           nodes: int | None = None) -> np.ndarray:
     """Operator eigenvalues on ``S^2`` (uniform probability measure), each degree ``k <= k_max``
     repeated ``2k + 1`` times, sorted descending.
 
     ``mu_k = (1/2) int_0^pi K(cos phi) P_k(cos phi) sin phi dphi`` (Funk-Hecke; (LM.15)),
-    Gauss-Legendre in ``phi`` where every kernel here is smooth.
+    Gauss-Legendre in ``phi`` where every kernel here is smooth, with
+    :func:`funk_hecke_nodes` nodes unless ``nodes`` is given.
     """
     from scipy.special import roots_legendre
+
+    nodes = funk_hecke_nodes(k_max) if nodes is None else nodes
 
     x, w = roots_legendre(nodes)
     phi = 0.5 * np.pi * (x + 1.0)
@@ -197,7 +211,9 @@ def _cost(kernel: str, d: int, n: int, method: str) -> tuple[float, float]:
         return (pts * (2 * d * 40.0 + per_value + 10.0 * math.log2(max(pts, 2))),
                 8.0 * pts * (4 * d + 12))
     k_max = math.isqrt(n)
-    return 2000.0 * (k_max + 1) * (per_value + 20.0), 8.0 * (2000 * 6 + 4 * (k_max + 1) ** 2)
+    nodes = funk_hecke_nodes(k_max)
+    return (2.0 * nodes * (k_max + 1) * (per_value + 20.0),
+            8.0 * (nodes * 6 + 4 * (k_max + 1) ** 2))
 
 
 def _check_cost(kernel: str, domain: str, d: int, n: int, method: str, force: bool) -> None:
@@ -215,6 +231,26 @@ def _check_cost(kernel: str, domain: str, d: int, n: int, method: str, force: bo
     hint = "pass force=True (command line: --force) to run it anyway"
     budget.check_memory(param, value, nbytes, hint=hint)
     budget.check_seconds(param, value, ops, hint=hint)
+
+
+def _check_quadrature(lam: np.ndarray, kernel: str, k_max: int, nu: float, ell: float,
+                      window: tuple[int, int]) -> None:
+    """Refuse Funk-Hecke eigenvalues in the fit window that a rule with 1.5 times the nodes
+    does not reproduce to 1e-3 (relative): aliasing, or the quadrature's rounding floor
+    (a super-exponentially decaying spectrum such as the Gaussian's). Relative errors up to
+    ``eps`` tilt the fitted slope over a window of ``ln(hi/lo) >= ln 10`` by at most
+    ``2 eps / ln 10 < 1e-3`` (the argument of docs/verification.md (VR.2))."""
+    more = funk_hecke_eigenvalues(kernel, k_max, nu=nu, ell=ell,
+                                  nodes=3 * funk_hecke_nodes(k_max) // 2)
+    lo, hi = window
+    a, b = lam[lo - 1:hi], more[lo - 1:hi]
+    dev = np.abs(a - b) / np.maximum(np.abs(b), np.finfo(float).tiny)
+    if not (np.all(b > 0) and dev.max() <= 1e-3):
+        worst = int(np.argmax(dev)) + lo
+        raise ValueError(f"the Funk-Hecke eigenvalues of the {kernel} kernel are not converged "
+                         f"in the fit window {window}: rank {worst} changes by {dev.max():.2g} "
+                         f"(relative) with 1.5x the quadrature nodes (the spectrum reaches the "
+                         f"quadrature's rounding floor); choose a smaller `n` or `window`")
 
 
 @dataclass(frozen=True)
@@ -310,6 +346,8 @@ def empirical_spectrum(kernel: str, domain: str, d: int, n: int, *, seed: int = 
         lam = torus_grid_eigenvalues(kernel, d, round(n ** (1.0 / d)), nu=nu, ell=ell)
     else:
         lam = funk_hecke_eigenvalues(kernel, math.isqrt(n), nu=nu, ell=ell)
+        _check_quadrature(lam, kernel, math.isqrt(n), nu, ell,
+                          default_window(len(lam)) if window is None else window)
     if not np.isfinite(lam).all():
         raise ValueError(f"the {kernel} kernel is not finite in float64 at `nu`={nu!r}, "
                          f"`ell`={ell!r} (its Bessel function or power overflows), so it has no "
