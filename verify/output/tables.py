@@ -208,6 +208,14 @@ _LABELS: tuple[tuple[str, str], ...] = (
     (r"spectrum-matern([0-9.]+)-T([0-9]+)", r"Mat\'{{e}}rn {0}, $T^{{{1}}}$"),
     (r"spectrum-relu-S([0-9]+)", r"ReLU, $S^{{{0}}}$"),
     (r"spectrum-relu-ntk-S([0-9]+)", r"ReLU NTK, $S^{{{0}}}$"),
+    (r"glm-([a-z]+)([0-9]*)-([DP])", r"GLM, {0} {1}"),
+    (r"resolution-([DP])-([a-z-]+)-T([0-9]+)", r"{1}, $T^{{{2}}}$"),
+    (r"dynamics-time-limited", r"GD, time-limited"),
+    (r"dynamics-compute-optimal-([A-Z])", r"GD, compute-optimal ${0}$"),
+    (r"real-(resolution|variance)-([DP])", r"digits/MNIST"),
+    (r"real-(resolution|variance)-([DP])-pool([0-9]+)", r"pooled {2}$\times${2}"),
+    (r"real-(resolution|variance)-([DP])-pool([0-9]+)-depth([0-9]+)",
+     r"pool {2}, depth {3}"),
 )
 
 #: What each docs label a band reason cites means, for the table notes (docs/verification.md).
@@ -240,7 +248,8 @@ def row_label(name: str) -> str:
     for pattern, template in _LABELS:
         match = re.fullmatch(pattern, name)
         if match:
-            return template.format(*(latex_escape(g) for g in match.groups()))
+            groups = (latex_escape(g.replace("-", " ")) for g in match.groups())
+            return " ".join(template.format(*groups).split())
     return latex_escape(name.replace("-", " "))
 
 
