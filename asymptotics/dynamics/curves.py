@@ -360,7 +360,7 @@ def training_curve(t: Any, spectrum: PowerLawSpectrum | ArraySpectrum, target: T
     >>> from asymptotics.model import PowerLawSpectrum, Target
     >>> lc = training_curve([1e6], PowerLawSpectrum(2.0), Target.power_law(2.0), dps=20)
     >>> mpmath.nstr(lc.loss[0], 8), lc.certified_digits[0]
-    ('0.000626656951', 20)
+    ('0.00062665695', 20)
     """
     ts, model, P, eta, method = _iv(t, spectrum, target, P, eta, method, student)
     dps = check_int("dps", dps, minimum=5, maximum=2000)

@@ -9,7 +9,7 @@ filtered by ``1 - (1 - eta mu_j)^t``, and the loss averaged exactly over the tea
 label noise, the invisible part of the inputs and the test point is a quadratic form in the
 filter (DY.10)-(DY.11). ``D = inf`` trains on the population loss of the same projection
 (one eigendecomposition of the student covariance). As ``t -> inf`` the loss is the
-ridgeless (min-norm) loss of :func:`verify.simulator.simulate_sweep` on the same draws
+ridgeless (min-norm) loss of :func:`verify.simulator.simulate.simulate_sweep` on the same draws
 (tested equal).
 
 Randomness: seed ``k`` uses stream ``SeedSequence(seed).spawn(seeds)[k]`` (docs/sweeps.md

@@ -1,7 +1,7 @@
 """The simulator's time axis (verify.simulator.dynamics) against independent routes.
 
 Routes: the plain loop of :func:`gd_reference_loop` (iterates the label-to-weight map, no
-SVD, no filter); the ridgeless static sweep :func:`verify.simulator.simulate_sweep` on the
+SVD, no filter); the ridgeless static sweep :func:`verify.simulator.simulate.simulate_sweep` on the
 same draws (``t = inf``); the exact population theory
 :func:`asymptotics.dynamics.training_curve` (``D = inf``, top-P student); and a
 second-moment loop ``M <- (I - eta S) M (I - eta S)`` for the projection at ``D = inf``.
