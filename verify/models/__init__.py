@@ -3,7 +3,9 @@
 :mod:`.glm` fits softmax (logistic) regression and Huber/least-squares regression by
 Newton's method and refuses data where the estimate does not exist; :mod:`.excess` holds
 the exact population excess losses for Gaussian features; :mod:`.curves` sweeps the
-training-set size for the variance-limited checks (docs/theory/regimes.md (RG.13)-(RG.15)).
+training-set size for the variance-limited checks (docs/theory/regimes.md (RG.13)-(RG.15));
+:mod:`.piecewise` fits ``P``-knot piecewise models on the circle for the model-size law of
+Theorem 3 (RG.7).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from verify.models.glm import GLMFit as GLMFit
 from verify.models.glm import fit_m_estimator as fit_m_estimator
 from verify.models.glm import fit_softmax as fit_softmax
 from verify.models.glm import separation_direction as separation_direction
+from verify.models.piecewise import PiecewiseFit as PiecewiseFit
+from verify.models.piecewise import fit_piecewise as fit_piecewise
+from verify.models.piecewise import resolution_curve as resolution_curve
 
-__all__ = ["GLM_MODELS", "GLMCurve", "GLMFit", "fit_m_estimator", "fit_softmax",
-           "glm_learning_curve", "regression_excess", "separation_direction",
-           "softmax_excess"]
+__all__ = ["GLM_MODELS", "GLMCurve", "GLMFit", "PiecewiseFit", "fit_m_estimator",
+           "fit_piecewise", "fit_softmax", "glm_learning_curve", "regression_excess",
+           "resolution_curve", "separation_direction", "softmax_excess"]

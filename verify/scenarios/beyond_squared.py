@@ -4,7 +4,7 @@ Declares ``SCENARIOS`` (default report), ``QUICK`` (names run by ``--quick``) an
 (``python -m verify --suite paper``); see :mod:`verify.scenarios`.
 
 Variance-limited in ``D`` at fixed ``P`` (Bahri et al. Theorem 1), each model fitted exactly
-(:func:`verify.models.glm_learning_curve`) and its excess test loss ``L - L_inf`` averaged
+(:func:`verify.models.curves.glm_learning_curve`) and its excess test loss ``L - L_inf`` averaged
 exactly over Gaussian test features:
 
 * ``glm-logistic-D``, ``glm-softmax3-D``: well-specified maximum likelihood, prediction
