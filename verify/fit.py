@@ -969,7 +969,7 @@ class LawFit:
                              extrapolation=dist, warnings=warn)
 
     def to_frame(self):
-        """The parameters and both intervals as a :class:`pandas.DataFrame` (pandas must be
+        """The parameters and both intervals as a ``pandas.DataFrame`` (pandas must be
         installed; the bootstrap columns are empty, NaN, when no bootstrap ran)."""
         try:
             import pandas as pd
