@@ -36,7 +36,8 @@ def _log_slope(a: float, b: float, method: str, t1: float, t2: float) -> float:
                      / (math.log(t2) - math.log(t1)))
 
 
-@pytest.mark.parametrize(("a", "b", "method"), [(2.0, 2.0, "gd"), (3.5, 1.4, "flow")])
+@pytest.mark.parametrize(("a", "b", "method"), [
+    pytest.param(2.0, 2.0, "gd", marks=pytest.mark.slow), (3.5, 1.4, "flow")])
 def test_time_exponent_is_the_log_slope(a, b, method):
     d = time_exponent(b, a)
     assert d.exponent == sp.Rational(a - 1) / sp.nsimplify(b)
