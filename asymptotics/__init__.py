@@ -10,11 +10,6 @@ __version__ = "0.1.0"
 
 from asymptotics.derivation import REGIMES as REGIMES
 from asymptotics.derivation import Derivation as Derivation
-from asymptotics.dynamics.curves import training_curve as training_curve
-from asymptotics.dynamics.curves import training_curve_float as training_curve_float
-from asymptotics.dynamics.laws import bottleneck_exponent as bottleneck_exponent
-from asymptotics.dynamics.laws import compute_optimal as compute_optimal
-from asymptotics.dynamics.laws import time_exponent as time_exponent
 from asymptotics.kernel_spectra import kernel_decay as kernel_decay
 from asymptotics.kernel_spectra import smoothness_bound as smoothness_bound
 from asymptotics.model import ArraySpectrum as ArraySpectrum
@@ -42,8 +37,6 @@ __all__ = [
     "PowerLawSpectrum",
     "Target",
     "__version__",
-    "bottleneck_exponent",
-    "compute_optimal",
     "data_limited_prefactor",
     "euler_maclaurin_tail",
     "feature_limited_prefactor",
@@ -59,8 +52,5 @@ __all__ = [
     "smoothness_bound",
     "solve_kappa",
     "tail_law",
-    "time_exponent",
-    "training_curve",
-    "training_curve_float",
     "variance_limited",
 ]
