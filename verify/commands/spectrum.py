@@ -8,7 +8,7 @@ Two kinds of input:
   :func:`asymptotics.kernel_spectra.kernel_decay` (docs/laboratory_manifolds.md
   (LM.12)-(LM.16));
 * real data (``--data digits|mnist|FILE``): loads, pools and puts the inputs on the sphere
-  (:func:`verify.datasets.load_dataset`), takes the infinite-width NNGP or NTK kernel of a
+  (:func:`verify.datasets.load.load_dataset`), takes the infinite-width NNGP or NTK kernel of a
   fully connected network (``--kernel nngp|ntk --depth L``) and prints the fitted
   ``alpha_K`` with its interval and window (:func:`verify.networks.spectrum.data_spectrum`,
   docs/real_networks.md (RN.10), (RN.11)). Real data have no theory value.

@@ -1,6 +1,6 @@
 """Real inputs for the paper's experiments: bundled digits and MNIST, pooling, user arrays.
 
-docs/real_networks.md §2. :func:`load_dataset` is the one path from a dataset name or a
+docs/real_networks.md §2. :func:`verify.datasets.load.load_dataset` is the one path from a dataset name or a
 user file to prepared inputs on the sphere.
 """
 

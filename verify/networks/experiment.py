@@ -1,7 +1,7 @@
 """Teacher-student regression on the features of a network on real inputs (the paper's Fig. 2).
 
 docs/real_networks.md §4. The population is the uniform measure on ``N`` prepared real inputs
-(:func:`verify.datasets.load_dataset`). A network kernel ``K`` on them (the infinite-width
+(:func:`verify.datasets.load.load_dataset`). A network kernel ``K`` on them (the infinite-width
 NNGP/NTK, or the Gram matrix of ``width`` finite-width features) has the eigen-decomposition
 ``K / N = U Lambda U^T``; its eigenfeatures ``F(x_a) = sqrt(N) Lambda^(1/2) U_a`` have
 population covariance ``Lambda`` and span the same functions as the network's features
@@ -152,7 +152,8 @@ def _dual_reduction(lam: np.ndarray, Ft: np.ndarray, W: np.ndarray) -> float:
 
 def population_loss(pop: FeaturePopulation, train: np.ndarray | None, P: int | None,
                     G: np.ndarray | None = None) -> float:
-    """The test loss averaged exactly over the ``N`` inputs and the teacher (RN.13)-(RN.15).
+    """The test loss averaged exactly over the ``N`` inputs and the teacher,
+    docs/real_networks.md (RN.13)-(RN.15).
 
     Parameters
     ----------

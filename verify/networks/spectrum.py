@@ -1,8 +1,8 @@
 """Empirical spectrum of a network kernel on real inputs, and its fitted ``alpha_K``.
 
-docs/real_networks.md §3. On ``n`` prepared inputs (:func:`verify.datasets.load_dataset`)
+docs/real_networks.md §3. On ``n`` prepared inputs (:func:`verify.datasets.load.load_dataset`)
 the Gram matrix ``K_ij = K(x_i, x_j)`` of the infinite-width NNGP or NTK kernel
-(:func:`verify.networks.network_kernels`) estimates the kernel operator on the data
+(:func:`verify.networks.kernels.network_kernels`) estimates the kernel operator on the data
 distribution: the eigenvalues of ``K / n`` (RN.10). Only the top ranks are needed for a fit,
 so the solver is :func:`scipy.linalg.eigh` with ``subset_by_index`` (LAPACK's MRRR driver
 ``evr``), not a full decomposition (``benchmarks/real_networks_spectrum.py`` prints the
@@ -51,7 +51,7 @@ class DataSpectrum:
     fit : PowerLawFit
         The fit of ``lambda_i`` vs ``i`` (its ``alpha`` is ``1 + alpha_K``).
     name, n, d, pool, seed
-        The data (as :class:`verify.datasets.Dataset`; ``pool``/``seed`` 0 for a plain array).
+        The data (as :class:`verify.datasets.load.Dataset`; ``pool``/``seed`` 0 for a plain array).
     kernel, depth, activation, weight_variance, bias_variance
         The network kernel.
     """
@@ -129,10 +129,10 @@ def data_spectrum(data: Dataset | np.ndarray, *, kernel: str = "nngp", depth: in
     Parameters
     ----------
     data : Dataset or array_like (n, d)
-        Prepared inputs (:func:`verify.datasets.load_dataset`), or rows used as given.
+        Prepared inputs (:func:`verify.datasets.load.load_dataset`), or rows used as given.
     kernel : {"nngp", "ntk"}
     depth, activation, weight_variance, bias_variance
-        The network, as in :func:`verify.networks.network_kernels`.
+        The network, as in :func:`verify.networks.kernels.network_kernels`.
     window : (int, int), optional
         Ranks of the fit; default ``[max(8, n // 100), n // 10]``.
     top : int, optional
