@@ -257,3 +257,24 @@ def test_refusals_name_the_problem():
     with pytest.raises(ValueError, match="2 size column"):
         fit_law(x=X1, y=X1, model="chinchilla")
     assert isinstance(fit_law(x=X1, y=X1 ** -1.0, bootstrap=None), LawFit)
+
+
+def test_landscape_lists_every_run_best_first_with_the_summed_loss():
+    X, y, _ = _noisy_grid(9)
+    fit = fit_law(x=X, y=y, model="chinchilla", bootstrap=None)
+    losses = [f for f, _ in fit.landscape]
+    assert losses == sorted(losses) and len(losses) >= 2
+    # the reported loss is the Huber loss SUMMED over the points at the optimum (FIT.11)
+    r = np.log(y) - np.log(chinchilla(X, **fit.params))
+    a = np.abs(r)
+    rho = np.where(a <= fit.delta, 0.5 * r * r, fit.delta * (a - 0.5 * fit.delta))
+    assert fit.loss == pytest.approx(float(rho.sum()), rel=1e-9)
+    assert fit.loss <= losses[0] * (1 + 1e-12)
+
+
+def test_broken_law_with_offset():
+    x = np.geomspace(1e3, 1e6, 16)
+    fit = fit_law(x=x, y=broken(x, 3.0, 0.3, 3e4, 0.4, 0.5) + 0.05, model="broken",
+                  offset=True, bootstrap=None)
+    assert fit.names[-1] == "E" and fit.params["E"] == pytest.approx(0.05, rel=1e-4)
+    assert fit.params["c_1"] == pytest.approx(0.4, rel=1e-3)
