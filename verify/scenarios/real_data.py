@@ -30,7 +30,10 @@ import numpy as np
 from asymptotics.model import ArraySpectrum, Target
 from asymptotics.rf.learning_curves import learning_curve_float
 from asymptotics.variance import variance_limited
+from verify.datasets import load_dataset
+from verify.fit import fit_power_law
 from verify.networks.experiment import cached_population, simulate_losses
+from verify.networks.labels import kernel_label_losses, regroup, target_powers
 from verify.networks.spectrum import fit_alpha_k
 from verify.scenarios.base import (
     ComparisonSettings,
@@ -177,6 +180,60 @@ def _variance(axis: str, depth: int = 3, fixed: int = 16, pool: int = 4,
                     measure)
 
 
+def _labels(groups: int, depth: int = 3, pool: int = 4, n: int = 2000) -> Scenario:
+    """Fig. 3: kernel interpolation of the real (super-)class labels, D swept."""
+
+    def _target():
+        pop, src = _population(depth, pool, n)
+        labels = load_dataset(src["name"], pool=src["pool"], n=src["n"], seed=0).labels
+        y = regroup(labels, groups)
+        p, rest = target_powers(pop, y)
+        return pop, src, y, p, rest
+
+    def prediction() -> Prediction:
+        pop, _, _, p, _ = _target()
+        lo, hi = 16, 256
+        ranks = np.unique(np.round(np.geomspace(lo, hi, 40)).astype(int)).astype(float)
+        a = fit_power_law(ranks, p[ranks.astype(int) - 1]).alpha
+        alpha_k = fit_alpha_k(pop.eigenvalues, (lo, hi))[0]
+        b = 1.0 + alpha_k
+        value = min(a - 1.0, 2.0 * b)  # docs/theory/regimes.md (RG.9)
+        return Prediction("alpha_D", "min(a - 1, 2 b)", value,
+                          "docs/theory/regimes.md (RG.9); docs/real_networks.md (RN.16)",
+                          (f"a = {a:.4f}: fitted decay of the label power p_i (RN.16) on ranks "
+                           f"{lo}..{hi}", f"b = 1 + alpha_K = {b:.4f} on the same ranks"))
+
+    def measure(quick: bool, seed: int) -> Measurement:
+        pop, src, y, p, rest = _target()
+        D = _grid("D", quick)[0]
+        seeds = suite_streams(seed).sample_seeds(4 if quick else 8)
+        losses = kernel_label_losses(pop, y, D, seeds)
+        theory = learning_curve_float(D, np.full_like(D, np.inf),
+                                      ArraySpectrum(pop.eigenvalues), Target.array(p)) + rest
+        pred = prediction().value
+        rel_tol = finite_size_tolerance(D, np.full_like(D, np.inf))
+        shift = theory_shift(D, theory, pred)  # docs/verification.md (VR.1)
+        band = 2.0 * rel_tol / float(np.log(D[-1] / D[0]))  # docs/verification.md (VR.2)
+        reason = (f"(VR.1) shift {shift:+.3g} = slope of the deterministic equivalent with "
+                  f"the labels' empirical powers minus min(a-1, 2b); (VR.2) band for "
+                  f"rel_tol {rel_tol:g} (VR.5)")
+        curve = Curve.from_losses(D, losses, xlabel="D",
+                                  method=f"kernel interpolation of the {groups}-class labels")
+        config = {**pop.config, "dataset": src["label"], "groups": groups,
+                  "seeds": len(seeds), "rel_tol": rel_tol, "unlearnable_power": rest}
+        return Measurement(curve=curve, config=config, predicted_curve=(D, theory),
+                           comparison=ComparisonSettings(band=band, band_reason=reason,
+                                                         shift=shift, rel_tol=rel_tol,
+                                                         k_sigma=K_SIGMA),
+                           extra={"label_powers_head": p[:300].tolist()})
+
+    return Scenario(f"real-labels-{groups}-D", "resolution-limited (data)",
+                    f"depth-{depth} ReLU NNGP kernel on {data_source(pool, n)['label']}: "
+                    f"labels regrouped into {groups} classes (label mod {groups}), "
+                    "alpha_D = min(a - 1, 2b) from their power in the eigenbasis",
+                    prediction, measure)
+
+
 #: The scenarios of the default report.
 SCENARIOS: tuple = (_resolution("D"),)
 #: Names of the scenarios ``python -m verify --quick`` runs.
@@ -189,4 +246,6 @@ PAPER: tuple = (
     # the alpha_D vs alpha_K scatter of Fig. 2b: pooling sizes and depths
     *(_resolution("D", depth=L, pool=k, name=f"real-resolution-D-pool{k}-depth{L}")
       for k in (2, 7) for L in (1, 3)),
+    # Fig. 3: super-classing 10 -> 5 -> 2
+    *(_labels(g) for g in (10, 5, 2)),
 )
