@@ -3,7 +3,8 @@
 Docs: docs/theory/dynamics.md. :mod:`.curves` evaluates the loss along training time at any
 precision (population loss, kernel limit or top-``P`` student); :mod:`.laws` derives the
 time-limited exponent, the bottleneck over ``(t, D, P)`` and the compute-optimal split of
-``C = P t`` as :class:`~asymptotics.derivation.Derivation` objects.
+``C = P t`` as :class:`~asymptotics.derivation.Derivation` objects; :mod:`.sgd` is the exact
+mean-square recursion of one-pass SGD on Gaussian inputs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from asymptotics.dynamics.laws import DynamicsDerivation as DynamicsDerivation
 from asymptotics.dynamics.laws import bottleneck_exponent as bottleneck_exponent
 from asymptotics.dynamics.laws import compute_optimal as compute_optimal
 from asymptotics.dynamics.laws import time_exponent as time_exponent
+from asymptotics.dynamics.sgd import SGDCurve as SGDCurve
+from asymptotics.dynamics.sgd import sgd_curve as sgd_curve
+from asymptotics.dynamics.sgd import sgd_radius as sgd_radius
 
-__all__ = ["ComputeOptimal", "DynamicsDerivation", "TrainingCurve", "bottleneck_exponent",
-           "compute_optimal", "stable_step", "time_exponent", "training_curve",
-           "training_curve_float"]
+__all__ = ["ComputeOptimal", "DynamicsDerivation", "SGDCurve", "TrainingCurve",
+           "bottleneck_exponent", "compute_optimal", "sgd_curve", "sgd_radius", "stable_step",
+           "time_exponent", "training_curve", "training_curve_float"]
