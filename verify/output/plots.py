@@ -313,6 +313,9 @@ def _draw_claim(ax: Axes, o: Any, spec: Any, *, compact: bool = False) -> None:
     mean = np.asarray(o.curve.mean, dtype=float)
     se = np.asarray(o.curve.stderr, dtype=float)
     excess = spec.kind == "excess"
+    # double descent: this scenario's colour on its P/D panel, for its points here too
+    own = next((s.color for s in spec.series if s.stderr and s.color), "C0") \
+        if spec.kind == "double_descent" else "C0"
     fitted_offset = float(o.fit.offset) if o.fit.offset_fitted else 0.0
     sub = fitted_offset if excess else 0.0
     y = mean - sub
@@ -338,7 +341,8 @@ def _draw_claim(ax: Axes, o: Any, spec: Any, *, compact: bool = False) -> None:
         lines.append(ty)
         if (ty > 0).sum() >= 2:
             plot_theory(ax, np.asarray(o.predicted_curve[0])[ty > 0], ty[ty > 0],
-                        label="theory on the measured grid", marker=".")
+                        label="theory on the measured grid", marker=".",
+                        color="C1" if own == "C0" else "0.3")
     if not compact:
         for s in spec.series:
             if s.stderr and spec.kind != "double_descent":
@@ -349,7 +353,7 @@ def _draw_claim(ax: Axes, o: Any, spec: Any, *, compact: bool = False) -> None:
         small = bool((se[shown] < 0.04 * y[shown]).all())
         label = (f"simulation (mean \u00b1 s.e., {many} seeds"
                  + (", bars within the markers" if small else "") + ")")
-        plot_points(ax, x[shown], y[shown], se[shown], label=label)
+        plot_points(ax, x[shown], y[shown], se[shown], label=label, color=own)
     window = _window(o.fit, x)
     x0 = math.sqrt(window[0] * window[1])
     y0 = float(o.fit.predict(x0)[0]) - sub
@@ -475,12 +479,15 @@ def outcome_figure(outcome: Any, *, ax: Axes | None = None,
     return axes[0].figure
 
 
-def overview_figure(outcomes: Iterable[Any], *, ncols: int = 4) -> Figure:
+def overview_figure(outcomes: Iterable[Any], *, ncols: int | None = None) -> Figure:
     """One small panel per outcome (its claim, as in :func:`outcome_figure`), the verdict
-    marked in each panel's title and frame: the report's first page."""
+    marked in each panel's title and frame: the report's first page (``ncols`` by default
+    ``ceil(sqrt(n))`` between 4 and 7, so the grid keeps a page's proportions)."""
     outcomes = list(outcomes)
     if not outcomes:
         raise ValueError("`outcomes` must hold at least one outcome")
+    if ncols is None:
+        ncols = min(7, max(4, math.ceil(math.sqrt(len(outcomes)))))
     if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"`ncols` must be a positive integer; got {ncols!r}")
     figure = require_matplotlib()
