@@ -1,0 +1,79 @@
+"""Two-layer network in NTK parametrization (verify.models.two_layer): the contraction of the
+explicit Jacobian, the zero initial output, the infinite-width limit and the 1/w excess."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import erf
+
+from verify.fit import fit_power_law
+from verify.models.two_layer import empirical_ntk, init_two_layer, width_curve
+from verify.networks.kernels import network_kernels
+
+SW2 = 2.0
+
+
+def _forward(X, W, v, activation):
+    h = np.sqrt(SW2 / X.shape[1]) * X @ W.T
+    phi = np.maximum(h, 0) if activation == "relu" else erf(h)
+    return np.sqrt(SW2 / W.shape[0]) * phi @ v
+
+
+def _jacobian(X, W, v, activation):
+    """The explicit Jacobian of f in (W, v), column by column by central differences of the
+    forward pass (f is linear in v and piecewise smooth in W: step 1e-6, error ~1e-10)."""
+    params = np.concatenate([W.ravel(), v])
+    cols = []
+    for i in range(params.size):
+        e = np.zeros(params.size)
+        e[i] = 1e-6
+        up, down = params + e, params - e
+        f_up = _forward(X, up[:W.size].reshape(W.shape), up[W.size:], activation)
+        f_down = _forward(X, down[:W.size].reshape(W.shape), down[W.size:], activation)
+        cols.append((f_up - f_down) / 2e-6)
+    return np.stack(cols, axis=1)
+
+
+@pytest.mark.parametrize("activation", ["relu", "erf"])
+def test_contraction_equals_explicit_jacobian(activation):
+    rng = np.random.default_rng(20261204)
+    X = rng.standard_normal((6, 3))
+    W, v = init_two_layer(8, 3, rng)
+    J = _jacobian(X, W, v, activation)
+    np.testing.assert_allclose(empirical_ntk(X, X, W, v, activation), J @ J.T, atol=1e-7)
+    # antisymmetric: the output is 0 up to the rounding of the paired sum
+    assert np.abs(_forward(X, W, v, activation)).max() < 1e-15
+
+
+@pytest.mark.parametrize("activation", ["relu", "erf"])
+def test_infinite_width_limit_is_network_kernels(activation):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((5, 4))
+    exact = network_kernels(X, depth=1, activation=activation).ntk
+    errors = []
+    for width in (2_000, 32_000):
+        err = [np.abs(empirical_ntk(X, X, *init_two_layer(width, 4, rng), activation)
+                      - exact).max() for _ in range(6)]
+        errors.append(np.mean(err))
+    # Monte Carlo over units: error ~ w^-1/2, a factor 4 for 16x the width (noise: 3 to 6)
+    assert 2.5 < errors[0] / errors[1] < 7.0
+
+
+def test_odd_width_refused():
+    with pytest.raises(ValueError, match="even"):
+        init_two_layer(7, 3, np.random.default_rng(0))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("activation", ["relu", "erf"])
+def test_excess_over_the_infinite_width_regression_decays_as_one_over_width(activation):
+    """Theorem 1 in the width (docs/theory/regimes.md (RG.3)): mean L(w) - L(oo) over 64
+    initializations, weighted power-law fit with its standard errors, CI contains 1."""
+    c = width_curve([32, 64, 128, 256, 512], activation=activation, D=16, n_test=200,
+                    seeds=64, seed=1)
+    excess = c.losses.mean(axis=0) - c.infinite
+    se = c.losses.std(axis=0, ddof=1) / np.sqrt(c.losses.shape[0])
+    assert (excess > 2 * se).all()
+    fit = fit_power_law(np.array(c.widths, float), excess, y_err=se)
+    assert fit.alpha_ci[0] <= 1.0 <= fit.alpha_ci[1], fit.alpha_ci
