@@ -83,11 +83,11 @@ def _time_limited() -> Scenario:
         curve = Curve.from_losses(t, res.losses, xlabel="t (gradient-descent steps)",
                                   method="gradient descent from zero, exact teacher/test "
                                          "averages, one SVD per seed")
-        dense = np.geomspace(t[0], t[-1], 60)
+        dense = np.unique(np.round(np.geomspace(t[0], t[-1], 60)))   # whole steps
         figure = FigureSpec(kind="loglog", ylabel="excess error $E$",
                             series=(FigureSeries("population curve (DY.2), D = inf", dense,
-                                                 training_curve_float(np.round(dense), spec,
-                                                                      tgt, eta=TIME["eta"]),
+                                                 training_curve_float(dense, spec, tgt,
+                                                                      eta=TIME["eta"]),
                                                  color="C1"),))
         return Measurement(curve=curve, predicted_curve=(t, theory),
                            config={"S": S, "D": D, "seeds": seeds, **TIME, "t": t},
@@ -170,7 +170,8 @@ def _compute_measurement(quick: bool, seed: int, which: str) -> Measurement:
                        extra={"compute_optimal": co.to_dict(), "top_P_star": top_P,
                               "top_L_star": top_L},
                        figure=FigureSpec(kind="loglog", ylabel=ylabel, series=(
-                           FigureSeries("top-P population theory (DY.4)", Cs, predicted,
+                           FigureSeries("top-P population theory (DY.4): the slope "
+                                        "reference; its prefactor differs", Cs, predicted,
                                         color="C1"),)))
 
 
