@@ -503,7 +503,8 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
     ------
     ValueError
         Non-positive, non-finite, unsorted or repeated data; mismatched shapes; fewer than
-        3 (4 with ``offset``) points in the window.
+        3 (4 with ``offset``) points in the window; a bootstrap interval that excludes its
+        own estimate (skewed resampled fits from too few seeds).
     asymptotics._lib.budget.BudgetExceeded
         (a ``ValueError``) ``n_resamples`` so large that the bootstrap would exceed the
         memory or time bound; the message names the parameter, the estimate and the bound.
@@ -526,6 +527,12 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
     if seeds is not None:
         gen, seed = _rng_iv(rng)
         ci, se = _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples, gen)
+        if not ci[0] - num <= alpha <= ci[1] + num:  # a percentile interval need not hold it
+            raise ValueError(
+                f"the bootstrap interval over seeds [{ci[0]:.6g}, {ci[1]:.6g}] excludes its own "
+                f"estimate alpha = {alpha:.6g}: the resampled fits are skewed (too few seeds, "
+                f"{seeds.shape[0]}, for this fit{' with an offset' if offset else ''}); use more "
+                f"seeds, or fit the mean curve without seeds_losses for the analytic interval")
         ci_method, n_seeds, used_resamples = "bootstrap-seeds", seeds.shape[0], n_resamples
     else:  # docs/fitting.md (FIT.3): Student-t with unit weights, normal with given errors
         ci_method = "t" if y_err is None else "normal-scaled"

@@ -408,3 +408,18 @@ def test_offset_interval_does_not_depend_on_the_units_of_the_loss(scale):
     assert fit.alpha == pytest.approx(ref.alpha, rel=1e-6)
     assert fit.alpha_ci == pytest.approx(ref.alpha_ci, rel=1e-6)
     assert fit.offset_stderr == pytest.approx(scale * ref.offset_stderr, rel=1e-5)
+
+
+@pytest.mark.slow  # ~10-30 s: every resample of the degenerate offset fit runs the multi-start
+def test_bootstrap_interval_that_excludes_its_estimate_is_an_error():
+    """Issue 18: the percentile interval over 2 seeds of a degenerate offset fit excluded
+    its own estimate (found by 120 random draws; this is draw 115 of that probe)."""
+    rng = np.random.default_rng(1115)
+    m, k = int(rng.integers(2, 4)), int(rng.integers(5, 12))
+    x = np.geomspace(1, 10 ** rng.uniform(1, 6), k)
+    L = ((rng.uniform(0.1, 10) * x ** -rng.uniform(0.05, 2)
+          + rng.uniform(0, 1) * rng.integers(0, 2))
+         * np.exp(rng.uniform(0.001, 0.5) * rng.standard_normal((m, k))))
+    assert bool(rng.integers(0, 2))  # the probe drew offset=True here
+    with pytest.raises(ValueError, match="excludes its own estimate"):
+        fit_power_law(x, seeds_losses=L, offset=True, rng=115, n_resamples=99)
