@@ -5,7 +5,14 @@
 2. Random-feature sweep on a manifold: one batched nested factorization per sweep
    (``manifold_rf_sweep``) vs a per-seed, per-grid-point ``lstsq`` loop (same numbers).
 
-Run: ``python benchmarks/bench_neighbors.py``. Prints times and ratios (baseline / ours).
+3. Neighbour search of the dimension estimators by ambient dimension: the plain kd-tree
+   route (``scipy.spatial.KDTree`` query for 2 neighbours) vs
+   ``verify.dimension.knn.neighbor_distances`` (kd-tree up to ``BRUTE_DIM`` columns,
+   blocked brute force above), on uniform points (intrinsic = ambient dimension), and the
+   whole default TwoNN estimate (scan and interval included) with each route.
+
+Run: ``python benchmarks/bench_neighbors.py [--dimension-only]``. Prints times and ratios
+(baseline / ours).
 """
 
 from __future__ import annotations
@@ -66,7 +73,34 @@ def bench_rf_p(S=800, D=1500, grid=(50, 100, 200, 400, 600, 800), seeds=2, n_tes
           f"{t_nested:.3f}s, per-point loop {t_loop:.3f}s, ratio {t_loop / t_nested:.2f}x")
 
 
+def bench_dimension_routes(n=10000, dims=(8, 16, 32), seed=0):
+    from verify.dimension import knn
+    from verify.dimension.estimate import estimate_dimension
+
+    rng = np.random.default_rng(seed)
+    for dim in dims:
+        X = rng.random((n, dim))
+        t_tree, a = _best(lambda X=X: KDTree(X).query(X, k=3)[0][:, 1:], repeat=1)
+        t_ours, b = _best(lambda X=X: knn.neighbor_distances(X, 2), repeat=1)
+        assert np.allclose(a, b, rtol=1e-12)
+        t_est, _ = _best(lambda X=X: estimate_dimension(X, force=True), repeat=1)
+        saved = knn.BRUTE_DIM
+        knn.BRUTE_DIM = 10**6  # the plain kd-tree everywhere
+        try:
+            t_est_tree, _ = _best(lambda X=X: estimate_dimension(X, force=True), repeat=1)
+        finally:
+            knn.BRUTE_DIM = saved
+        route = "brute force" if dim > knn.BRUTE_DIM else "kd-tree"
+        print(f"TwoNN neighbours n={n} D={dim} ({route}): KDTree {t_tree:.2f}s, ours "
+              f"{t_ours:.2f}s, ratio {t_tree / t_ours:.2f}x; whole default estimate "
+              f"{t_est_tree:.2f}s -> {t_est:.2f}s, ratio {t_est_tree / t_est:.2f}x", flush=True)
+
+
 if __name__ == "__main__":
-    bench_nn()
-    bench_rf()
-    bench_rf_p()
+    import sys
+
+    if "--dimension-only" not in sys.argv:
+        bench_nn()
+        bench_rf()
+        bench_rf_p()
+    bench_dimension_routes()

@@ -184,9 +184,13 @@ _VISITS, _DESCENT, _PER_RESAMPLE_POINT = 14.0, 70.0, 100.0
 
 
 def _query_ops(n: int, dim: int, k: int) -> float:
-    """Estimated operations of one kd-tree build and ``k``-neighbour query of ``n`` points."""
+    """Estimated operations of one ``k``-neighbour search of ``n`` points: a kd-tree build
+    and query, or above :data:`verify.dimension.knn.BRUTE_DIM` columns the blocked brute
+    force (a GEMM of ``2 n^2 D`` and about ``10 n^2`` for the ranking)."""
     if n <= 1:
         return 0.0
+    if dim > knn.BRUTE_DIM:
+        return 2.0 * n * n * dim + 10.0 * n * n + 2.0 * n * k * dim
     visits = min(float(n), _VISITS * 2.0 ** min(dim, 1000) * (k + 1) / 3.0)
     return n * (_DESCENT * math.log2(n) + visits * (2 * dim + 10))
 

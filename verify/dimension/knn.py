@@ -6,7 +6,8 @@ Pure numerical kernels, no input validation (that lives in :mod:`verify.dimensio
   neighbour distances and ``log(0)``), keeping the order of first occurrence so that
   every estimate is a function of the *set* of points in their original order;
 * :func:`neighbor_distances` queries one ``scipy.spatial.KDTree`` for the distances to
-  the first ``k`` neighbours of every point;
+  the first ``k`` neighbours of every point, or in more than :data:`BRUTE_DIM` columns
+  ranks them by blocked matrix products (:func:`brute_neighbor_distances`);
 * :func:`twonn_log_ratios` and :func:`mle_inverse_estimates` turn those distances into
   the per-point quantities whose averages are ``1/d``;
 * :func:`bootstrap_means` resamples points (multinomial weights) to put an interval on
@@ -24,7 +25,9 @@ import numpy as np
 from scipy.spatial import KDTree
 
 __all__ = [
+    "BRUTE_DIM",
     "bootstrap_means",
+    "brute_neighbor_distances",
     "distinct_rows",
     "inverse_of_mean",
     "merge_close",
@@ -84,15 +87,49 @@ def merge_close(X: np.ndarray, radius: float) -> tuple[np.ndarray, int]:
     return X[keep], n - keep.size
 
 
+#: Above this many columns :func:`neighbor_distances` uses blocked brute force (a kd-tree
+#: prunes little there: docs/dimension.md §6 measures the two routes).
+BRUTE_DIM = 15
+_BRUTE_BLOCK = 4_000_000  # entries of one (rows x n) block of squared distances
+
+
 def neighbor_distances(X: np.ndarray, k: int) -> np.ndarray:
     """Distances ``T_1 .. T_k`` from each row of ``X`` to its ``k`` nearest other rows.
 
-    ``X`` must have distinct rows, so the zero self-distance is the first hit of the
-    query and is dropped. Returns an array of shape ``(n, k)``, non-decreasing per row.
+    ``X`` must have distinct rows. Up to :data:`BRUTE_DIM` columns: one
+    ``scipy.spatial.KDTree`` query (the zero self-distance is its first hit and is
+    dropped); above: :func:`brute_neighbor_distances`. Returns an array of shape
+    ``(n, k)``, non-decreasing per row.
     """
+    if X.shape[1] > BRUTE_DIM and X.shape[0] > k + 1:
+        return brute_neighbor_distances(X, k)
     tree = KDTree(X)
     dist, _ = tree.query(X, k=k + 1)
     return np.asarray(dist[:, 1:], dtype=np.float64)
+
+
+def brute_neighbor_distances(X: np.ndarray, k: int) -> np.ndarray:
+    """:func:`neighbor_distances` by blocked brute force: candidates from matrix products.
+
+    For a block of rows, ``|x|^2 + |y|^2 - 2 x.y`` (one GEMM against all points) ranks
+    every other point; the self-pair is excluded by index, not by its (rounded) zero
+    distance. The ``k`` selected neighbours' distances are then recomputed from
+    coordinate differences, so they carry no cancellation error (a near-duplicate at
+    1e-15 keeps its true distance); only the choice among candidates whose distances
+    agree to about ``1e-16 |x|^2`` could differ from an exact search.
+    """
+    n = X.shape[0]
+    sq = np.einsum("ij,ij->i", X, X)
+    rows = max(1, _BRUTE_BLOCK // n)
+    out = np.empty((n, k))
+    for start in range(0, n, rows):
+        blk = np.arange(start, min(start + rows, n))
+        d2 = sq[blk, None] + sq[None, :] - 2.0 * (X[blk] @ X.T)
+        d2[np.arange(blk.size), blk] = np.inf
+        idx = np.argpartition(d2, k - 1, axis=1)[:, :k]
+        diff = X[blk][:, None, :] - X[idx]
+        out[blk] = np.sort(np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)), axis=1)
+    return out
 
 
 def twonn_log_ratios(T: np.ndarray) -> np.ndarray:

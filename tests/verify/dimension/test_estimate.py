@@ -433,3 +433,25 @@ class TestDegenerateInputs:
         with pytest.raises(ValueError, match=r"k=\(1, 1\) \(command line: --k 1,1\) skips"):
             estimate_dimension(X)
         assert estimate_dimension(X, k=(1, 1), bootstrap=10).n_points == 20
+
+
+class TestBruteForceRoute:
+    def test_brute_force_equals_kdtree(self):
+        # Independent route: scipy's KDTree on the same points (20 columns > BRUTE_DIM),
+        # with a near-duplicate pair at 1e-15 whose distance the GEMM alone would lose.
+        from scipy.spatial import KDTree
+        X = np.random.default_rng(3).random((600, 20))
+        X[1] = X[0] + 1e-15 * np.eye(20)[0] * 4
+        got = knn.neighbor_distances(X, 4)
+        ref = KDTree(X).query(X, k=5)[0][:, 1:]
+        np.testing.assert_allclose(got, ref, rtol=1e-12)
+        assert got[0, 0] == pytest.approx(abs(X[1, 0] - X[0, 0]), rel=1e-12)
+        assert knn.BRUTE_DIM < 20
+
+    def test_estimates_agree_across_routes(self, monkeypatch):
+        X = sample_manifold(800, 3, ambient=24, embedding="torus", seed=2).X
+        a = estimate_dimension(X, k=(1, 4), bootstrap=10)
+        monkeypatch.setattr(knn, "BRUTE_DIM", 10**6)  # force the kd-tree everywhere
+        b = estimate_dimension(X, k=(1, 4), bootstrap=10)
+        assert a.d == pytest.approx(b.d, rel=1e-12)
+        assert list(a.scan.values()) == pytest.approx(list(b.scan.values()), rel=1e-12)
