@@ -32,8 +32,8 @@ from asymptotics._lib.budget import check_memory
 from asymptotics._lib.validation import check_choice, check_int, check_sorted_int_grid
 from verify.networks.kernels import network_kernels
 
-__all__ = ["WidthCurve", "empirical_ntk", "init_two_layer", "kernel_regression_loss",
-           "width_curve"]
+__all__ = ["WidthCurve", "empirical_ntk", "first_order_term", "init_two_layer",
+           "kernel_regression_loss", "width_curve"]
 
 _SW2 = 2.0  # sigma_w^2 of the network_kernels default
 
@@ -83,11 +83,15 @@ class WidthCurve:
     """Test losses of empirical-NTK regression against width (:func:`width_curve`).
 
     ``losses`` has shape ``(seeds, len(widths))``; ``infinite`` is the test loss of the
-    regression with the infinite-width NTK on the same data.
+    regression with the infinite-width NTK on the same data; ``corrected`` is
+    ``losses - infinite - first_order_term``: the same excess with its zero-mean first-order
+    fluctuation removed (a control variate: same mean, per-seed spread O(1/w) instead of
+    O(1/sqrt(w))).
     """
 
     widths: tuple[int, ...]
     losses: np.ndarray
+    corrected: np.ndarray
     infinite: float
     activation: str
     D: int
@@ -123,10 +127,26 @@ def width_curve(widths: object, *, activation: str = "relu", D: int = 24, d0: in
     inf = network_kernels(X, depth=1, activation=activation).ntk
     infinite = kernel_regression_loss(inf[tr, tr], inf[te, tr], y[tr], y[te])
     losses = np.empty((seeds, len(grid)))
+    corrected = np.empty((seeds, len(grid)))
     for s in range(seeds):
         rng = np.random.default_rng(children[s])
         for i, w in enumerate(grid):
             W, v = init_two_layer(w, d0, rng)
             K = empirical_ntk(X, X[tr], W, v, activation)
             losses[s, i] = kernel_regression_loss(K[tr], K[te], y[tr], y[te])
-    return WidthCurve(grid, losses, infinite, activation, D, d0, seed)
+            corrected[s, i] = losses[s, i] - infinite - first_order_term(inf[:, tr], K, y, D)
+    return WidthCurve(grid, losses, corrected, infinite, activation, D, d0, seed)
+
+
+def first_order_term(K_inf: np.ndarray, K_w: np.ndarray, y: np.ndarray, D: int) -> float:
+    """The first-order term ``dL[K_w - K_inf]`` of the test loss at the infinite-width kernel,
+    both kernels of shape ``(N, D)`` (all inputs against the ``D`` training inputs, which
+    come first)
+    (docs/theory/regimes.md (RG.1)): zero in expectation over initializations, since
+    ``E[Theta_w] = Theta_oo`` exactly (an average of independent units)."""
+    tr, te = slice(0, D), slice(D, None)
+    alpha = np.linalg.solve(K_inf[tr], y[tr])
+    pred = K_inf[te] @ alpha
+    delta = K_w - K_inf
+    dpred = delta[te] @ alpha - K_inf[te] @ np.linalg.solve(K_inf[tr], delta[tr] @ alpha)
+    return float(2 * np.mean((pred - y[te]) * dpred))

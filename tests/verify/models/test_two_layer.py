@@ -72,8 +72,16 @@ def test_excess_over_the_infinite_width_regression_decays_as_one_over_width(acti
     initializations, weighted power-law fit with its standard errors, CI contains 1."""
     c = width_curve([32, 64, 128, 256, 512], activation=activation, D=16, n_test=200,
                     seeds=64, seed=1)
+    n = c.losses.shape[0]
     excess = c.losses.mean(axis=0) - c.infinite
-    se = c.losses.std(axis=0, ddof=1) / np.sqrt(c.losses.shape[0])
+    se = c.losses.std(axis=0, ddof=1) / np.sqrt(n)
     assert (excess > 2 * se).all()
     fit = fit_power_law(np.array(c.widths, float), excess, y_err=se)
     assert fit.alpha_ci[0] <= 1.0 <= fit.alpha_ci[1], fit.alpha_ci
+    # the control variate has the same mean (the first-order term averages to 0) ...
+    cv, cv_se = c.corrected.mean(axis=0), c.corrected.std(axis=0, ddof=1) / np.sqrt(n)
+    assert (np.abs(cv - excess) < 4 * np.hypot(se, cv_se)).all()
+    # ... and a spread O(1/w), not O(1/sqrt(w)): at the widest it is the smaller one
+    assert cv_se[-1] < se[-1]
+    fit_cv = fit_power_law(np.array(c.widths[1:], float), cv[1:], y_err=cv_se[1:])
+    assert fit_cv.alpha_ci[0] <= 1.0 <= fit_cv.alpha_ci[1], fit_cv.alpha_ci
