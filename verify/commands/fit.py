@@ -30,7 +30,8 @@ from verify.readers import CurveData, read_curve_csv
 __all__ = ["HELP", "NAME", "CurveData", "add_arguments", "read_curve_csv", "run"]
 
 NAME = "fit"
-HELP = "fit a power law (optionally with offset) to your own measured curve (CSV) and compare"
+HELP = ("fit a power law to your own measured curve (CSV) and compare; or, with --x, a scaling "
+        "law (offset, broken, Chinchilla L(N, D)) to named columns of a CSV or Parquet table")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
