@@ -1039,7 +1039,8 @@ def _law_inputs(data, x, y, group):
         raise ValueError(f"`y` must have one loss per row of `x` ({X.shape[0]}); got {Y.size}")
     if G is not None and G.shape != Y.shape:
         raise ValueError(f"`group` must have one label per loss ({Y.size}); got {G.size}")
-    return X, Y, G
+    names = tuple(names) if data is not None else tuple(f"x[:, {j}]" for j in range(X.shape[1]))
+    return X, Y, G, names
 
 
 def _cells(U: np.ndarray) -> np.ndarray:
@@ -1095,7 +1096,8 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
             group: object = None, model: str = "power", breaks: int = 1,
             offset: bool = False, delta: float | None = None, confidence: float = 0.95,
             bootstrap: str | None = "auto", n_resamples: int = 199,
-            rng: int | np.random.Generator | None = 0) -> LawFit:
+            rng: int | np.random.Generator | None = 0,
+            x_names: Sequence[str] | None = None) -> LawFit:
     """Fit a scaling law in log space, robustly, from a grid of starts (FIT.9)-(FIT.13).
 
     Parameters
@@ -1131,6 +1133,9 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
         Bootstrap resamples (>= 49).
     rng : int or numpy.random.Generator, optional
         Bootstrap seed.
+    x_names : sequence of str, optional
+        Names of the size columns for the messages (default: the DataFrame's columns, or
+        ``x[:, j]``).
 
     Returns
     -------
@@ -1153,7 +1158,12 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
     """
     if model not in MODELS:
         raise ValueError(f"`model` must be one of {MODELS}; got {model!r}")
-    X, Y, G = _law_inputs(data, x, y, group)
+    X, Y, G, columns = _law_inputs(data, x, y, group)
+    if x_names is not None:
+        columns = tuple(map(str, x_names))
+        if len(columns) != X.shape[1]:
+            raise ValueError(f"`x_names` must name the {X.shape[1]} size column(s); got "
+                             f"{x_names!r}")
     dims = 2 if model == "chinchilla" else 1
     if X.shape[1] != dims:
         raise ValueError(f"model {model!r} needs {dims} size column(s) in `x`; got "
@@ -1176,7 +1186,7 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
         distinct = np.unique(U[:, j]).size
         need = 3 if model != "power" else 2
         if distinct < need:
-            raise ValueError(f"size column {j} has {distinct} distinct value(s); the "
+            raise ValueError(f"size column {columns[j]} has {distinct} distinct value(s); the "
                              f"{model} law needs at least {need} to be identifiable")
     if n_cells < law.min_cells():
         raise ValueError(f"the {model} law has {len(law.theta_names)} parameters and needs "

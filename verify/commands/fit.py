@@ -185,7 +185,7 @@ def _run_law(args: argparse.Namespace) -> int:
                       group=np.array(table.groups) if table.groups else None, model=model,
                       breaks=args.breaks, offset=args.offset, confidence=args.confidence,
                       bootstrap=None if args.bootstrap == "none" else args.bootstrap,
-                      n_resamples=args.resamples, rng=args.seed)
+                      n_resamples=args.resamples, rng=args.seed, x_names=columns)
     except ValueError as exc:
         raise UsageError(f"verify fit: {args.file}: {exc}") from None
     alloc = None if args.compute is None else compute_optimal(fit, args.compute)

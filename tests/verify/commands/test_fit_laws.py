@@ -82,7 +82,7 @@ def test_one_variable_figure(capsys, tmp_path):
     ("N,D,loss\n1e6,1e8,3\n1e6,1e9,2\n", ["--x", "N,D"], "column `N` has one distinct value"),
     ("N,D,loss\n1e6,1e8,nan\n1e7,1e9,2\n", ["--x", "N,D"], ":2: column `loss` must be a number"),
     ("N,D,loss\n1e6,1e8,3\n1e7,1e9,2\n", ["--x", "N,D"],
-     "has 2 distinct value(s); the chinchilla law needs at least 3"),
+     "size column N has 2 distinct value(s); the chinchilla law needs at least 3"),
     ("N,loss\n1,2\n2,1\n", ["--model", "power"], "--model needs --x"),
     ("N,loss\n1,2\n2,1\n", ["--x", "N", "--compute", "1e20"], "--compute needs --model"),
 ])
