@@ -19,6 +19,12 @@ Declares ``SCENARIOS`` (default report), ``QUICK`` (names run by ``--quick``) an
   against :func:`asymptotics.dynamics.laws.compute_optimal` (DY.8)-(DY.9). The band (VR.1)
   is the slope the same minimization finds on the exact top-``P`` population curve (DY.4)
   of the same finite spectrum and grids, plus the quantization of ``log P*`` by the grid.
+* ``dynamics-single-P`` and ``dynamics-ensemble-P`` (paper suite): one converged
+  random-feature model against the average of infinitely many (pair estimate (DY.13)), at
+  ``D = t = inf`` on a target with ``a - 1 > b``: ``alpha_P = min(a-1, b)`` for one model and
+  ``min(a-1, 2b)`` for the ensemble (DY.9). The band (VR.1)-(VR.2) is the slope of the
+  deterministic equivalent ``E[Pi] ~ Lambda (Lambda + kappa)^-1`` on the same grid and the
+  slope change a ``1/P_min`` error can make.
 """
 
 from __future__ import annotations
@@ -41,9 +47,9 @@ from verify.scenarios.base import (
     theory_shift,
 )
 from verify.scenarios.seeds import suite_streams
-from verify.simulator.dynamics import simulate_gd
+from verify.simulator.dynamics import ensemble_population_loss, simulate_gd
 
-__all__ = ["PAPER", "QUICK", "SCENARIOS", "finite_data_deviation"]
+__all__ = ["PAPER", "QUICK", "SCENARIOS", "finite_data_deviation", "projection_equivalent"]
 
 TIME = {"a": 2.0, "b": 2.0, "eta": 1.0}
 COMPUTE = {"b": 2.0, "eta": 0.4}  # eta mu_max < 2 for the projection (mu_max up to ~2.5)  # isotropic teacher: a = b, alpha_P = a - 1 for any student
@@ -192,9 +198,86 @@ def _compute_optimal(which: str) -> Scenario:
                     f"{law}", prediction, measure)
 
 
+ENSEMBLE = {"b": 1.5, "a": 3.5}  # a - 1 = 2.5: one model min(2.5, 1.5), ensemble min(2.5, 3)
+
+
+def projection_equivalent(lam: np.ndarray, p: np.ndarray, P: np.ndarray) -> tuple:
+    """Deterministic equivalents at ``D = t = inf``: ``kappa`` with ``sum lam/(lam+kappa) = P``
+    (docs/theory/learning_curves.md (LC.1) at ``D = inf``), one model's loss
+    ``sum p kappa/(lam+kappa)`` and the ensemble's ``sum p kappa^2/(lam+kappa)^2``."""
+    from scipy.optimize import brentq
+    single, ens = [], []
+    for n in P:
+        u = brentq(lambda v, n=n: float(np.sum(lam / (lam + np.exp(v)))) - n, -700.0, 700.0,
+                   xtol=1e-14)                              # in log kappa
+        k = float(np.exp(u))
+        single.append(float(np.sum(p * k / (lam + k))))
+        ens.append(float(np.sum(p * (k / (lam + k)) ** 2)))
+    return np.array(single), np.array(ens)
+
+
+_ENSEMBLE: dict = {}
+
+
+def _ensemble_measurement(quick: bool, seed: int, which: str) -> Measurement:
+    S, seeds, members = (256, 2, 16) if quick else (512, 3, 32)
+    key = (bool(quick), int(seed))
+    spec, tgt = PowerLawSpectrum(ENSEMBLE["b"], size=S), Target.power_law(ENSEMBLE["a"])
+    P = np.unique(np.round(np.geomspace(16, S // 4, 6))).astype(int)
+    if key not in _ENSEMBLE:
+        lab = suite_streams(seed).lab_seed()
+        runs = [ensemble_population_loss(spec, tgt, P=int(n), members=members, seeds=seeds,
+                                         seed=lab + i) for i, n in enumerate(P)]
+        _ENSEMBLE.clear()
+        _ENSEMBLE[key] = runs
+    runs = _ENSEMBLE[key]
+    values = np.array([[getattr(r, which)[k] for r in runs] for k in range(seeds)])
+    theory = projection_equivalent(spec.eigenvalues(), tgt.powers(spec), P)[
+        0 if which == "single" else 1]
+    rf = _ensemble_prediction(which)
+    shift = theory_shift(P, theory, rf.value)
+    rel = 1.0 / float(P[0])
+    band = 2.0 * rel / float(np.log(P[-1] / P[0]))
+    reason = (f"(VR.1) shift {shift:+.3g}: slope of the deterministic equivalent E[Pi] ~ "
+              f"Lambda (Lambda + kappa)^-1 on this grid (S={S}); (VR.2) band 2 (1/P_min)/"
+              "ln(range)")
+    curve = Curve.from_losses(P.astype(float), values, xlabel="P",
+                              method=f"{which} {'model' if which == 'single' else 'average'}"
+                                     f", D = t = inf, {members} projections per seed, "
+                                     "pair estimate (DY.13)")
+    return Measurement(curve=curve, predicted_curve=(P, theory),
+                       config={"S": S, "seeds": seeds, "members": members, "P": P, **ENSEMBLE},
+                       comparison=ComparisonSettings(band=band, band_reason=reason,
+                                                     shift=shift),
+                       figure=FigureSpec(kind="loglog", ylabel=f"{which} loss", series=(
+                           FigureSeries("deterministic equivalent", P.astype(float), theory,
+                                        color="C1"),)))
+
+
+def _ensemble_prediction(which: str):
+    from asymptotics.rf.laws import rf_exponents
+    if which == "single":
+        return rf_exponents(ENSEMBLE["b"], ENSEMBLE["a"]).alpha_P
+    co = compute_optimal(ENSEMBLE["b"], ENSEMBLE["a"], student="ensemble")
+    return Prediction("alpha_P of the ensemble-averaged predictor", "min(a-1, 2b)",
+                      float(co.alpha_P), "docs/theory/dynamics.md (DY.9)",
+                      ("a - 1 = 2.5 < 2b = 3", "D = t = inf"))
+
+
+def _ensemble(which: str) -> Scenario:
+    def measure(quick: bool, seed: int) -> Measurement:
+        return _ensemble_measurement(quick, seed, which)
+
+    law = "min(a-1, b) = 1.5" if which == "single" else "min(a-1, 2b) = 2.5"
+    return Scenario(f"dynamics-{which}-P", "resolution-limited (parameters)",
+                    f"{which} random-feature {'model' if which == 'single' else 'average'}, "
+                    f"D = t = inf, lambda_i = i^-1.5, p_i = i^-3.5: alpha_P = {law}",
+                    lambda: _ensemble_prediction(which), measure)
+
+
 #: The scenarios of the default report.
 SCENARIOS: tuple = (_time_limited(), _compute_optimal("L"), _compute_optimal("P"))
 #: Names of the scenarios ``python -m verify --quick`` runs.
 QUICK: tuple[str, ...] = ("dynamics-time-limited",)
 #: The scenarios of ``python -m verify --suite paper``.
-PAPER: tuple = ()
+PAPER: tuple = (_ensemble("single"), _ensemble("ensemble"))

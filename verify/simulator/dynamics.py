@@ -35,7 +35,8 @@ from verify.simulator.design import (
     seed_streams,
 )
 
-__all__ = ["GDResult", "gd_reference_loop", "simulate_gd"]
+__all__ = ["EnsembleLoss", "GDResult", "ensemble_population_loss", "gd_reference_loop",
+           "simulate_gd"]
 
 METHODS = ("gd", "flow")
 
@@ -259,3 +260,70 @@ def gd_reference_loop(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target
         out.append(np.trace(A @ Om @ A.T) + (rho2 + noise) * np.sum(RL * RL) + rho2)
         L = L - (eta / D) * Z.T @ (Z @ L - np.eye(D))
     return np.array(out)
+
+
+@dataclass(frozen=True)
+class EnsembleLoss:
+    """Single-model and ensemble-averaged losses of the projection student at ``D = t = inf``.
+
+    Attributes
+    ----------
+    P : int
+    members : int
+        Projections drawn per seed.
+    single : numpy.ndarray
+        Per seed, the mean over members of one model's loss ``tr[(I - Pi) D]``.
+    ensemble : numpy.ndarray
+        Per seed, the unbiased estimate of the infinite ensemble's loss
+        ``tr[(I - E Pi) D (I - E Pi)]`` (DY.13).
+    seed : int
+    """
+
+    P: int
+    members: int
+    single: np.ndarray
+    ensemble: np.ndarray
+    seed: int
+
+
+def ensemble_population_loss(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *,
+                             P: int, members: int = 64, seeds: int = 4,
+                             seed: int = 0) -> EnsembleLoss:
+    """One random-feature model vs the average of infinitely many, trained to convergence on
+    the population loss (``D = t = inf``).
+
+    In whitened teacher coordinates a converged projection student predicts ``Pi beta``,
+    with ``Pi = Q Q^T`` the projection onto the row space of ``V = G Lambda^1/2``
+    (docs/simulator.md (SIM.3)); one model's loss is ``tr[(I - Pi) D]``, ``D = diag(p)``. The
+    ensemble-averaged predictor is ``E[Pi] beta``; its loss ``tr[(I - E Pi) D (I - E Pi)]``
+    is estimated without bias from ``members`` independent projections by the pair average
+    (docs/theory/dynamics.md (DY.13))
+    ``sum_{m != m'} tr[(I - Pi_m) D (I - Pi_m')] / (M (M - 1))``, which needs no finite
+    ensemble to converge. Seed ``k`` uses stream ``SeedSequence(seed).spawn(seeds)[k]``.
+    """
+    design = make_design(spectrum, target, "projection")
+    S = design.size
+    P = check_int("P", P, minimum=1, maximum=S)
+    members = check_int("members", members, minimum=2)
+    seeds = check_int("seeds", seeds, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    check_seconds("P", P, seeds * members * (2.0 * S * S * P + 4.0 * S * P * P),
+                  rate=FLOP_RATE, hint="lower P, members, seeds or the spectrum size")
+    check_memory("P", P, 8.0 * 3 * S * S, hint="lower the spectrum size")
+    sq = np.sqrt(design.powers)
+    single, ensemble = np.empty(seeds), np.empty(seeds)
+    for k, stream in enumerate(seed_streams(seed, seeds)):
+        rng = np.random.default_rng(stream)
+        total = np.zeros((S, S))
+        own = 0.0
+        for _ in range(members):
+            V = rng.standard_normal((P, S)) * np.sqrt(design.lam)       # G Lambda^1/2
+            Q, _ = np.linalg.qr(V.T)
+            Rm = -(Q @ (Q.T * sq))                                       # -Pi D^1/2
+            Rm[np.diag_indices(S)] += sq                                 # (I - Pi) D^1/2
+            total += Rm
+            own += float(np.sum(Rm * Rm))                                # tr[(I-Pi) D (I-Pi)]
+        single[k] = own / members
+        # sum over ordered pairs m != m' = ||sum_m R_m||_F^2 - sum_m ||R_m||_F^2   (DY.13)
+        ensemble[k] = (float(np.sum(total * total)) - own) / (members * (members - 1))
+    return EnsembleLoss(P, members, single, ensemble, seed)

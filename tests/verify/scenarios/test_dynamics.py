@@ -14,6 +14,9 @@ def test_declarations():
     assert names == ["dynamics-time-limited", "dynamics-compute-optimal-L",
                      "dynamics-compute-optimal-P"]
     assert set(dynamics.QUICK) <= set(names)
+    assert [s.name for s in dynamics.PAPER] == ["dynamics-single-P", "dynamics-ensemble-P"]
+    assert dynamics.PAPER[0].prediction().value == 1.5      # min(a-1, b)
+    assert dynamics.PAPER[1].prediction().value == 2.5      # min(a-1, 2b)
     assert dynamics.SCENARIOS[0].prediction().value == 0.5
     assert dynamics.SCENARIOS[1].prediction().value == pytest.approx(1 / 3)
     assert dynamics.SCENARIOS[2].prediction().value == pytest.approx(-1 / 3)
@@ -28,9 +31,17 @@ def test_finite_data_deviation_is_the_df2_factor():
     assert delta[0] < delta[1]
 
 
+def test_projection_equivalent_limits():
+    lam = PowerLawSpectrum(1.5, size=400).eigenvalues()
+    p = lam * 0 + np.arange(1, 401) ** -3.5
+    single, ens = dynamics.projection_equivalent(lam, p, np.array([10, 40]))
+    assert np.all(ens < single) and np.all(np.diff(single) < 0)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("index", [0, 1, 2])
+@pytest.mark.parametrize("index", [0, 1, 2, 3, 4])
 def test_quick_runs_agree(index):
-    outcome = dynamics.SCENARIOS[index].run(True, 0)
+    scenario = (*dynamics.SCENARIOS, *dynamics.PAPER)[index]
+    outcome = scenario.run(True, 0)
     assert outcome.verdict.label == "agree", outcome.exponent.message
     assert outcome.exponent.band > 0 and outcome.exponent.band_reason

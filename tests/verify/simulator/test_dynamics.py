@@ -86,3 +86,22 @@ def test_refusals():
         simulate_gd(PowerLawSpectrum(2.0), TGT, D=30, P=20, t=[1], seeds=1)
     res = simulate_gd(SPEC, TGT, D=30, P=20, t=[0, 3], seeds=3, seed=9)
     assert res.seed == 9 and res.losses.shape == (3, 2) and res.stderr.shape == (2,)
+
+
+def test_ensemble_pair_estimate_against_two_explicit_projections():
+    from verify.simulator.dynamics import ensemble_population_loss
+    spec, tgt = PowerLawSpectrum(1.5, size=30), Target.power_law(3.5)
+    res = ensemble_population_loss(spec, tgt, P=6, members=2, seeds=1, seed=4)
+    rng = np.random.default_rng(seed_streams(4, 1)[0])
+    lam, p = spec.eigenvalues(), tgt.powers(spec)
+    pis = []
+    for _ in range(2):
+        V = rng.standard_normal((6, 30)) * np.sqrt(lam)
+        Q, _ = np.linalg.qr(V.T)
+        pis.append(Q @ Q.T)
+    eye, Dm = np.eye(30), np.diag(p)
+    singles = [np.trace((eye - pi) @ Dm) for pi in pis]
+    pair = np.trace((eye - pis[0]) @ Dm @ (eye - pis[1]))
+    assert res.single[0] == pytest.approx(np.mean(singles), rel=1e-12)
+    assert res.ensemble[0] == pytest.approx(pair, rel=1e-10)
+    assert min(singles) > 0 and res.ensemble[0] < res.single[0]
