@@ -27,8 +27,8 @@ from asymptotics._lib.latex import latex_escape
 from asymptotics._lib.validation import check_real
 from verify.compare import VERDICTS, Verdict, decide_verdict
 
-__all__ = ["VERDICTS", "ScenarioRow", "format_interval", "latex_escape", "render_latex",
-           "render_latex_row", "render_terminal", "row_label"]
+__all__ = ["MAX_LINES", "VERDICTS", "ScenarioRow", "format_interval", "latex_escape",
+           "render_latex", "render_latex_row", "render_terminal", "row_label"]
 
 
 @dataclass(frozen=True)
@@ -208,10 +208,10 @@ _LABELS: tuple[tuple[str, str], ...] = (
     (r"spectrum-matern([0-9.]+)-T([0-9]+)", r"Mat\'{{e}}rn {0}, $T^{{{1}}}$"),
     (r"spectrum-relu-S([0-9]+)", r"ReLU, $S^{{{0}}}$"),
     (r"spectrum-relu-ntk-S([0-9]+)", r"ReLU NTK, $S^{{{0}}}$"),
-    (r"glm-([a-z]+)([0-9]*)-([DP])", r"GLM, {0} {1}"),
-    (r"resolution-([DP])-([a-z-]+)-T([0-9]+)", r"{1}, $T^{{{2}}}$"),
+    (r"glm-([a-z]+)([0-9]*)-([DP])", r"GLM, {0}"),
+    (r"resolution-([DP])-piecewise-([a-z]+)-T([0-9]+)", r"p.w.\ {1}, $T^{{{2}}}$"),
     (r"dynamics-time-limited", r"GD, time-limited"),
-    (r"dynamics-compute-optimal-([A-Z])", r"GD, compute-optimal ${0}$"),
+    (r"dynamics-compute-optimal-([A-Z])", r"GD, optimal ${0}$"),
     (r"real-(resolution|variance)-([DP])", r"digits/MNIST"),
     (r"real-(resolution|variance)-([DP])-pool([0-9]+)", r"pooled {2}$\times${2}"),
     (r"real-(resolution|variance)-([DP])-pool([0-9]+)-depth([0-9]+)",
@@ -318,20 +318,56 @@ def _caption(rows: Sequence[ScenarioRow], regimes: list[str]) -> str:
             f"{tally or 'none'})")
 
 
-def _tabular(rows: Sequence[ScenarioRow], regimes: list[str], spec: str, header: str,
-             cells: Any) -> list[str]:
+#: Lines (rows and regime headings) per float: a longer table is continued in another float,
+#: so that each fits the height of a column (34 rows overflowed a letter-size column).
+MAX_LINES = 24
+
+
+def _chunks(rows: Sequence[ScenarioRow], headings: bool) -> list[tuple[int, int]]:
+    """Split ``rows`` (grouped by regime) into ``(start, stop)`` pieces of at most
+    :data:`MAX_LINES` lines (rows, and a heading per regime in each piece), breaking between
+    regimes unless a regime alone is longer than a piece."""
+    blocks, start = [], 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i].regime != rows[start].regime:
+            blocks.append((start, i))
+            start = i
+    pieces, begin, used = [], 0, 0
+    for lo, hi in blocks:
+        need = hi - lo + headings
+        if used and used + need > MAX_LINES and need <= MAX_LINES:
+            pieces.append((begin, lo))          # the whole regime moves to the next piece
+            begin, used = lo, 0
+        i = lo
+        while i < hi:
+            room = MAX_LINES - used - headings
+            if room <= 0:
+                pieces.append((begin, i))
+                begin, used = i, 0
+                continue
+            take = min(room, hi - i)
+            used += take + headings
+            i += take
+    pieces.append((begin, len(rows)))
+    return pieces
+
+
+def _tabular(rows: Sequence[ScenarioRow], start: int, stop: int, headings: bool, spec: str,
+             header: str, cells: Any) -> list[str]:
     ncol = len(re.sub(r"\{[^}]*\}|@", "", spec))
     lines = [f"\\begin{{tabular}}{{{spec}}}", "\\toprule", header + " \\\\", "\\midrule"]
-    current = None
-    for i, r in enumerate(rows):
-        if len(regimes) > 1 and r.regime != current:
-            if current is not None:
+    for i in range(start, stop):
+        r = rows[i]
+        new = i == start or r.regime != rows[i - 1].regime
+        if headings and new:
+            if i != start:
                 lines.append("\\addlinespace[2pt]")
-            lines.append(f"\\multicolumn{{{ncol}}}{{@{{}}l}}{{\\emph{{{_heading(r.regime)}}}}}"
-                         " \\\\")
-        current = r.regime
+            cont = " (continued)" if i == start and i > 0 and rows[i - 1].regime == r.regime \
+                else ""
+            lines.append(f"\\multicolumn{{{ncol}}}{{@{{}}l}}{{\\emph{{{_heading(r.regime)}"
+                         f"{cont}}}}} \\\\")
         row_cells = cells(i, r)
-        if len(regimes) > 1:
+        if headings:
             row_cells[0] = "\\hspace{0.5em}" + row_cells[0]
         row_cells[0] = "\\raggedright\\hangindent=1.5em " + row_cells[0]
         lines.append(" & ".join(row_cells) + " \\\\")
@@ -339,13 +375,15 @@ def _tabular(rows: Sequence[ScenarioRow], regimes: list[str], spec: str, header:
 
 
 def render_latex(rows: Sequence[ScenarioRow], *, label: str = "tab:verification") -> str:
-    r"""A single-column ``table`` float: caption, two booktabs tabulars, notes (no file I/O).
+    r"""Two single-column ``table`` floats, each a caption, a booktabs tabular and notes
+    (no file I/O); a table longer than :data:`MAX_LINES` lines continues in further floats
+    ("part 2 of 2"), broken between regimes where possible.
 
-    The top tabular compares the exponents: scenario (in words, under a heading per regime
+    The first table compares the exponents: scenario (in words, under a heading per regime
     when there are several), the predicted exponent :math:`\alpha_\infty`, the
     window-corrected value :math:`\alpha_\infty + s` it is compared at (docs/verification.md
     (VR.1)), the measured exponent with its 95 % interval and the band :math:`b` with a mark
-    naming its rule. The bottom one gives the worst relative deviation of the values in
+    naming its rule. The second gives the worst relative deviation of the values in
     percent and the verdict. The notes under them say what each column means and cite the
     docs equation labels (CMP.1)-(CMP.3) and (VR.1)-(VR.4). Needs only ``booktabs``; it fits
     the column of a two-column article in ``\small`` (tested by compiling it).
@@ -360,26 +398,32 @@ def render_latex(rows: Sequence[ScenarioRow], *, label: str = "tab:verification"
     summary = _caption(rows, regimes)
     head = ["\\begin{table}[tbp]", "\\centering\\small", "\\setlength{\\tabcolsep}{2.5pt}",
             "\\renewcommand{\\arraystretch}{1.15}"]
-    lines = [
-        "% generated by verify.output.tables.render_latex; needs \\usepackage{booktabs}",
-        *head,
-        f"\\caption{{Scaling exponents predicted by the theory and measured in simulation: "
-        f"{summary}.}}",
-        f"\\label{{{label}}}",
-        *_tabular(grouped, regimes, "@{}p{7.3em}llll@{}",
-                  "Scenario & $\\alpha_\\infty$ & $\\alpha_\\infty{+}s$ & $\\hat\\alpha$ (95\\,\\%) "
-                  "& $b$", lambda i, r: _latex_cells(r, marks[i])),
-        *_minipage(notes_exp),
-        "\\end{table}",
-        *head,
-        f"\\caption{{Values and verdicts of the scenarios of Table~\\ref{{{label}}}: "
-        f"{summary}.}}",
-        f"\\label{{{label}-values}}",
-        *_tabular(grouped, regimes, "@{}p{7.3em}rl@{}", "Scenario & $\\delta$ [\\%] & Verdict",
-                  lambda i, r: _value_cells(r)),
-        *_minipage(notes_val),
-        "\\end{table}", "",
-    ]
+    headings = len(regimes) > 1
+    pieces = _chunks(grouped, headings)
+    lines = ["% generated by verify.output.tables.render_latex; needs \\usepackage{booktabs}"]
+    tables = (
+        ("Scaling exponents predicted by the theory and measured in simulation", label,
+         "@{}p{7.3em}llll@{}", "Scenario & $\\alpha_\\infty$ & $\\alpha_\\infty{+}s$ & "
+         "$\\hat\\alpha$ (95\\,\\%) & $b$", lambda i, r: _latex_cells(r, marks[i]), notes_exp),
+        (f"Values and verdicts of the scenarios of Table~\\ref{{{label}}}", f"{label}-values",
+         "@{}p{7.3em}rl@{}", "Scenario & $\\delta$ [\\%] & Verdict",
+         lambda i, r: _value_cells(r), notes_val),
+    )
+    for title, tag, spec, header, cells, notes in tables:
+        for k, (start, stop) in enumerate(pieces):
+            part = f" (part {k + 1} of {len(pieces)})" if len(pieces) > 1 else ""
+            lines += head
+            if k > 0:       # a continuation keeps its table's number
+                lines.append("\\addtocounter{table}{-1}")
+            lines.append(f"\\caption{{{title}{part}: {summary}.}}" if k == 0 else
+                         f"\\caption{{{title}{part}.}}")
+            if k == 0:
+                lines.append(f"\\label{{{tag}}}")
+            lines += _tabular(grouped, start, stop, headings, spec, header, cells)
+            if k == len(pieces) - 1:
+                lines += _minipage(notes)
+            lines.append("\\end{table}")
+    lines.append("")
     return "\n".join(lines)
 
 
