@@ -14,7 +14,7 @@ with standard normal ``W`` and ``v``, initialized antisymmetrically: the units c
 
 (the explicit Jacobian is built in the tests and agrees). Gradient flow on the squared loss
 of the linearized network from a zero output converges to the kernel regression
-``f(x) = Theta_w(x, X) Theta_w(X, X)^-1 y`` (Jacot et al. 2018; Bahri et al. Sec. 2.2), and
+``f(x) = Theta_w(x, X) Theta_w(X, X)^-1 y`` (the linearized network's exact solution), and
 as ``w -> oo`` ``Theta_w`` tends to the infinite-width NTK of
 :func:`verify.networks.kernels.network_kernels` (docs/real_networks.md (RN.1)-(RN.3)). At fixed
 ``D`` the test loss fluctuates around its infinite-width value with variance ``O(1/w)`` over
