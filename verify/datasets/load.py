@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from asymptotics._lib.budget import check_memory
-from asymptotics._lib.validation import check_int
+from asymptotics._lib.validation import check_int, check_real
 from verify.datasets.bundled import BUNDLED, load_bundled
 from verify.datasets.preprocess import average_pool, seeded_subset, to_sphere
 from verify.readers import read_array
@@ -43,6 +43,8 @@ class Dataset:
         Rows of the source that the subset kept.
     center : bool
         Whether the mean row was subtracted.
+    noise : float
+        Relative size of the Gaussian input noise added (0: none).
     """
 
     x: np.ndarray
@@ -53,6 +55,7 @@ class Dataset:
     seed: int
     indices: np.ndarray
     center: bool
+    noise: float = 0.0
 
     @property
     def n(self) -> int:
@@ -112,7 +115,7 @@ def _source(data: str | Path) -> tuple[np.ndarray, np.ndarray | None, str]:
 
 
 def load_dataset(data: str | Path, *, pool: int = 1, n: int | None = None, seed: int = 0,
-                 center: bool = True) -> Dataset:
+                 center: bool = True, noise: float = 0.0) -> Dataset:
     """Load, pool, subset and put on the sphere: the inputs of the real-data experiments.
 
     Parameters
@@ -127,6 +130,10 @@ def load_dataset(data: str | Path, *, pool: int = 1, n: int | None = None, seed:
         Seed of the subset.
     center : bool
         Subtract the subset's mean row before scaling to the sphere (RN.9).
+    noise : float
+        Standard deviation of Gaussian noise added to every pooled input coordinate, in
+        units of the coordinates' root-mean-square spread (Bahri et al., Fig. 3), drawn
+        from a stream of ``seed``; applied before centring and scaling.
 
     Raises
     ------
@@ -137,6 +144,7 @@ def load_dataset(data: str | Path, *, pool: int = 1, n: int | None = None, seed:
     """
     pool = check_int("pool", pool, minimum=1)
     seed = check_int("seed", seed, minimum=0)
+    noise = check_real("noise", noise, ge=0.0)
     arr, labels, name = _source(data)
     check_memory("n", arr.shape[0], 8.0 * 3 * arr.size)
     idx = seeded_subset(arr.shape[0], n, seed)
@@ -148,7 +156,12 @@ def load_dataset(data: str | Path, *, pool: int = 1, n: int | None = None, seed:
         arr = arr.reshape(arr.shape[0], -1)
     else:
         shape = None
+    if noise:
+        spread = float(np.sqrt(np.mean((arr - arr.mean(axis=0)) ** 2)))
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
+        arr = arr + noise * spread * rng.standard_normal(arr.shape)
     x = to_sphere(arr, center=center, name=name)
     x.setflags(write=False)
     return Dataset(x=x, labels=None if labels is None else labels[idx], name=name,
-                   image_shape=shape, pool=pool, seed=seed, indices=idx, center=bool(center))
+                   image_shape=shape, pool=pool, seed=seed, indices=idx, center=bool(center),
+                   noise=noise)

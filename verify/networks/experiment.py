@@ -111,6 +111,7 @@ def feature_population(data: Dataset, *, kernel: str = "nngp", depth: int = 1,
     lam, vec = lam[keep].copy(), vec[:, keep].copy()
     feats = math.sqrt(n) * vec * np.sqrt(lam)  # (RN.12)
     config = {"data": data.name, "pool": data.pool, "n": n, "subset_seed": data.seed,
+              "noise": data.noise,
               "kernel": kernel, "depth": depth, "activation": activation,
               "weight_variance": weight_variance, "bias_variance": bias_variance,
               "width": width, "network_seed": seed if width is not None else None}
@@ -119,10 +120,11 @@ def feature_population(data: Dataset, *, kernel: str = "nngp", depth: int = 1,
 
 @functools.lru_cache(maxsize=4)
 def cached_population(name: str, pool: int, n: int | None, subset_seed: int, kernel: str,
-                      depth: int, activation: str = "relu") -> FeaturePopulation:
+                      depth: int, activation: str = "relu", noise: float = 0.0
+                      ) -> FeaturePopulation:
     """:func:`feature_population` of a bundled dataset, cached (a scenario's prediction and its
     measurement share it)."""
-    data = load_dataset(name, pool=pool, n=n, seed=subset_seed)
+    data = load_dataset(name, pool=pool, n=n, seed=subset_seed, noise=noise)
     return feature_population(data, kernel=kernel, depth=depth, activation=activation)
 
 

