@@ -44,7 +44,8 @@ def seeded_subset(n_total: int, n: int | None, seed: int) -> np.ndarray:
 
 
 def to_sphere(x: np.ndarray, *, center: bool = True, name: str = "X") -> np.ndarray:
-    """Subtract the mean row (if ``center``) and scale each row to norm ``sqrt(d)`` (RN.9).
+    """Subtract the mean row (if ``center``) and scale each row to norm ``sqrt(d)``,
+    docs/real_networks.md (RN.9).
 
     A row that is zero after centring has no direction: refused, naming the row.
     """

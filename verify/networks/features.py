@@ -165,7 +165,8 @@ def ntk_features(net: RandomNetwork, X: object) -> np.ndarray:
 
 
 def ntk_gram(net: RandomNetwork, X: object, Y: object = None) -> np.ndarray:
-    """The empirical NTK ``J(X) J(Y)^T`` without forming the Jacobian, by (RN.7)."""
+    """The empirical NTK ``J(X) J(Y)^T`` without forming the Jacobian, by the layer sum
+    docs/real_networks.md (RN.7)."""
     x = _check_x(net, X)
     y = x if Y is None else _check_x(net, Y, "Y")
     check_memory("X", x.shape, 8.0 * (2 * x.shape[0] * y.shape[0]
