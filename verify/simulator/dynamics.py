@@ -36,7 +36,7 @@ from verify.simulator.design import (
 )
 
 __all__ = ["EnsembleLoss", "GDResult", "ensemble_population_loss", "gd_reference_loop",
-           "simulate_gd"]
+           "simulate_gd", "simulate_sgd"]
 
 METHODS = ("gd", "flow")
 
@@ -327,3 +327,53 @@ def ensemble_population_loss(spectrum: PowerLawSpectrum | ArraySpectrum, target:
         # sum over ordered pairs m != m' = ||sum_m R_m||_F^2 - sum_m ||R_m||_F^2   (DY.13)
         ensemble[k] = (float(np.sum(total * total)) - own) / (members * (members - 1))
     return EnsembleLoss(P, members, single, ensemble, seed)
+
+
+def simulate_sgd(spectrum: PowerLawSpectrum | ArraySpectrum, target: Target, *, t: Any,
+                 eta: float, batch: int = 1, noise: float = 0.0, runs: int = 64,
+                 seeds: int = 4, seed: int = 0) -> np.ndarray:
+    """One-pass SGD run directly: per seed, the mean over ``runs`` independent runs of the
+    exact test loss ``(w - w*)^T Lambda (w - w*)`` at the steps ``t``; shape ``(seeds, len(t))``.
+
+    Each run draws its teacher ``w* ~ N(0, diag(p/lambda))``, then at every step a fresh
+    batch of ``batch`` inputs ``x ~ N(0, Lambda)`` and label noise, and applies
+    ``w <- w - (eta/batch) sum_b x_b (x_b.w - y_b)`` from ``w = 0`` (sequential in the steps,
+    vectorized over runs). Nothing is averaged exactly except the test point: this is the
+    Monte Carlo route the recursion docs/theory/dynamics.md (DY.12) is checked against.
+    Seed ``k`` uses stream ``SeedSequence(seed).spawn(seeds)[k]``.
+    """
+    design = make_design(spectrum, target, "top")
+    times = _times_iv(t, "gd")
+    if not np.isfinite(times).all():
+        raise ValueError("`t` must be finite steps for SGD; got inf")
+    eta = check_real("eta", eta, gt=0.0)
+    batch = check_int("batch", batch, minimum=1)
+    noise = check_real("noise", noise, ge=0.0, le=1e100)
+    runs = check_int("runs", runs, minimum=1)
+    seeds = check_int("seeds", seeds, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    steps = int(times.max())
+    S = design.size
+    check_seconds("t", steps, 6.0 * seeds * runs * steps * batch * S, rate=FLOP_RATE / 4,
+                  hint="lower the steps, runs, seeds, batch or the spectrum size")
+    lam, sq = design.lam, np.sqrt(design.lam)
+    wanted = {int(v): j for j, v in enumerate(times)}
+    out = np.empty((seeds, times.size))
+    for k, stream in enumerate(seed_streams(seed, seeds)):
+        rng = np.random.default_rng(stream)
+        w_star = rng.standard_normal((runs, S)) * np.sqrt(design.powers / lam)
+        w = np.zeros((runs, S))
+        for s in range(steps + 1):
+            if s in wanted:
+                e = w - w_star
+                out[k, wanted[s]] = float(np.mean((e * e) @ lam))
+            if s == steps:
+                break
+            x = rng.standard_normal((runs, batch, S)) * sq                  # fresh batch
+            resid = np.einsum("rbi,ri->rb", x, w - w_star)
+            if noise:
+                resid -= math.sqrt(noise) * rng.standard_normal((runs, batch))
+            w -= (eta / batch) * np.einsum("rbi,rb->ri", x, resid)
+        if not np.isfinite(out[k]).all():
+            raise FloatingPointError("non-finite SGD loss; lower `eta`")
+    return out

@@ -14,7 +14,8 @@ def test_declarations():
     assert names == ["dynamics-time-limited", "dynamics-compute-optimal-L",
                      "dynamics-compute-optimal-P"]
     assert set(dynamics.QUICK) <= set(names)
-    assert [s.name for s in dynamics.PAPER] == ["dynamics-single-P", "dynamics-ensemble-P"]
+    assert [s.name for s in dynamics.PAPER] == ["dynamics-single-P", "dynamics-ensemble-P",
+                                                "dynamics-sgd-time"]
     assert dynamics.PAPER[0].prediction().value == 1.5      # min(a-1, b)
     assert dynamics.PAPER[1].prediction().value == 2.5      # min(a-1, 2b)
     assert dynamics.SCENARIOS[0].prediction().value == 0.5
@@ -39,7 +40,7 @@ def test_projection_equivalent_limits():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("index", [0, 1, 2, 3, 4])
+@pytest.mark.parametrize("index", [0, 1, 2, 3, 4, 5])
 def test_quick_runs_agree(index):
     scenario = (*dynamics.SCENARIOS, *dynamics.PAPER)[index]
     outcome = scenario.run(True, 0)

@@ -105,3 +105,17 @@ def test_ensemble_pair_estimate_against_two_explicit_projections():
     assert res.single[0] == pytest.approx(np.mean(singles), rel=1e-12)
     assert res.ensemble[0] == pytest.approx(pair, rel=1e-10)
     assert min(singles) > 0 and res.ensemble[0] < res.single[0]
+
+
+def test_direct_sgd_against_the_exact_recursion():
+    from asymptotics.dynamics.sgd import sgd_curve
+    from verify.simulator.dynamics import simulate_sgd
+    spec, tgt = PowerLawSpectrum(2.0, size=8), Target.power_law(2.0)
+    t = np.array([0, 5, 20, 60])
+    losses = simulate_sgd(spec, tgt, t=t, eta=0.1, batch=2, noise=0.1, runs=2000, seeds=4,
+                          seed=2)
+    exact = sgd_curve(60, spec, tgt, eta=0.1, batch=2, noise=0.1).loss[t]
+    se = losses.std(axis=0, ddof=1) / 2.0
+    assert np.all(np.abs(losses.mean(axis=0) - exact) <= 4 * se + 1e-12)
+    with pytest.raises(ValueError, match="`t` must be finite steps"):
+        simulate_sgd(spec, tgt, t=[1, math.inf], eta=0.1)
