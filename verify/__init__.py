@@ -11,12 +11,16 @@ simulator nor scipy's optimizers nor matplotlib until they are asked for.
 
 ========================  =================================================================
 simulator                 ``simulate_sweep``, ``SweepResult``
-fitting                   ``fit_power_law``, ``PowerLawFit``, ``local_slopes``
+fitting                   ``fit_power_law``, ``PowerLawFit``, ``local_slopes``,
+                          ``fit_law``, ``LawFit``, ``compute_optimal``,
+                          ``Allocation``
 comparison                ``compare_exponent``, ``compare_values``,
                           ``ExponentComparison``, ``ValueComparison``,
                           ``Verdict``
 data manifolds            ``interpolation_sweep``, ``nn_distance_sweep``,
                           ``empirical_spectrum``, ``manifold_rf_sweep``
+real data and networks    ``load_dataset``, ``Dataset``, ``network_kernels``,
+                          ``data_spectrum``
 intrinsic dimension       ``estimate_dimension``, ``predicted_exponents``,
                           ``nn_learning_curve``
 sweeps                    ``run_sweep``, ``grid``, ``assign_seeds``,
@@ -42,6 +46,15 @@ _EXPORTS: dict[str, str] = {
     "PowerLawFit": "verify.fit",
     "fit_power_law": "verify.fit",
     "local_slopes": "verify.fit",
+    "Allocation": "verify.fit",
+    "LawFit": "verify.fit",
+    "compute_optimal": "verify.fit",
+    "fit_law": "verify.fit",
+    # real data and the kernels of networks
+    "Dataset": "verify.datasets",
+    "load_dataset": "verify.datasets",
+    "network_kernels": "verify.networks",
+    "data_spectrum": "verify.networks.spectrum",
     # comparison: every verdict and tolerance
     "ExponentComparison": "verify.compare",
     "ValueComparison": "verify.compare",
@@ -76,9 +89,12 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "Allocation",
+    "Dataset",
     "DimensionEstimate",
     "ExponentComparison",
     "InterpolationResult",
+    "LawFit",
     "ManifoldSweepResult",
     "NNDistanceResult",
     "PowerLawFit",
@@ -92,14 +108,19 @@ __all__ = [
     "assign_seeds",
     "compare_exponent",
     "compare_values",
+    "compute_optimal",
+    "data_spectrum",
     "empirical_spectrum",
     "estimate_dimension",
+    "fit_law",
     "fit_power_law",
     "grid",
     "interpolation_sweep",
+    "load_dataset",
     "local_slopes",
     "loglog_figure",
     "manifold_rf_sweep",
+    "network_kernels",
     "nn_distance_sweep",
     "nn_learning_curve",
     "predicted_exponents",
@@ -134,13 +155,22 @@ if TYPE_CHECKING:   # static analysers see the same names as eager imports
         compare_exponent,
         compare_values,
     )
+    from verify.datasets import Dataset, load_dataset
     from verify.dimension import (
         DimensionEstimate,
         estimate_dimension,
         nn_learning_curve,
         predicted_exponents,
     )
-    from verify.fit import PowerLawFit, fit_power_law, local_slopes
+    from verify.fit import (
+        Allocation,
+        LawFit,
+        PowerLawFit,
+        compute_optimal,
+        fit_law,
+        fit_power_law,
+        local_slopes,
+    )
     from verify.manifolds import (
         InterpolationResult,
         ManifoldSweepResult,
@@ -151,6 +181,8 @@ if TYPE_CHECKING:   # static analysers see the same names as eager imports
         manifold_rf_sweep,
         nn_distance_sweep,
     )
+    from verify.networks import network_kernels
+    from verify.networks.spectrum import data_spectrum
     from verify.output import ScenarioRow, render_latex, render_terminal, write_report
     from verify.output.plots import loglog_figure
     from verify.simulator import SweepResult, simulate_sweep
