@@ -152,15 +152,25 @@ def _residual_scale(df1: Any, ell: Any, dg: Any, D: Any, P: Any, ridge: float) -
     return 1 + abs(ell) * abs(dg) + abs(sens)
 
 
-def kappa_residual(ev: SumEvaluator, kappa: Any, D: Any, P: Any, ridge: float) -> tuple:
+def kappa_residual(ev: SumEvaluator, kappa: Any, D: Any, P: Any, ridge: float,
+                   eps: Any = None) -> tuple:
     """``(g, scale)`` of (LC.1) at ``kappa`` for one point: the residual ``g(log kappa)`` (the
-    log of the two sides' ratio; ``-inf`` past the branch ``df1 < min(D, P)``) and its
-    rounding scale. ``ev`` decides the backend (an mp evaluator works at its own digits)."""
+    log of the two sides' ratio) and its rounding scale; ``ev`` decides the backend (an mp
+    evaluator works at its own digits).
+
+    With a ridge, where ``df1`` has reached ``min(D, P)`` at this precision, or where
+    ``g > 0`` while the ridgeless residual is within ``eps * scale`` (``eps``: the relative
+    rounding, default that of (LC.19) for the backend), the ridge moves the root by less than
+    the rounding of ``df1``: the root lies between the ridgeless root and ``kappa``, and the
+    ridgeless residual is returned instead (LC.19).
+    """
     mp = ev.backend == "mp"
     ctx = mpmath.workdps(ev.dps) if mp else contextlib.nullcontext()
     with ctx:
         conv = mpmath.mpf if mp else float
         ln = mpmath.log if mp else math.log
+        if eps is None:
+            eps = mpmath.mpf(10) ** (_MP_RESIDUAL_DIGITS - ev.dps) if mp else FLOAT_RESIDUAL
         Dm = conv(D)
         Pm = P if _isinf(P) else conv(P)
         k = mpmath.mpf(kappa) if mp else float(kappa)
@@ -168,9 +178,13 @@ def kappa_residual(ev: SumEvaluator, kappa: Any, D: Any, P: Any, ridge: float) -
         df1 = s.df1 if mp else float(s.df1[0])
         df2 = s.df2 if mp else float(s.df2[0])
         ell = ln(k)
-        if ridge != 0 and (Dm - df1 <= 0 or (not _isinf(P) and Pm - df1 <= 0)):
-            return (mpmath.ninf if mp else -math.inf), conv(1)
+        g0, dg0 = _g(df1, df2, ell, Dm, Pm, 0, ln)
+        scale0 = _residual_scale(df1, ell, dg0, Dm, Pm, 0)
+        if ridge == 0 or Dm - df1 <= 0 or (not _isinf(P) and Pm - df1 <= 0):
+            return g0, scale0
         g, dg = _g(df1, df2, ell, Dm, Pm, ridge, ln)
+        if g > 0 and abs(g0) <= eps * scale0:
+            return g0, scale0
         return g, _residual_scale(df1, ell, dg, Dm, Pm, ridge)
 
 
@@ -283,6 +297,13 @@ def _check_float(ev: SumEvaluator, kappa: np.ndarray, D: np.ndarray, P: np.ndarr
             inv = 1 / gD + np.where(Pinf, 0.0, 1 / gP)
             sens = s.df1 * np.abs(inv)
             scale = 1 + np.abs(ell) * np.abs(1 + dd * inv) + sens
+            # df1 reached min(D, P) in float64, or g > 0 while the ridgeless residual is
+            # within rounding: the ridge moves the root by less than the rounding of df1,
+            # and the ridgeless residual is the one to check (LC.19, kappa_residual)
+            g0 = np.log(np.minimum(Ds, Ps)) - np.log(s.df1)
+            scale0 = 2 + np.abs(ell) * np.abs(dd / s.df1)
+            below = ~ok | ((g > 0) & (np.abs(g0) <= FLOAT_RESIDUAL * scale0))
+            g, scale = np.where(below, g0, g), np.where(below, scale0, scale)
     bound = FLOAT_RESIDUAL * scale
     bad = ~(np.abs(g) <= bound)
     if bad.any():
@@ -300,23 +321,26 @@ def solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: An
     raises :class:`KappaResidualError`; ``residual=False`` only drops it from the result.
     """
     with mpmath.workdps(dps):
-        k, g = _solve_kappa_mp(ev, D, P, ridge, guess, dps, maxiter)
-        g, scale = kappa_residual(ev, k, D, P, ridge)
-        bound = mpmath.mpf(10) ** (_MP_RESIDUAL_DIGITS - dps) * scale
-        if not abs(g) <= bound:
-            raise _residual_error(D, P, ridge, k, g, bound, f"{dps} digits")
-        return k, (g if residual else None)
+        eps = mpmath.mpf(10) ** (_MP_RESIDUAL_DIGITS - dps)
+        for newton in (True, False):  # Newton from the guess; then the bracket alone
+            k, _ = _solve_kappa_mp(ev, D, P, ridge, guess, dps, maxiter, newton)
+            g, scale = kappa_residual(ev, k, D, P, ridge, eps)
+            if abs(g) <= eps * scale:
+                return k, (g if residual else None)
+        raise _residual_error(D, P, ridge, k, g, eps * scale, f"{dps} digits")
 
 
 def _solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: Any, dps: int,
-                    maxiter: int) -> tuple[Any, Any]:
+                    maxiter: int, newton: bool = True) -> tuple[Any, Any]:
     Pm = P if _isinf(P) else mpmath.mpf(P)
     Dm = mpmath.mpf(D)
 
     def g_of(ell: Any) -> tuple:
         s = ev(mpmath.exp(ell), target=False)
         if ridge != 0 and (Dm - s.df1 <= 0 or (not _isinf(P) and Pm - s.df1 <= 0)):
-            return mpmath.ninf, mpmath.mpf(1)
+            # past the branch: the ridgeless residual (<= 0 here) steers towards it, as in
+            # the float solver; the ridge root lies right of the ridgeless one
+            return _g(s.df1, s.df2, ell, Dm, Pm, 0, mpmath.log)
         return _g(s.df1, s.df2, ell, Dm, Pm, ridge, mpmath.log)
 
     x = mpmath.log(mpmath.mpf(guess))
@@ -324,7 +348,7 @@ def _solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: A
     # 10^-(digits/2 + 3) leaves an error below 10^-digits after it is applied.
     small = mpmath.mpf(10) ** (-(dps // 2 + 3))
     prev = mpmath.inf
-    for _ in range(8):
+    for _ in range(8 if newton else 0):
         g, dg = g_of(x)
         if g == 0:
             return mpmath.exp(x), g
@@ -338,7 +362,7 @@ def _solve_kappa_mp(ev: SumEvaluator, D: float, P: float, ridge: float, guess: A
     lo, hi = mpmath.mpf(float(blo[0])), mpmath.mpf(float(bhi[0]))
     x = (lo + hi) / 2
     eps = mpmath.mpf(2) ** (-mpmath.libmp.dps_to_prec(dps) + 4)
-    for _ in range(maxiter):
+    for _ in range(maxiter + 4 * dps):  # bisection alone needs ~ log2(width) + 3.3 dps
         g, dg = g_of(x)
         if g < 0:
             lo = x

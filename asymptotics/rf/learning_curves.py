@@ -221,7 +221,39 @@ def learning_curve_float(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpect
     [0.024429, 0.002465]
     """
     D, P, model, ridge, noise, student = _iv(D, P, spectrum, target, ridge, noise, student)
-    return _float_path(model, D, P, ridge, noise, student)[0]
+    return _float_finite(model, D, P, ridge, noise, student)
+
+
+#: digits of the mp route that replaces a float64 value float64 cannot represent
+_FALLBACK_DPS = 20
+
+
+def _float_finite(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float,
+                  noise: float, student: str) -> np.ndarray:
+    """The float path, never NaN: a point whose float64 evaluation overflows (the sums of
+    (LC.5)-(LC.6) take ``M^b``, ``kappa^t`` and ``Y^alpha`` at extreme sizes, exponents and
+    ridges) is evaluated by the mp route at 20 digits and rounded; a legitimate ``inf`` (the
+    interpolation peak, (LC.8)-(LC.9)) comes back from that route as ``inf`` with its reason.
+    A value neither route can give is a one-line ``ValueError``."""
+    try:
+        with np.errstate(all="ignore"):  # every non-finite value is re-evaluated below
+            loss, kappa = _float_path(model, D, P, ridge, noise, student)
+    except (OverflowError, FloatingPointError):  # a Python float power overflowed
+        loss, kappa = np.full(D.shape, np.nan), np.full(D.shape, np.nan)
+    bad = ~np.isfinite(loss)
+    if bad.any():
+        idx = np.nonzero(bad)
+        guesses = [float(k) if np.isfinite(k) and k > 0 else 1.0 for k in kappa[idx]]
+        out = _mp_path(model, D[idx], P[idx], ridge, noise, student, guesses,
+                       _FALLBACK_DPS, 0)
+        values = np.array([float(v) for v, _, _ in out])
+        if np.isnan(values).any():
+            i = int(np.argmax(np.isnan(values)))
+            raise ValueError(f"the loss at D = {D[idx][i]:g}, P = {P[idx][i]:g} is not "
+                             "representable: float64 and the mp route both failed")
+        loss = loss.copy()
+        loss[idx] = values
+    return loss
 
 
 def _float_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float,
@@ -367,7 +399,12 @@ def learning_curve(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
     Da, Pa, model, ridge, noise, student = _iv(D, P, spectrum, target, ridge, noise, student)
     dps = check_int("dps", dps, minimum=5, maximum=10_000)
     Da, Pa = Da.ravel(), Pa.ravel()
-    _, kf = _float_path(model, Da, Pa, ridge, noise, student, check=False)  # seeds only
+    try:  # float64 seeds only: the mp route checks its own roots, and starts from the
+        with np.errstate(all="ignore"):  # bracket where a seed is not finite
+            _, kf = _float_path(model, Da, Pa, ridge, noise, student, check=False)
+    except (OverflowError, FloatingPointError):
+        kf = np.full(Da.shape, np.nan)
+    kf = np.where(np.isfinite(kf) & (kf > 0), kf, 1.0)
     _budget_iv(model, kf, dps, force)
     first = _mp_path(model, Da, Pa, ridge, noise, student, list(kf), dps + _GUARD, 0)
     second = _mp_path(model, Da, Pa, ridge, noise, student, [r[1] for r in first],

@@ -23,6 +23,7 @@ the mp backend by ``mpmath.hyp2f1``: two independent routes, compared in the tes
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -113,6 +114,17 @@ class SpectralModel:
             return out
 
 
+#: ``log Y`` beyond which the float tails use the expansion in ``1/Y`` (``Y > 1e200``)
+_FAR_LOG_Y = 460.0
+
+
+@lru_cache(maxsize=256)
+def _log_zeta(s: float, M: int) -> float:
+    """``log zeta(s, M)`` as a float (the value itself may lie outside float64)."""
+    with mpmath.workdps(20):
+        return float(mpmath.log(hurwitz_zeta(s, M, 17).value))
+
+
 #: a finite range of at most this many terms is summed term by term
 _DIRECT_RANGE = 2000
 
@@ -128,9 +140,13 @@ def _zeta_range(e: Any, start: int, size: int | None, dps: int) -> Any:
         if size is None:
             return hurwitz_zeta(em, start, dps).value
         # zeta(e, start) - zeta(e, size + 1) cancels ~ -log10(1 - (start/(size+1))^(e-1))
-        # digits (1 - r^(e-1) >= (e-1)(1 - r) r^(e-1) for r < 1): carry them as guard digits
+        # digits; near r = 1, where 1 - r^t rounds, the bound 1 - r^t >= t (1 - r) r^t
+        # (t = e - 1 > 0, r < 1) gives it: carry them as guard digits
         r = mpmath.mpf(start) / (size + 1)
-        lost = -mpmath.log10(min(1 - r ** (em - 1), (em - 1) * (1 - r) * r ** (em - 1)))
+        gap = 1 - r ** (em - 1)
+        if gap < mpmath.mpf(10) ** -5:
+            gap = (em - 1) * (1 - r) * r ** (em - 1)
+        lost = -mpmath.log10(gap)
         work = dps + 3 + int(mpmath.ceil(max(lost, 0)))
         diff = hurwitz_zeta(em, start, work).value - hurwitz_zeta(em, size + 1, work).value
         return +diff
@@ -383,10 +399,51 @@ class SumEvaluator:
     def _tail(self, kappa: Any, M: int, need_p: bool) -> list:
         """``sum_{i >= M}`` of the four summands: Euler-Maclaurin (LC.5)."""
         mp = self.backend == "mp"
+        if mp:
+            return self._tail_em(kappa, M, need_p)
+        with np.errstate(all="ignore"):  # entries with Y past float64 are replaced below
+            out = self._tail_em(kappa, M, need_p)
+            far = self._log_Y(kappa, M) > _FAR_LOG_Y
+            if np.any(far):
+                asym = self._tail_far(kappa, M, need_p)
+                out = [np.where(far, f, o) for f, o in zip(asym, out, strict=True)]
+        return out
+
+    def _log_Y(self, kappa: Any, M: int) -> Any:
+        """``log Y = log(kappa/c) + b log M`` (float), never overflowing."""
+        return np.log(np.asarray(kappa, dtype=np.float64) / self.model.c) + (
+            float(self.model.b) * math.log(M))
+
+    def _tail_far(self, kappa: Any, M: int, need_p: bool) -> list:
+        """The four tails where ``Y = kappa/lambda_M > e^460``: with ``x_i = lambda_i/kappa
+        < 1/Y``, ``L = x - x^2 + ...`` and ``1 - L = 1 - x + ...``, so to relative ``1/Y``
+        ``df1 = zeta(b, M)/u``, ``df2 = zeta(2b, M)/u^2``, ``R = C zeta(a, M) - C zeta(a+b,
+        M)/u`` and ``B = C zeta(a, M) - 2 C zeta(a+b, M)/u`` (``u = kappa/c``; the zetas from
+        :func:`asymptotics.rf.hurwitz.hurwitz_zeta`, in logs: docs/theory/learning_curves.md
+        (LC.20))."""
+        m = self.model
+        lu = np.log(np.asarray(kappa, dtype=np.float64) / m.c)
+        b = float(m.b)
+        out = [np.exp(_log_zeta(b, M) - lu), np.exp(_log_zeta(2 * b, M) - 2 * lu)]
+        if need_p and m.target_kind != "array":
+            iso = m.target_kind == "iso"
+            C, a = (m.w * m.c, b) if iso else (float(m.C), float(m.a))
+            first = np.exp(math.log(C) + _log_zeta(a, M)) * np.ones_like(lu)
+            second = np.exp(math.log(C) + _log_zeta(a + b, M) - lu)
+            out += [first - second, first - 2 * second]
+        elif need_p:
+            out += [0 * lu, 0 * lu]
+        return out
+
+    def _tail_em(self, kappa: Any, M: int, need_p: bool) -> list:
+        mp = self.backend == "mp"
         conv, m = self._conv, self.model
         c, b, Mm = conv(m.c), conv(m.b), conv(M)
         u = kappa / c
-        Y = u * Mm ** b
+        if mp:
+            Y = u * Mm ** b
+        else:  # in logs: M^b overflows a Python float past ~1e308 (b >= 300 at M = 48 + 12)
+            Y = np.exp(self._log_Y(kappa, M))
         n = 2 * self.K
         s = [Y * x for x in _binomial_series(b, Mm, n)]
         L = _reciprocal_one_plus(s)

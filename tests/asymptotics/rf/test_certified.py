@@ -347,3 +347,48 @@ def test_top_student_at_the_issues_random_point():
         tail = direct_tail(32.906, 8519, 2000)
         ref = tail * mpmath.mpf(40542.96) / (mpmath.mpf(40542.96) - 8518)  # (LC.9), D > P
         assert_certified(lc.loss[0], lc.certified_digits[0], ref)
+
+
+# ------------------------------------------------------------------------------------------
+# item 4: the float path is finite or a clear error on valid extreme inputs
+def test_issue_example_nan_point_is_finite_and_matches_mp():
+    """D = 5414487836699047, P = 1.68e293, b = 4, a = 100 (ridge 1e-40, the smallest the
+    validator takes; the issue's 1e-300 is refused): float64 gave NaN, mp a finite value."""
+    args = (5414487836699047.0, 1.68e293, PowerLawSpectrum(4.0), Target.power_law(100.0))
+    fl = learning_curve_float(*args, ridge=1e-40)[0]
+    mp = learning_curve(*args, ridge=1e-40, dps=20)
+    assert math.isfinite(fl) and fl == pytest.approx(float(mp.loss[0]), rel=1e-10)
+
+
+def test_huge_size_and_exponent_far_tail():
+    """S = 10^150 modes, b = 57.4, a = 31.65, P = 7.1453: the far tail at M = S + 1 has
+    kappa/lambda_M far past float64 (it raised OverflowError, then gave NaN): the 1/Y
+    expansion against the mp route."""
+    args = (2.749806363461897e101, 7.1453049208498385,
+            PowerLawSpectrum(57.437832334740925, size=10 ** 150), Target.power_law(31.65))
+    fl = learning_curve_float(*args)[0]
+    assert fl == pytest.approx(float(learning_curve(*args, dps=20).loss[0]), rel=1e-10)
+
+
+@given(b=st.floats(1.001, 100.0), a=st.one_of(st.none(), st.floats(1.001, 100.0)),
+       size=st.one_of(st.none(), st.integers(1, 5000), st.integers(5, 300).map(lambda k: 10 ** k)),
+       logD=st.floats(0.0, 308.0), logP=st.one_of(st.none(), st.floats(0.0, 308.0)),
+       logr=st.one_of(st.none(), st.floats(-40.0, 100.0)),
+       student=st.sampled_from(["projection", "top"]))
+def test_float_path_never_nan(b, a, size, logD, logP, logr, student):
+    D = 10.0 ** logD
+    P = math.inf if logP is None else 10.0 ** logP
+    if student == "top" and math.isfinite(P):
+        P = float(math.floor(P))
+    ridge = 0.0 if logr is None else 10.0 ** logr
+    tgt = Target.isotropic(1.0) if a is None else Target.power_law(a)
+    try:
+        loss = learning_curve_float(D, P, PowerLawSpectrum(b, size=size), tgt, ridge=ridge,
+                                    student=student)[0]
+    except ValueError as exc:  # a refusal: one line, naming the rule
+        assert "\n" not in str(exc)
+        assert "must" in str(exc) or "below 1e-300" in str(exc)
+        return
+    assert not math.isnan(loss) and loss >= 0
+    if math.isinf(loss):  # only at the ridgeless interpolation peak
+        assert ridge == 0 and D == P
