@@ -69,6 +69,8 @@ def _axes(args: argparse.Namespace) -> tuple[object, object]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from asymptotics._lib.serialize import dumps
     from verify.simulator.simulate import SimulationConfig, run_simulation
 
@@ -86,7 +88,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"# {config.kind} student, S = {config.size}, {fixed}, ridge = {config.ridge:g}, "
           f"noise = {config.noise:g}, {res.n_seeds} seeds (root seed {res.seed})")
     print(f"# {res.method}")
-    print(f"{res.axis:>8}  {'mean loss':>12}  {'std error':>10}  flag")
-    for v, m, se, why in zip(res.grid, res.mean, res.stderr, res.flag_reasons, strict=True):
-        print(f"{v:>8}  {m:>12.6e}  {se:>10.3e}  {why}")
+    print(f"{res.axis:>8}  {'mean loss':>12}  {'std error':>10}  {'95% interval':>25}  "
+          "of      flag")
+    n = len(res.grid)
+    kinds = res.ci_kind or ("mean",) * n
+    tails = res.tail_reasons or ("",) * n
+    ci = res.ci if res.ci is not None else np.full((n, 2), np.nan)
+    for j, (v, m, se, why) in enumerate(zip(res.grid, res.mean, res.stderr, res.flag_reasons,
+                                            strict=True)):
+        # heavy-tailed points quote the median's order-statistic interval (docs/simulator.md)
+        note = "; ".join(x for x in (why, tails[j]) if x)
+        print(f"{v:>8}  {m:>12.6e}  {se:>10.3e}  [{ci[j, 0]:>11.4e}, {ci[j, 1]:>11.4e}]  "
+              f"{kinds[j]:<6}  {note}")
     return 0

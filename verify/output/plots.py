@@ -550,11 +550,14 @@ def outcome_figures(outcomes: Iterable[Any]) -> dict[str, Figure]:
     for o in outcomes:
         if specs[o.name].group:
             groups.setdefault(specs[o.name].group, []).append(o)
+    from verify.output.progress import tick
+
     out = {"overview": overview_figure(outcomes)}
-    for o in outcomes:
+    for i, o in enumerate(outcomes):
         spec = specs[o.name]
         mates = groups.get(spec.group, []) if spec.kind == "double_descent" else []
         out[o.name] = outcome_figure(o, companions=mates)
+        tick(i + 1, of=len(outcomes))       # the figures bar's drawing step (a no-op without)
     for name, members in groups.items():
         if len(members) >= 2 and any(specs[o.name].kind != "double_descent" for o in members):
             key = name if name not in out else f"{name}-panels"

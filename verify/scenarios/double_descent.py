@@ -100,7 +100,13 @@ def _measure(*, ridge: float, quick: bool, seed: int) -> Measurement:
                                                      rel_tol=rel_tol, checks=checks),
                        extra={"full_grid_P": P, "full_mean": mean,
                               "full_stderr": sweep.stderr, "full_theory": theory,
-                              "flags": sweep.flags, "flag_reasons": sweep.flag_reasons},
+                              "flags": sweep.flags, "flag_reasons": sweep.flag_reasons,
+                              # near the peak the loss has few finite moments: those points
+                              # quote the median's interval (docs/simulator.md (SIM.14))
+                              "finite_moments": sweep.finite_moments,
+                              "heavy_tail": sweep.heavy_tail, "ci_kind": list(sweep.ci_kind),
+                              "tail_reasons": list(sweep.tail_reasons),
+                              "fit_points_heavy_tailed": bool(sweep.heavy_tail[over].any())},
                        figure=_figure(D, spec, target, ridge, P, mean, sweep.stderr))
 
 

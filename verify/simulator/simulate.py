@@ -38,6 +38,7 @@ from asymptotics._lib.budget import (
 )
 from asymptotics._lib.validation import check_choice, check_int, check_real, check_sorted_int_grid
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
+from verify.output.progress import tick
 from verify.simulator.design import (
     STUDENTS,
     DesignDraw,
@@ -629,6 +630,7 @@ def run_simulation(config: SimulationConfig, *, force: bool = False) -> Simulati
         lo, co = _chunk_losses(design, draw, config)
         losses.append(lo)
         cond.append(co)
+        tick(min(start + chunk, config.seeds), of=config.seeds)  # no-op without a bar
     loss_arr, cond_arr = np.concatenate(losses), np.concatenate(cond)
     flags, reasons = _flags(config, loss_arr, cond_arr)
     mean = loss_arr.mean(axis=0)
