@@ -36,7 +36,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from asymptotics._lib.budget import check_seconds
+from asymptotics._lib.budget import check_memory, check_seconds
 from asymptotics._lib.validation import check_choice, check_int, check_real
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 
@@ -423,6 +423,9 @@ def training_curve_float(t: Any, spectrum: PowerLawSpectrum | ArraySpectrum, tar
             out[sel] = _filter_np(meth, eta_v, tv, lam) @ pw + floor
             continue
         n = _FLOAT_CUT if math.isinf(PP) else int(PP)
+        check_memory("P", PP, 8.0 * n * (tv.size + 3),
+                     hint="the float path sums the first P modes of a top-P student term by "
+                          "term; lower P or the number of times")
         k = np.arange(1, n + 1, dtype=float)
         lam, pw = model.c * k ** (-model.b), model.cp * k ** (-model.a)
         head = _filter_np(meth, eta_v, tv, lam) @ pw

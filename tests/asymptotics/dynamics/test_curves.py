@@ -121,3 +121,6 @@ def test_refusals():
         training_curve([1], spec, tgt, method="adam")
     with pytest.raises(TypeError, match="`target` must be a Target"):
         training_curve([1], spec, 2.0)
+    from asymptotics._lib.budget import BudgetExceeded
+    with pytest.raises(BudgetExceeded, match="`P`"):
+        training_curve_float([1, 2], spec, tgt, P=1e12, eta=0.1)
