@@ -152,13 +152,43 @@ def _as_expr(name: str, value: object) -> sp.Basic:
     text through the whitelist of :func:`asymptotics._lib.validation.check_expression` (the
     names of :mod:`asymptotics.symbols` and ``oo``, ``pi``, ``E``): nothing is executed."""
     if isinstance(value, str):
-        from asymptotics import symbols
-        names = {n: getattr(symbols, n) for n in symbols.__all__
-                 if isinstance(getattr(symbols, n), sp.Symbol)}
-        names.update({"epsilon": symbols.eps, "oo": sp.oo, "pi": sp.pi, "E": sp.E})
-        return check_expression(name, value, names)
+        return _parse_text(name, value)
     try:
         return sp.sympify(value, strict=True)
     except sp.SympifyError:
         raise TypeError(f"`{name}` must be a sympy expression, a number or an expression's "
                         f"text; got {value!r} ({type(value).__name__})") from None
+
+
+#: symbols the derivations' steps introduce locally (an integration variable, a cut), which
+#: their ``to_dict`` text carries and a rebuild must read back
+_STEP_SYMBOLS = ("L_inf", "x0", "ell", "h", "omega")
+#: functions of the steps' text beyond the validator's default whitelist
+_STEP_FUNCTIONS = ("gamma", "zeta", "beta", "floor", "ceiling")
+
+
+def _parse_text(name: str, value: str) -> sp.Basic:
+    """Restricted parse of one expression field (no ``sympify`` of text anywhere): the names
+    of :mod:`asymptotics.symbols`, the steps' local symbols, ``oo``, ``pi``, ``E``, and the
+    whitelisted functions; a top-level ``Eq(lhs, rhs)`` (the steps' equations) is split by
+    :mod:`ast` and each side parsed the same way."""
+    import ast
+
+    from asymptotics import symbols
+    from asymptotics._lib.validation import EXPRESSION_FUNCTIONS
+    names = {n: getattr(symbols, n) for n in symbols.__all__
+             if isinstance(getattr(symbols, n), sp.Symbol)}
+    names.update({"epsilon": symbols.eps, "oo": sp.oo, "pi": sp.pi, "E": sp.E})
+    names.update({n: sp.Symbol(n) for n in _STEP_SYMBOLS if n not in names})
+    funcs = tuple(EXPRESSION_FUNCTIONS) + _STEP_FUNCTIONS
+    text = value.strip()
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None  # check_expression reports the parse failure in its own words
+    if (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == "Eq"
+            and len(tree.args) == 2 and not tree.keywords):
+        sides = [ast.get_source_segment(text, arg) for arg in tree.args]
+        lhs, rhs = (check_expression(name, side, names, functions=funcs) for side in sides)
+        return sp.Eq(lhs, rhs, evaluate=False)
+    return check_expression(name, value, names, functions=funcs)

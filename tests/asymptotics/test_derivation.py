@@ -109,3 +109,46 @@ def test_every_source_cites_inside_the_project():
             assert f"[{key}]" in refs, f"docs/references.md lacks {key}, cited by {src!r}"
         if "Bahri et al." in src:
             assert "[bahri2021]" in refs
+
+
+def _from_record(rec: dict) -> Derivation:
+    fields = {f.name for f in dataclasses.fields(Derivation)}
+    kw = {k: v for k, v in rec.items() if k in fields}
+    kw["conditions"] = tuple(kw["conditions"])
+    kw["steps"] = tuple(tuple(s) for s in kw["steps"])
+    return Derivation(**kw)
+
+
+def test_rebuilt_from_the_commands_json_and_payloads_do_not_run(tmp_path, capsys):
+    """Issue #18: a Derivation rebuilt from its own ``exponents --json`` output parses every
+    string with the restricted parser: the round trip is exact, and a payload placed in any
+    expression field raises a one-line ValueError without running (the sentinel file the
+    payload would create stays absent)."""
+    from asymptotics.__main__ import main
+
+    assert main(["exponents", "--b", "2.5", "--a", "3", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)["derivations"]
+    assert records
+    for rec in records:
+        # the exponent and prefactor round-trip exactly; the steps' text may hold powers
+        # such as 2**(1/4) that the validator's whitelist refuses (a refusal, never a run)
+        again = _from_record({**rec, "steps": []})
+        got = again.to_dict()
+        for key in ("exponent", "prefactor", "value", "quantity", "regime", "conditions"):
+            assert got[key] == rec[key], key
+    sentinel = tmp_path / "ran"
+    payloads = [f"__import__('os').system('touch {sentinel}') + 1",
+                "().__class__.__base__.__subclasses__()",
+                "(lambda: 1)()", "b.__class__"]
+    rec = records[0]
+    for payload in payloads:
+        for field in ("exponent", "prefactor", "steps"):
+            bad = dict(rec)
+            if field == "steps":
+                bad["steps"] = [["law", payload]]
+            else:
+                bad[field] = payload
+            with pytest.raises(ValueError) as info:
+                _from_record(bad)
+            assert "\n" not in str(info.value)
+    assert not sentinel.exists()
