@@ -7,6 +7,9 @@ killed resumes where it stopped (docs/sweeps.md, "The cache").
   (docs/sweeps.md (SW.1)): the canonical JSON has sorted keys, no spaces, ASCII only and
   no NaN/infinity, so equal configurations written in any key order, with tuples or lists,
   give the same key; a new toolkit version or another task gives another key.
+* **Digest.** Every file stores ``sha256(canonical_json(result))`` of its encoded result
+  (docs/sweeps.md (SW.2)); :meth:`SweepCache.load` checks it, the key and the arrays' dtypes
+  on every read and rejects a file that fails (one line on stderr; recomputed).
 * **Format: JSON, not .npz.** Python writes a float with ``repr``, the shortest string that
   reads back to the same double, so every float round-trips bit for bit; the file is
   readable by any tool, carries its own configuration (a cache can be audited without the
@@ -35,10 +38,13 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from asymptotics._lib.codec import canonical_config, canonical_json, decode_result, encode_result
 from asymptotics._lib.files import TMP_SUFFIX, atomic_write
@@ -52,10 +58,11 @@ __all__ = [
     "config_key",
     "decode_result",
     "encode_result",
+    "result_digest",
 ]
 
 #: Version of the file layout below; part of every file, checked on read.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the result's digest (SW.2); format-1 files are recomputed
 
 _RESULT_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
 #: Temporaries: atomic_write's ``.<key>.json.<random>.tmp``, and ``.tmp-*.part`` written by
@@ -116,6 +123,8 @@ class SweepCache:
                 break
             self._created_root = folder
         self.directory.mkdir(parents=True, exist_ok=True)
+        #: one line per cached file rejected by :meth:`load` (also printed to stderr)
+        self.rejected: list[str] = []
 
     @property
     def created(self) -> bool:
@@ -150,26 +159,84 @@ class SweepCache:
         return sorted(p for p in self.directory.iterdir() if _TMP_NAME.match(p.name))
 
     def load(self, key: str) -> CacheEntry | None:
-        """The entry for ``key``, or None if absent or unreadable.
+        """The entry for ``key``, or None if absent or rejected.
 
-        A file that does not parse, has another format or whose content does not hash to
-        its name is treated as absent (it is then recomputed and replaced atomically).
+        A file that does not parse, has another format, whose configuration does not hash to
+        its name (SW.1), or whose result does not hash to its stored digest (SW.2) is
+        rejected: one line on stderr names the file and the reason, the rejection is kept in
+        :attr:`rejected`, and the result is recomputed and replaced atomically. An edited
+        number, a result replaced by a string, a NaN written in, or an array of text dtype
+        is never served.
         """
+        path = self.path(key)
         try:
-            text = self.path(key).read_text(encoding="ascii")
+            text = path.read_text(encoding="ascii")
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            return self._reject(path, f"unreadable ({type(exc).__name__})")
+        try:
             data = json.loads(text)
+            if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+                return self._reject(path, f"not cache format {CACHE_FORMAT}")
+            if config_key(data["config"], data["task"], data["version"]) != key:
+                return self._reject(path, "its configuration does not hash to its name (SW.1)")
+            if data.get("digest") != result_digest(data["result"]):
+                return self._reject(path, "its result does not match its digest (SW.2)")
+            bad = _non_numeric_array(data["result"])
+            if bad is not None:
+                return self._reject(path, f"an array of dtype {bad!r}")
             entry = CacheEntry(key, data["task"], data["version"], data["config"],
                                decode_result(data["result"]))
-            ok = (data["format"] == CACHE_FORMAT
-                  and config_key(entry.config, entry.task, entry.version) == key)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        return entry if ok else None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            return self._reject(path, f"malformed ({type(exc).__name__})")
+        return entry
+
+    def _reject(self, path: Path, why: str) -> None:
+        line = f"verify sweep: cached result {path.name} rejected: {why}; recomputing"
+        self.rejected.append(line)
+        print(line, file=sys.stderr)
+        return None
 
     def store(self, key: str, task: str, version: str, config: Any, encoded: Any) -> Path:
-        """Write an already-encoded result atomically; returns the final path."""
+        """Write an already-encoded result atomically, with its digest (SW.2); returns the
+        final path."""
         # no sort_keys: a result dict keeps its key order, so a cached result equals a fresh one
         text = json.dumps({"format": CACHE_FORMAT, "key": key, "task": task, "version": version,
-                           "config": config, "result": encoded},
+                           "config": config, "digest": result_digest(encoded),
+                           "result": encoded},
                           indent=1, ensure_ascii=True, allow_nan=False) + "\n"
         return atomic_write(self.path(key), text)
+
+
+def result_digest(encoded: Any) -> str:
+    """``sha256(canonical_json(result))`` of an encoded result, in hex: docs/sweeps.md (SW.2).
+
+    The canonical JSON sorts keys, so the digest does not depend on the result's key order.
+    """
+    return hashlib.sha256(canonical_json(encoded).encode("ascii")).hexdigest()  # (SW.2)
+
+
+_NUMERIC_KINDS = frozenset("biufc")
+
+
+def _non_numeric_array(data: Any) -> str | None:
+    """The dtype of the first tagged array in an encoded result that is not boolean or
+    numeric (a text or object array is no result of a task here), else None."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            spec = item.get("__ndarray__")
+            if isinstance(spec, dict):
+                dtype = str(spec.get("dtype"))
+                try:
+                    kind = np.dtype(dtype).kind
+                except TypeError:
+                    return dtype
+                if kind not in _NUMERIC_KINDS:
+                    return dtype
+            stack.extend(item.values())
+    return None
