@@ -8,6 +8,7 @@ docs/theory/learning_curves.md (the deterministic equivalent: :mod:`.sums`,
 
 from __future__ import annotations
 
+from asymptotics.rf.equivalent import KappaResidualError as KappaResidualError
 from asymptotics.rf.laws import RFExponents as RFExponents
 from asymptotics.rf.laws import data_limited_prefactor as data_limited_prefactor
 from asymptotics.rf.laws import feature_limited_prefactor as feature_limited_prefactor
@@ -19,6 +20,6 @@ from asymptotics.rf.learning_curves import learning_curve as learning_curve
 from asymptotics.rf.learning_curves import learning_curve_float as learning_curve_float
 from asymptotics.rf.learning_curves import solve_kappa as solve_kappa
 
-__all__ = ["KappaSolution", "LearningCurve", "RFExponents", "data_limited_prefactor",
+__all__ = ["KappaResidualError", "KappaSolution", "LearningCurve", "RFExponents", "data_limited_prefactor",
            "feature_limited_prefactor", "learning_curve", "learning_curve_float",
            "matched_prefactor", "rf_exponents", "solve_kappa"]

@@ -8,7 +8,7 @@ killed resumes where it stopped (docs/sweeps.md, "The cache").
   no NaN/infinity, so equal configurations written in any key order, with tuples or lists,
   give the same key; a new toolkit version or another task gives another key.
 * **Digest.** Every file stores ``sha256(canonical_json(result))`` of its encoded result
-  (docs/sweeps.md (SW.2)); :meth:`SweepCache.load` checks it, the key and the arrays' dtypes
+  (docs/sweeps.md (SW.4)); :meth:`SweepCache.load` checks it, the key and the arrays' dtypes
   on every read and rejects a file that fails (one line on stderr; recomputed).
 * **Format: JSON, not .npz.** Python writes a float with ``repr``, the shortest string that
   reads back to the same double, so every float round-trips bit for bit; the file is
@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 #: Version of the file layout below; part of every file, checked on read.
-CACHE_FORMAT = 2  # 2: the result's digest (SW.2); format-1 files are recomputed
+CACHE_FORMAT = 2  # 2: the result's digest (SW.4); format-1 files are recomputed
 
 _RESULT_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
 #: Temporaries: atomic_write's ``.<key>.json.<random>.tmp``, and ``.tmp-*.part`` written by
@@ -162,7 +162,7 @@ class SweepCache:
         """The entry for ``key``, or None if absent or rejected.
 
         A file that does not parse, has another format, whose configuration does not hash to
-        its name (SW.1), or whose result does not hash to its stored digest (SW.2) is
+        its name (SW.1), or whose result does not hash to its stored digest (SW.4) is
         rejected: one line on stderr names the file and the reason, the rejection is kept in
         :attr:`rejected`, and the result is recomputed and replaced atomically. An edited
         number, a result replaced by a string, a NaN written in, or an array of text dtype
@@ -182,7 +182,7 @@ class SweepCache:
             if config_key(data["config"], data["task"], data["version"]) != key:
                 return self._reject(path, "its configuration does not hash to its name (SW.1)")
             if data.get("digest") != result_digest(data["result"]):
-                return self._reject(path, "its result does not match its digest (SW.2)")
+                return self._reject(path, "its result does not match its digest (SW.4)")
             bad = _non_numeric_array(data["result"])
             if bad is not None:
                 return self._reject(path, f"an array of dtype {bad!r}")
@@ -199,7 +199,7 @@ class SweepCache:
         return None
 
     def store(self, key: str, task: str, version: str, config: Any, encoded: Any) -> Path:
-        """Write an already-encoded result atomically, with its digest (SW.2); returns the
+        """Write an already-encoded result atomically, with its digest (SW.4); returns the
         final path."""
         # no sort_keys: a result dict keeps its key order, so a cached result equals a fresh one
         text = json.dumps({"format": CACHE_FORMAT, "key": key, "task": task, "version": version,
@@ -210,11 +210,11 @@ class SweepCache:
 
 
 def result_digest(encoded: Any) -> str:
-    """``sha256(canonical_json(result))`` of an encoded result, in hex: docs/sweeps.md (SW.2).
+    """``sha256(canonical_json(result))`` of an encoded result, in hex: docs/sweeps.md (SW.4).
 
     The canonical JSON sorts keys, so the digest does not depend on the result's key order.
     """
-    return hashlib.sha256(canonical_json(encoded).encode("ascii")).hexdigest()  # (SW.2)
+    return hashlib.sha256(canonical_json(encoded).encode("ascii")).hexdigest()  # (SW.4)
 
 
 _NUMERIC_KINDS = frozenset("biufc")

@@ -1,7 +1,7 @@
-"""The sweep cache verifies every read (issue #18): docs/sweeps.md (SW.2).
+"""The sweep cache verifies every read (issue #18): docs/sweeps.md (SW.4).
 
 A cached file is served only when its configuration hashes to its name (SW.1) and its
-result hashes to its stored digest (SW.2). Every tampering below (an edited number, a
+result hashes to its stored digest (SW.4). Every tampering below (an edited number, a
 result replaced by a string, a NaN written in, a text-dtype array, a file of the former
 format) is reported on one line and recomputed; the sweep's results are bit for bit those
 of a fresh run, and the command line exits 0, never 2.
