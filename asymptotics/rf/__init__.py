@@ -8,6 +8,8 @@ docs/theory/learning_curves.md (the deterministic equivalent: :mod:`.sums`,
 
 from __future__ import annotations
 
+from asymptotics.rf.eigenlearning import Eigenlearning as Eigenlearning
+from asymptotics.rf.eigenlearning import eigenlearning as eigenlearning
 from asymptotics.rf.equivalent import KappaResidualError as KappaResidualError
 from asymptotics.rf.laws import RFExponents as RFExponents
 from asymptotics.rf.laws import data_limited_prefactor as data_limited_prefactor
@@ -20,6 +22,7 @@ from asymptotics.rf.learning_curves import learning_curve as learning_curve
 from asymptotics.rf.learning_curves import learning_curve_float as learning_curve_float
 from asymptotics.rf.learning_curves import solve_kappa as solve_kappa
 
-__all__ = ["KappaResidualError", "KappaSolution", "LearningCurve", "RFExponents", "data_limited_prefactor",
+__all__ = ["Eigenlearning", "KappaResidualError", "KappaSolution", "LearningCurve",
+           "RFExponents", "data_limited_prefactor", "eigenlearning",
            "feature_limited_prefactor", "learning_curve", "learning_curve_float",
            "matched_prefactor", "rf_exponents", "solve_kappa"]
