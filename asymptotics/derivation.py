@@ -32,6 +32,10 @@ REGIMES: tuple[str, ...] = (
     "resolution-limited (parameters)",
     "spectrum",
     "tail",
+    # training time and compute (asymptotics.dynamics.laws)
+    "resolution-limited (time)",
+    "bottleneck (time, data, parameters)",
+    "compute-optimal (C = P t)",
 )
 
 Step = tuple[str, sp.Basic]

@@ -326,7 +326,8 @@ def build_gallery(out: Path = GALLERY_DIR, *, run: bool | None = None) -> str:
         if proc.returncode not in (0, 1):   # 1: a check failed; the figures still exist
             raise RuntimeError(f"`python -m verify --quick` failed (status {proc.returncode}):\n"
                                f"{proc.stderr[-2000:]}")
-    figures = sorted(p for p in out.rglob("*") if p.suffix in _FIGURE_SUFFIXES)
+    figures = sorted((p for p in out.rglob("*") if p.suffix in _FIGURE_SUFFIXES),
+                     key=lambda p: (p.stem != "overview", p.as_posix()))  # the overview first
     if figures:
         rel = os.path.relpath(out, DOCS)
         blocks = [f"```{{figure}} {rel}/{p.relative_to(out).as_posix()}\n:width: 90%\n\n"

@@ -454,7 +454,7 @@ def _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples, gen
                           confidence_level=level, method="percentile", vectorized=True,
                           rng=gen)
     ci = res.confidence_interval
-    return (float(ci.low), float(ci.high)), float(res.standard_error)
+    return (float(ci.low), float(ci.high)), float(res.standard_error), res.bootstrap_distribution
 
 
 def fit_power_law(x: object, y: object = None, *, y_err: object = None,
@@ -503,8 +503,8 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
     ------
     ValueError
         Non-positive, non-finite, unsorted or repeated data; mismatched shapes; fewer than
-        3 (4 with ``offset``) points in the window; a bootstrap interval that excludes its
-        own estimate (skewed resampled fits from too few seeds).
+        3 (4 with ``offset``) points in the window; an estimate outside the central 95% of
+        its own bootstrap distribution (skewed resampled fits from too few seeds).
     asymptotics._lib.budget.BudgetExceeded
         (a ``ValueError``) ``n_resamples`` so large that the bootstrap would exceed the
         memory or time bound; the message names the parameter, the estimate and the bound.
@@ -526,11 +526,17 @@ def fit_power_law(x: object, y: object = None, *, y_err: object = None,
     seed, n_seeds, used_resamples, se = None, 0, 0, stderr
     if seeds is not None:
         gen, seed = _rng_iv(rng)
-        ci, se = _bootstrap_alpha(x, seeds, y_err, offset, core, confidence, n_resamples, gen)
-        if not ci[0] - num <= alpha <= ci[1] + num:  # a percentile interval need not hold it
+        ci, se, dist = _bootstrap_alpha(x, seeds, y_err, offset, core, confidence,
+                                        n_resamples, gen)
+        # skew: the estimate outside the central 95% of its own bootstrap distribution (then
+        # every interval at >= 95% excludes it); a narrower percentile interval (confidence
+        # < 0.95) may legitimately exclude it and is returned as it is
+        rank = float(np.mean(dist < alpha - num) + 0.5 * np.mean(np.abs(dist - alpha) <= num))
+        if not 0.025 <= rank <= 0.975:
             raise ValueError(
-                f"the bootstrap interval over seeds [{ci[0]:.6g}, {ci[1]:.6g}] excludes its own "
-                f"estimate alpha = {alpha:.6g}: the resampled fits are skewed (too few seeds, "
+                f"the estimate alpha = {alpha:.6g} lies outside the central 95% of its own "
+                f"bootstrap distribution over seeds (at quantile {rank:.3g}; interval "
+                f"[{ci[0]:.6g}, {ci[1]:.6g}]): the resampled fits are skewed (too few seeds, "
                 f"{seeds.shape[0]}, for this fit{' with an offset' if offset else ''}); use more "
                 f"seeds, or fit the mean curve without seeds_losses for the analytic interval")
         ci_method, n_seeds, used_resamples = "bootstrap-seeds", seeds.shape[0], n_resamples

@@ -9,9 +9,8 @@
   ``P* ~ C^x``, ``t* ~ C^(1-x)``, ``L* ~ C^-y``, by dominant balance of (DY.8).
 
 Each returns :class:`DynamicsDerivation` objects: :class:`~asymptotics.derivation.Derivation`
-with the regimes of :data:`DYNAMICS_REGIMES`, which ``asymptotics.derivation.REGIMES`` does
-not list yet (the subclass only widens that check; every other field and rendering is the
-parent's).
+with the regimes of :data:`DYNAMICS_REGIMES`, listed in ``asymptotics.derivation.REGIMES``
+(the subclass adds nothing but its name; every field and rendering is the parent's).
 
 References: Bordelon et al. 2024 (time and compute exponents of the random-feature model
 trained by gradient flow); Paquette et al. 2024 (compute-optimal phases of one-pass SGD).
@@ -31,12 +30,8 @@ from asymptotics.rf.laws import rf_exponents
 __all__ = ["DYNAMICS_REGIMES", "STUDENTS", "ComputeOptimal", "DynamicsDerivation",
            "bottleneck_exponent", "compute_optimal", "time_exponent"]
 
-#: Regimes of the derivations of this module.
-DYNAMICS_REGIMES: tuple[str, ...] = (
-    "resolution-limited (time)",
-    "bottleneck (time, data, parameters)",
-    "compute-optimal (C = P t)",
-)
+#: Regimes of the derivations of this module (the last three of ``REGIMES``).
+DYNAMICS_REGIMES: tuple[str, ...] = REGIMES[-3:]
 
 #: The parameter-direction exponent each student brings to the compute-optimal balance:
 #: ``"top"`` (top-P eigenfeatures, never-learned power ``sum_{i>P} p_i``, (DY.4)),
@@ -49,19 +44,9 @@ _SOURCE_T = "docs/theory/dynamics.md (DY.6); Bordelon et al. 2024"
 
 @dataclass(frozen=True)
 class DynamicsDerivation(Derivation):
-    """A :class:`~asymptotics.derivation.Derivation` whose regime may also be one of
-    :data:`DYNAMICS_REGIMES`."""
-
-    def __post_init__(self) -> None:
-        regime = self.regime
-        if regime not in DYNAMICS_REGIMES:
-            super().__post_init__()
-            return
-        object.__setattr__(self, "regime", REGIMES[0])  # pass the parent's regime check
-        try:
-            super().__post_init__()
-        finally:
-            object.__setattr__(self, "regime", regime)
+    """A :class:`~asymptotics.derivation.Derivation` of training time or compute: its regime
+    is one of :data:`DYNAMICS_REGIMES` (all of them in ``asymptotics.derivation.REGIMES``),
+    so it rebuilds as a plain ``Derivation`` from its own JSON."""
 
 
 def _exponents(a: object, b: object) -> tuple[sp.Expr, sp.Expr]:

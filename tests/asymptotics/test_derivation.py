@@ -34,7 +34,7 @@ def test_fields_and_value():
 
 
 def test_regime_is_validated():
-    assert len(REGIMES) == 6
+    assert len(REGIMES) == 9   # 6 of the paper's regimes, 3 of training time and compute
     with pytest.raises(ValueError, match=r"`regime` must be one of .*got 'weird'"):
         _example(regime="weird")
 

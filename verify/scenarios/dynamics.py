@@ -317,6 +317,6 @@ def _sgd() -> Scenario:
 #: The scenarios of the default report.
 SCENARIOS: tuple = (_time_limited(), _compute_optimal("L"), _compute_optimal("P"))
 #: Names of the scenarios ``python -m verify --quick`` runs.
-QUICK: tuple[str, ...] = ("dynamics-time-limited",)
+QUICK: tuple[str, ...] = ("dynamics-time-limited", "dynamics-compute-optimal-L")
 #: The scenarios of ``python -m verify --suite paper``.
 PAPER: tuple = (_ensemble("single"), _ensemble("ensemble"), _sgd())
