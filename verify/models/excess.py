@@ -27,23 +27,13 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy.special import ndtr
 
 from asymptotics._lib.validation import check_choice, check_real
+from verify.models.glm import _logsumexp  # the one column-wise log-sum-exp of the models
 
 __all__ = ["absolute_error", "gaussian_mean_loss", "regression_excess", "softmax_excess"]
 
 # Gauss-Hermite points per dimension by the dimension m of the span (nodes^m evaluations);
 # the tests check the rule against a finer one and a Monte Carlo average
 _NODES = {1: 60, 2: 40, 3: 16, 4: 10}
-
-
-def _logsumexp(z: np.ndarray) -> np.ndarray:
-    # column by column: numpy's reductions over a short last axis are slow
-    top = z[..., 0]
-    for k in range(1, z.shape[-1]):
-        top = np.maximum(top, z[..., k])
-    total = np.exp(z[..., 0] - top)
-    for k in range(1, z.shape[-1]):
-        total += np.exp(z[..., k] - top)
-    return top + np.log(total)
 
 
 @functools.lru_cache(maxsize=8)
