@@ -42,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     src.add_argument("--configs", metavar="FILE",
                      help="JSON file holding a list of configurations (instead of a grid)")
     src.add_argument("--axis", action="append", default=[], metavar="KEY=V1,V2",
-                     help="a grid axis; values are JSON (numbers, strings, lists); repeatable")
+                     help="a grid axis; values are JSON (numbers, strings) or ranges "
+                          "START:STOP:N / START:STOP:Nlog; repeatable")
     src.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="a fixed JSON value in every configuration; repeatable")
     src.add_argument("--seed", type=int, default=0,
@@ -103,6 +104,30 @@ def _json_value(option: str, text: str) -> Any:
         return text  # a bare word is a string: --set student=projection
 
 
+def _axis_values(key: str, text: str) -> list[Any]:
+    """One item of ``--axis KEY=...``: a JSON value, a bare word, or a range ``START:STOP:N``
+    / ``START:STOP:Nlog`` (``asymptotics._lib.cli.parse_range``), integers when START and
+    STOP (and a linear STEP) are integers, as sizes are."""
+    parts = text.split(":")
+    if len(parts) != 3 or any(c in text for c in "\"[]{}"):
+        return [_json_value("--axis", text)]
+    from asymptotics._lib.cli import parse_float_list, parse_int_list
+
+    def integral(word: str) -> bool:
+        try:
+            return float(word) == int(float(word))
+        except (ValueError, OverflowError):
+            return False
+
+    step = parts[2][:-3] if parts[2].endswith("log") else parts[2]
+    as_int = integral(parts[0]) and integral(parts[1]) and (parts[2].endswith("log")
+                                                             or integral(step))
+    try:
+        return list(parse_int_list(text) if as_int else parse_float_list(text))
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        raise UsageError(f"`--axis {key}`: {exc}") from None
+
+
 def _key_values(option: str, items: list[str]) -> list[tuple[str, str]]:
     out = []
     for item in items:
@@ -136,7 +161,7 @@ def _build_configs(args: argparse.Namespace) -> list[dict[str, Any]]:
     axes = (simulator_axes(**{k: getattr(args, k) for k in _SIM_OPTIONS})
             if args.task == "simulate" else {})
     for key, value in _key_values("--axis", args.axis):
-        axes[key] = [_json_value("--axis", v) for v in value.split(",")]
+        axes[key] = [x for v in value.split(",") for x in _axis_values(key, v)]
     for key, value in _key_values("--set", args.set):
         axes[key] = [_json_value("--set", value)]
     if not axes:

@@ -286,6 +286,18 @@ class TestCommand:
         assert [item["config"]["n"] for item in data["items"]] == [20, 30]
         assert data["task"] == "verify.sweeps.tasks:lstsq_task"
 
+    def test_axis_takes_ranges_like_the_size_options(self, tmp_path, capsys):
+        # 10:40:3log -> geomspace(10, 40, 3) = 10, 20, 40 (integers: START and STOP are)
+        argv = ["sweep", "--task", "lstsq", "--axis", "n=10:40:3log,50", "--set", "m=3",
+                "--cache", str(tmp_path), "--json"]
+        assert verify_main(argv) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert [item["config"]["n"] for item in data["items"]] == [10, 20, 40, 50]
+        code = verify_main(["sweep", "--task", "lstsq", "--axis", "n=40:10:3log",
+                            "--cache", str(tmp_path)])
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and "`--axis n`" in err and "START < STOP" in err
+
     def test_configs_file_and_process_pool_match_the_engine(self, tmp_path, capsys):
         from verify.sweeps.tasks import lstsq_task
 
