@@ -2,7 +2,7 @@
 
 :func:`latex_escape` turns free text (a scenario name, a regime, a derivation's condition
 or source) into LaTeX that ``pdflatex`` typesets in text mode, or inside ``\\text{...}`` in
-math, with no package beyond the defaults: the ten specials are escaped, the Unicode math
+math, with no package beyond the defaults: the ten specials and | < > are escaped, the Unicode math
 symbols the project writes (``α``, ``≈``, ``≫``, ...) become ``\\ensuremath{...}``, dashes
 become ``--``/``---``, accented Latin letters (``Matérn``, ``Kühn``, ``Hölder``) become accent
 commands, and any other non-ASCII character is refused with a ``ValueError``. One pass over
@@ -36,7 +36,9 @@ _UNICODE_TO_LATEX.update({
     if len(unicodedata.normalize("NFC", base + mark)) == 1})
 _LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                    "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                   "^": r"\textasciicircum{}"}
+                   "^": r"\textasciicircum{}",
+                   # OT1 text fonts set these as an em dash and inverted marks
+                   "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}"}
 _GREEK_NAMES = {"alpha": r"\alpha", "beta": r"\beta", "lambda": r"\lambda"}
 
 

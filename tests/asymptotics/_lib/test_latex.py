@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from asymptotics._lib.latex import latex_escape, latex_name
 
-SPECIALS = "\\&%$#_{}~^"
+SPECIALS = "\\&%$#_{}~^|<>"
 
 
 def test_every_special_is_escaped():
@@ -21,6 +21,9 @@ def test_every_special_is_escaped():
     assert latex_escape("~^\\") == r"\textasciitilde{}\textasciicircum{}\textbackslash{}"
     # one pass: the backslash of a replacement is never escaped again
     assert latex_escape("\\&") == r"\textbackslash{}\&"
+    # OT1 sets a bare | < > as an em dash and inverted marks (seen in the report's notes)
+    assert latex_escape("E|x| < 2 > 1") == (r"E\textbar{}x\textbar{} \textless{} 2 "
+                                             r"\textgreater{} 1")
 
 
 def test_unicode_math_symbols_dashes_and_accents():
@@ -59,6 +62,7 @@ def test_tables_reexports_the_same_function():
 def _unescape(tex: str) -> str:
     """Invert latex_escape on ASCII text (an independent reading of the output)."""
     table = {r"\textbackslash{}": "\\", r"\textasciitilde{}": "~", r"\textasciicircum{}": "^",
+             r"\textbar{}": "|", r"\textless{}": "<", r"\textgreater{}": ">",
              r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_", r"\{": "{", r"\}": "}"}
     pattern = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
     return re.sub(pattern, lambda m: table[m.group(0)], tex)
@@ -69,7 +73,8 @@ def test_printable_ascii_round_trips_and_leaves_no_bare_special(text):
     tex = latex_escape(text)
     assert _unescape(tex) == text
     # no special survives unescaped: every one is part of an escape sequence
-    stripped = re.sub(r"\\text(backslash|asciitilde|asciicircum)\{\}|\\[&%$#_{}]", "", tex)
+    stripped = re.sub(r"\\text(backslash|asciitilde|asciicircum|bar|less|greater)\{\}"
+                      r"|\\[&%$#_{}]", "", tex)
     assert not set(stripped) & set(SPECIALS)
 
 
