@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from asymptotics._lib.validation import check_choice, check_int, check_sorted_int_grid
+from verify.output.progress import tick
 
 __all__ = [
     "LOSSES",
@@ -340,6 +341,7 @@ def _interpolation_run(cfg: _InterpolationConfig) -> InterpolationResult:
             per = err * err if cfg.loss == "squared" else np.abs(err)  # (LM.10)
             losses[s, j] = per.mean()
             test_se[s, j] = per.std(ddof=1) / math.sqrt(n_test)
+            tick(s * len(D) + j + 1, of=seeds * len(D))  # no-op without a progress bar
     exponent, exponent_se = loglog_slope(D, losses)
     return InterpolationResult(
         grid=D, losses=losses, test_stderr=test_se, mean=losses.mean(axis=0),

@@ -34,6 +34,7 @@ from verify.datasets import Dataset, load_dataset
 from verify.networks.features import nngp_features, random_network
 from verify.networks.kernels import network_kernels
 from verify.networks.spectrum import KERNEL_KINDS
+from verify.output.progress import tick
 
 __all__ = [
     "FeaturePopulation",
@@ -217,4 +218,5 @@ def simulate_losses(pop: FeaturePopulation, D: np.ndarray, P: np.ndarray, seeds:
             train = None if not math.isfinite(d) else rows[:int(d)]
             pp = None if not math.isfinite(p) else int(p)
             out[s, j] = population_loss(pop, train, pp, None if pp is None else G[:pp])
+            tick(s * D.size + j + 1, of=len(seeds) * D.size)  # no-op without a progress bar
     return out
