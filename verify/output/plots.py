@@ -541,7 +541,8 @@ def outcome_figures(outcomes: Iterable[Any]) -> dict[str, Figure]:
     ``{name: outcome_figure(outcome)}`` in the order given, then one side-by-side figure
     per group of two or more outcomes (:attr:`~verify.scenarios.base.FigureSpec.group`,
     e.g. the duality break's D and P panels). Double-descent outcomes of one group draw
-    each other's simulated points on their P/D panel instead."""
+    each other's simulated points on their P/D panel instead. Last come the figures drawn
+    across scenarios (:func:`~verify.output.summary_figures.summary_figures`)."""
     outcomes = list(outcomes)
     if not outcomes:
         return {}
@@ -562,4 +563,8 @@ def outcome_figures(outcomes: Iterable[Any]) -> dict[str, Figure]:
         if len(members) >= 2 and any(specs[o.name].kind != "double_descent" for o in members):
             key = name if name not in out else f"{name}-panels"
             out[key] = _group_figure(members)
+    from verify.output.summary_figures import summary_figures
+
+    for name, fig in summary_figures(outcomes).items():
+        out[name if name not in out else f"{name}-summary"] = fig
     return out
