@@ -26,7 +26,8 @@ __all__ = ["MODULES", "QUICK", "SUITES", "ComparisonSettings", "Curve", "Measure
 
 #: The scenario modules, in report order (each declares SCENARIOS, QUICK and PAPER).
 MODULES = ("random_features", "double_descent", "manifolds", "spectra", "real_data",
-           "beyond_squared", "model_size", "estimates", "dynamics", "noise_and_stopping")
+           "beyond_squared", "model_size", "estimates", "dynamics", "finite_data_dynamics",
+           "noise_crossover")
 
 #: The suites ``python -m verify --suite NAME`` runs.
 SUITES = ("default", "paper")

@@ -1,4 +1,4 @@
-"""Label noise and ridge along training time: the noise crossover and the optimal stopping time (docs/dynamics_lab.md).
+"""Label noise and ridge: the noise crossover of Cui et al., and one pass over the data, C = 6PD (docs/dynamics_lab.md).
 
 Filled in by its issue's work; empty until then.
 """
