@@ -1,4 +1,4 @@
-"""verify.fit: power-law fits recover known exponents; bad data raise; intervals cover."""
+"""verify.fit.power: power-law fits recover known exponents; bad data raise; intervals cover."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""verify.fit.fit_law and compute_optimal: exact recovery, warnings, intervals, allocation.
+"""verify.fit.law and verify.fit.allocation: recovery, warnings, intervals, allocation.
 
 Reference values are the parameters the synthetic data were generated from; the
 allocation is checked against a brute-force minimisation of the fitted law on C = 6 N D.
