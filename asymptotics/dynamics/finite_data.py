@@ -274,35 +274,55 @@ def _filters(method: str, eta: float, t: np.ndarray, z: np.ndarray) -> np.ndarra
     return np.where(np.isinf(t)[:, None], 0.0, h)
 
 
-def _quadrature(lam: np.ndarray, p: np.ndarray, D: float, k0: float, z: np.ndarray,
-                w: np.ndarray, kap: np.ndarray, h: np.ndarray, noise: float) -> tuple:
-    """Bias (DY.16) + null node (DY.17), variance (DY.17), and the sums of |terms|."""
+@dataclass(frozen=True)
+class _Kernel:
+    """The time-independent part of the quadrature on one contour: ``h_t`` enters last."""
+
+    z: np.ndarray
+    coef: np.ndarray     # (dz / 2 pi i z) kappa per node
+    K: np.ndarray        # (DY.16): sum p/((l+k1)(l+k2)) / (1 - gamma12)
+    null: np.ndarray     # kappa0 K(0, n) per node (DY.17); zeros when kappa0 = 0
+    null_self: float     # kappa0^2 K(0, 0)
+    var: np.ndarray      # (dz / 2 pi i z) kappa df(kappa) / D per node (DY.17)
+
+
+def _kernel(lam: np.ndarray, p: np.ndarray, D: float, k0: float, z: np.ndarray, w: np.ndarray,
+            kap: np.ndarray) -> _Kernel:
     a_inv = 1.0 / (lam[:, None] + kap[None, :])                       # (M, N)
     S = a_inv.T @ (p[:, None] * a_inv)                                # sum p/((l+k1)(l+k2))
-    gam = a_inv.T @ ((lam * lam / (D if math.isfinite(D) else math.inf))[:, None] * a_inv)
+    inv_d = 1.0 / D if math.isfinite(D) else 0.0
+    gam = a_inv.T @ ((lam * lam * inv_d)[:, None] * a_inv)            # gamma12
     K = S / (1.0 - gam)                                               # (DY.16)
-    coef = w * kap                                                    # (dz/2 pi i z) kappa
-    hw = h * coef[None, :]
-    bias_terms = np.einsum("tn,nm,tm->t", hw, K, hw)
-    scale = np.einsum("tn,nm,tm->t", np.abs(hw), np.abs(K), np.abs(hw))
+    null, null_self = np.zeros(z.shape, dtype=complex), 0.0
     if k0 > 0:                                                        # (DY.17): h(0) = 1
         a0 = 1.0 / (lam + k0)
-        s0 = a0 @ (p[:, None] * a_inv)
-        g0 = a0 @ ((lam * lam / D)[:, None] * a_inv)
-        k0n = k0 * s0 / (1.0 - g0)                                    # kappa0 K(0, n)
-        kk = k0 * k0 * float(np.sum(p * a0 * a0) / (1.0 - np.sum(lam**2 * a0 * a0) / D))
-        bias_terms = bias_terms + 2.0 * (hw @ k0n) + kk
-        scale = scale + 2.0 * (np.abs(hw) @ np.abs(k0n)) + kk
-    if noise > 0 and math.isfinite(D):
+        null = k0 * (a0 @ (p[:, None] * a_inv)) / (1.0 - a0 @ ((lam * lam * inv_d)[:, None]
+                                                                * a_inv))
+        null_self = k0 * k0 * float(np.sum(p * a0 * a0) / (1.0 - np.sum(lam**2 * a0 * a0) * inv_d))
+    var = w * (lam @ a_inv) * kap * inv_d                             # kappa df(kappa) / D
+    return _Kernel(z, w * kap, K, null, null_self, var)
+
+
+def _evaluate(kern: _Kernel, h: np.ndarray, noise: float) -> tuple:
+    """Bias (DY.16) with the null node (DY.17), variance (DY.17), and the sums of |terms|."""
+    hw = h * kern.coef[None, :]
+    bias = np.einsum("tn,nm,tm->t", hw, kern.K, hw) + 2.0 * (hw @ kern.null) + kern.null_self
+    scale = (np.einsum("tn,nm,tm->t", np.abs(hw), np.abs(kern.K), np.abs(hw))
+             + 2.0 * (np.abs(hw) @ np.abs(kern.null)) + kern.null_self)
+    if noise > 0:
         g = 1.0 - h
-        F = g * g / z[None, :]                                        # s f(s)^2 = g^2/s
-        df = lam @ a_inv * kap                                        # kappa df(kappa)
-        var_terms = noise / D * (F * (w * df)[None, :])
-        variance = var_terms.sum(axis=1).real
-        scale = scale + np.abs(var_terms).sum(axis=1)
+        terms = noise * (g * g / kern.z[None, :]) * kern.var[None, :]  # s f(s)^2 = g^2/s
+        variance = terms.sum(axis=1).real
+        scale = scale + np.abs(terms).sum(axis=1)
     else:
         variance = np.zeros(h.shape[0])
-    return bias_terms.real, variance, scale.real
+    return bias.real, variance, scale.real
+
+
+def _quadrature(lam: np.ndarray, p: np.ndarray, D: float, k0: float, z: np.ndarray,
+                w: np.ndarray, kap: np.ndarray, h: np.ndarray, noise: float) -> tuple:
+    """:func:`_kernel` then :func:`_evaluate` for the filters ``h`` (times, nodes)."""
+    return _evaluate(_kernel(lam, p, D, k0, z, w, kap), h, noise)
 
 
 def _digits(loss: np.ndarray, coarse: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -355,29 +375,55 @@ def finite_data_curve(t: Any, spectrum: PowerLawSpectrum | ArraySpectrum, target
     equivalent of the bias); Bordelon, Atanasov & Pehlevan 2024 (gradient-descent filters).
     """
     method = check_choice("method", method, METHODS)
+    noise = check_real("noise", noise, ge=0.0, le=1e100)
+    times = _times_iv(t, method)
+    prep = _prepare(spectrum, target, D, eta, method, nodes, times.size)
+    loss, bias, variance, digits = _losses(prep, times, noise)
+    return FiniteDataCurve(times, prep.D, prep.eta, noise, method, loss, bias, variance, digits,
+                           prep.kappa0, prep.edges, prep.nodes)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One ``(spectrum, D, eta, method)``: the contour and both kernels, reusable over ``t``."""
+
+    D: float
+    eta: float
+    method: str
+    nodes: int
+    kappa0: float
+    edges: tuple
+    z: np.ndarray
+    fine: _Kernel
+    coarse: _Kernel
+
+
+def _prepare(spectrum: Any, target: Any, D: Any, eta: Any, method: str, nodes: Any,
+             n_times: int) -> _Prepared:
     lam, p = _model(spectrum, target)
     D = check_real("D", D, ge=1.0, allow_inf=True)
     if math.isfinite(D):
         D = float(check_int("D", D, minimum=1))
     eta = check_real("eta", eta, gt=0.0)
-    noise = check_real("noise", noise, ge=0.0, le=1e100)
     nodes = check_int("nodes", nodes, minimum=16, maximum=4096)
-    times = _times_iv(t, method)
     two_n = 2 * nodes
-    check_memory("nodes", nodes, 16.0 * (2 * lam.size * two_n + 3 * two_n**2
-                                          + 2 * times.size * two_n),
+    check_memory("nodes", nodes, 16.0 * (2 * lam.size * two_n + 3 * two_n**2 + 2 * n_times * two_n),
                  hint="lower `nodes`, the number of modes or of times")
-    check_seconds("nodes", nodes, 4.0 * lam.size * two_n**2 + 2.0 * times.size * two_n**2,
+    check_seconds("nodes", nodes, 4.0 * lam.size * two_n**2 + 2.0 * n_times * two_n**2,
                   rate=_FLOP_RATE, hint="lower `nodes`, the number of modes or of times")
     ctr, k0, edges = _contour(lam, D, eta, method, nodes)
-    h = _filters(method, eta, times, ctr.z)
-    fine = _quadrature(lam, p, D, k0, ctr.z, ctr.w, ctr.kappa, h, noise)
     ev = slice(0, two_n, 2)                       # every other node: the coarse trapezoid rule
-    coarse = _quadrature(lam, p, D, k0, ctr.z[ev], 2.0 * ctr.w[ev], ctr.kappa[ev], h[:, ev],
-                         noise)
-    loss, loss_c = fine[0] + fine[1], coarse[0] + coarse[1]
+    return _Prepared(D, eta, method, nodes, k0, edges, ctr.z,
+                     _kernel(lam, p, D, k0, ctr.z, ctr.w, ctr.kappa),
+                     _kernel(lam, p, D, k0, ctr.z[ev], 2.0 * ctr.w[ev], ctr.kappa[ev]))
+
+
+def _losses(prep: _Prepared, times: np.ndarray, noise: float) -> tuple:
+    """``(loss, bias, variance, certified digits)`` at ``times`` from a prepared contour."""
+    h = _filters(prep.method, prep.eta, times, prep.z)
+    bias, variance, scale = _evaluate(prep.fine, h, noise)
+    cb, cv, _ = _evaluate(prep.coarse, h[:, ::2], noise)
+    loss = bias + variance
     if not np.all(np.isfinite(loss)):
         raise FloatingPointError("non-finite loss from the contour quadrature")
-    digits = _digits(loss, loss_c, fine[2])
-    return FiniteDataCurve(times, D, eta, noise, method, loss, fine[0], fine[1], digits, k0,
-                           edges, nodes)
+    return loss, bias, variance, _digits(loss, cb + cv, scale)
