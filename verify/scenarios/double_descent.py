@@ -105,6 +105,7 @@ def _measure(*, ridge: float, quick: bool, seed: int) -> Measurement:
                               # quote the median's interval (docs/simulator.md (SIM.14))
                               "finite_moments": sweep.finite_moments,
                               "heavy_tail": sweep.heavy_tail, "ci_kind": list(sweep.ci_kind),
+                              "tail_rate": list(sweep.tail_rate),
                               "tail_reasons": list(sweep.tail_reasons),
                               "fit_points_heavy_tailed": bool(sweep.heavy_tail[over].any())},
                        figure=_figure(D, spec, target, ridge, P, mean, sweep.stderr))

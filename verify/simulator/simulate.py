@@ -403,9 +403,16 @@ class SimulationResult:
     finite_moments : ``(n_points,)`` the largest integer ``k`` with a finite ``E[L^k]`` over
         draws: ``floor(|D - P| / 2)`` for a ridgeless point with a diverging variance term
         (inverse-Wishart moments, docs/simulator.md (SIM.14)), ``inf`` otherwise.
-    heavy_tail : ``(n_points,)`` True where ``finite_moments < 4``: the loss has no finite
-        fourth moment, so the standard error's own error is unbounded and mean +- s.e.
-        over-states its confidence (measured in docs/simulator.md §5); ``tail_reasons`` says so.
+    heavy_tail : ``(n_points,)`` True where ``finite_moments < 4`` (the loss has no finite
+        fourth moment, so the standard error's own error is unbounded) or where the
+        skewness-corrected rate ``tail_rate`` exceeds twice Student's rate (the loss is so
+        right-skewed that mean +- s.e. over-states its confidence at this number of seeds;
+        measured in docs/simulator.md §5); ``tail_reasons`` says which.
+    tail_rate : per point, the predicted ``P(|z| > 3)`` of the mean's ``t``-statistic over
+        ``n_seeds`` seeds, from the Edgeworth expansion (docs/simulator.md (SIM.16)) with the
+        skewness and kurtosis of one diagonal of the inverse Wishart (SIM.17); None where it
+        does not apply (a ridge, fewer than 8 between ``D`` and ``P``, nothing random, one
+        seed).
     median : ``(n_points,)`` the median loss over seeds.
     ci : ``(n_points, 2)`` the interval to quote at level :data:`CI_LEVEL`: mean +- Student's
         ``t`` times ``stderr`` where the fourth moment is finite; at ``heavy_tail`` points the
@@ -433,6 +440,7 @@ class SimulationResult:
     method: str = METHOD
     finite_moments: np.ndarray | None = None
     heavy_tail: np.ndarray | None = None
+    tail_rate: tuple[float | None, ...] = ()
     tail_reasons: tuple[str, ...] = ()
     median: np.ndarray | None = None
     ci: np.ndarray | None = None
@@ -589,26 +597,77 @@ def _median_ci(losses: np.ndarray, level: float) -> np.ndarray:
     return np.column_stack([srt[lo - 1], srt[n - lo]])
 
 
+#: A point whose predicted ``P(|z| > 3)`` (SIM.16) exceeds this multiple of Student's
+#: ``t_{n-1}`` rate is treated as heavy-tailed: quoting mean +- 3 s.e. there means about
+#: 2.7 s.e. of Student's law or less.
+_TAIL_FACTOR = 2.0
+
+
+def _inverse_chi2_shape(nu: float) -> tuple[float, float]:
+    """Skewness and excess kurtosis of ``1/Y``, ``Y ~ chi^2_nu`` (``nu > 8``), docs/simulator.md
+    (SIM.17), from ``E[Y^-k] = 1/(2^k (nu/2 - 1) ... (nu/2 - k))``."""
+    return (4.0 * math.sqrt(2.0 * (nu - 4.0)) / (nu - 6.0),
+            12.0 * (5.0 * nu - 22.0) / ((nu - 6.0) * (nu - 8.0)))
+
+
+def _edgeworth_tail(skew: float, kurt: float, n: int, x: float = 3.0) -> float:
+    """``P(|T| > x)`` for the mean's ``t``-statistic over ``n`` draws to order ``1/n``
+    (docs/simulator.md (SIM.16)): the ``n^{-1/2}`` skewness term is even in ``x`` and
+    cancels from the two-sided rate; the ``1/n`` term keeps ``skew^2`` and ``kurt``."""
+    phi = math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+    q2 = x * (kurt / 12.0 * (x * x - 3.0) - skew * skew / 18.0 * (x ** 4 + 2.0 * x * x - 3.0)
+              - (x * x + 3.0) / 4.0)                                           # (SIM.16)
+    return math.erfc(x / math.sqrt(2.0)) - 2.0 * q2 * phi / n
+
+
+def _tail_rates(cfg: SimulationConfig, losses: np.ndarray) -> np.ndarray:
+    """Predicted ``P(|z| > 3)`` per point (NaN where it does not apply), docs/simulator.md
+    (SIM.16)-(SIM.17): ridgeless, ``|D - P| >= 8`` (a finite fourth moment), ``n >= 2``."""
+    n = losses.shape[0]
+    out = np.full(len(cfg.grid), np.nan)
+    if cfg.ridge != 0 or n < 2:
+        return out
+    for j, v in enumerate(cfg.grid):
+        d, p = (v, cfg.fixed) if cfg.axis == "D" else (cfg.fixed, v)
+        if abs(d - p) >= 8 and (losses[:, j] > 0).any():
+            # the tail of the variance term is that of one diagonal of the inverse
+            # Wishart, 1/chi^2 with |D - P| + 1 degrees of freedom (SIM.17)
+            out[j] = _edgeworth_tail(*_inverse_chi2_shape(abs(d - p) + 1.0), n)
+    return out
+
+
 def _tails(cfg: SimulationConfig, losses: np.ndarray, mean: np.ndarray, stderr: np.ndarray):
-    """``finite_moments``, ``heavy_tail``, their reasons, the median and the quoted ``ci``."""
+    """``finite_moments``, ``heavy_tail``, ``tail_rate``, the reasons, the median and ``ci``."""
     from scipy import stats
 
     moments = _finite_moments(cfg, losses)
-    heavy = moments < 4
-    reasons = tuple(
-        (f"ridgeless with |D - P| <= {int(2 * k + 1)}: moments of the loss finite only up to "
-         f"order {int(k)} (inverse Wishart), no finite fourth moment, so the standard error "
-         f"is unreliable; ci is the median's order-statistic interval") if h else ""
-        for k, h in zip(moments, heavy, strict=True))
-    median = np.median(losses, axis=0)
     n = losses.shape[0]
+    student = float(2.0 * stats.t.sf(3.0, n - 1)) if n > 1 else np.nan
+    rates = _tail_rates(cfg, losses)
+    skewed = np.isfinite(rates) & (rates > _TAIL_FACTOR * student)
+    heavy = (moments < 4) | skewed
+    reasons = []
+    for k, s, r in zip(moments, skewed, rates, strict=True):
+        if k < 4:
+            reasons.append(
+                f"ridgeless with |D - P| <= {int(2 * k + 1)}: moments of the loss finite only "
+                f"up to order {int(k)} (inverse Wishart), no finite fourth moment, so the "
+                "standard error is unreliable; ci is the median's order-statistic interval")
+        elif s:
+            reasons.append(
+                f"ridgeless near the peak: the loss is right-skewed (inverse Wishart), so with "
+                f"{n} seeds the mean's |z| > 3 rate is predicted at {r:.3f} (Student: "
+                f"{student:.3f}); ci is the median's order-statistic interval")
+        else:
+            reasons.append("")
+    median = np.median(losses, axis=0)
     t = float(stats.t.ppf(0.5 * (1.0 + CI_LEVEL), n - 1)) if n > 1 else np.inf
     with np.errstate(invalid="ignore"):
         mean_ci = np.column_stack([mean - t * stderr, mean + t * stderr])
     mean_ci[~np.isfinite(stderr)] = (-np.inf, np.inf)
     ci = np.where(heavy[:, None], _median_ci(losses, CI_LEVEL), mean_ci)
     kind = tuple("median" if h else "mean" for h in heavy)
-    return moments, heavy, reasons, median, ci, kind
+    return moments, heavy, rates, tuple(reasons), median, ci, kind
 
 
 def run_simulation(config: SimulationConfig, *, force: bool = False) -> SimulationResult:
@@ -638,10 +697,12 @@ def run_simulation(config: SimulationConfig, *, force: bool = False) -> Simulati
               else np.full(len(config.grid), np.inf))
     d_fixed = config.fixed if config.axis == "P" else None
     p_fixed = config.P if config.axis == "D" else None
-    moments, heavy, tail_reasons, median, ci, kind = _tails(config, loss_arr, mean, stderr)
+    moments, heavy, rates, tail_reasons, median, ci, kind = _tails(config, loss_arr, mean,
+                                                                   stderr)
     return SimulationResult(config.axis, config.grid, d_fixed, p_fixed, loss_arr, mean, stderr,
                             cond_arr, flags, reasons, config.seed, config.seeds, config,
                             finite_moments=moments, heavy_tail=heavy,
+                            tail_rate=tuple(None if np.isnan(r) else float(r) for r in rates),
                             tail_reasons=tail_reasons, median=median, ci=ci, ci_kind=kind)
 
 

@@ -23,6 +23,8 @@ def test_json_output_equals_the_library_call(capsys):
     assert out["grid"] == [8, 16] and out["P"] == 12 and out["seed"] == 4
     np.testing.assert_array_equal(np.array(out["losses"]), ref.losses)
     assert out["flags"] == [False, False]
+    # |D - P| = 4: no finite fourth moment, so no Edgeworth rate; both quote the median
+    assert out["heavy_tail"] == [True, True] and out["tail_rate"] == [None, None]
 
 
 def test_text_output_lists_every_grid_point(capsys):
