@@ -44,6 +44,9 @@ POS_REAL = [0.0, *NONNEG_REAL]
 GT1_REAL = [1.0, 0.999, -2.0, NAN, INF, "2", None, 1e400]
 CONF = [0.0, 1.0, 1.5, -0.1, NAN, INF, "0.95"]
 CHOICE = ["no-such-choice", "", 3, None]
+# ridge is broadcast with D (issue #14: a ridge that scales with D is an array); an array of
+# valid ridges is valid, one with a bad entry, the wrong shape or no entries is refused
+RIDGE = [*NONNEG_REAL[:-1], [0.1, -1.0], [0.1, NAN], [0.1, 0.2, 0.3], [], ["x", 0.1]]
 GRID = [[], [3, 2], [2, 2], [0, 4], [-1, 4], [1.5, 4], "1,2", None, [1, NAN]]
 
 
@@ -77,15 +80,44 @@ def _cases() -> list[Case]:
     for fn in (A.learning_curve_float, A.learning_curve):
         add(fn.__name__, fn, lc, "D", [0, -5, 0.5, NAN, "x", None, [10, NAN]])
         add(fn.__name__, fn, lc, "P", [0.5, -1, NAN, "x", [1, 2, 3]])
-        add(fn.__name__, fn, lc, "ridge", NONNEG_REAL)
+    for fn in (A.learning_curve_float, A.learning_curve, A.learning_curve_outputs):
+        add(fn.__name__, fn, lc, "ridge", RIDGE)
         add(fn.__name__, fn, lc, "noise", NONNEG_REAL)
         add(fn.__name__, fn, lc, "student", CHOICE)
+    add("learning_curve_outputs", A.learning_curve_outputs, lc, "D", [0, NAN, "x", [10, -1]])
+    add("learning_curve_outputs", A.learning_curve_outputs, lc, "P", [0.5, NAN, "x"])
     add("learning_curve", A.learning_curve, lc, "dps", [4, 0, -1, 2.5, "30", None, 10**7])
     kap = {"D": 10, "P": INF, "spectrum": SPEC}
     add("solve_kappa", A.solve_kappa, kap, "D", [0, -1, NAN, INF, "x"])
     add("solve_kappa", A.solve_kappa, kap, "P", [0, NAN, "x"])
     add("solve_kappa", A.solve_kappa, kap, "ridge", NONNEG_REAL)
     add("solve_kappa", A.solve_kappa, kap, "dps", [4, 2.5, "30", 10**7])
+    el = {"D": [5.0, 8.0], "eigenvalues": [1.0, 0.5, 0.1], "target_power": [0.3, 0.2, 0.1],
+          "multiplicity": [1, 2, 3]}
+    add("eigenlearning", A.eigenlearning, el, "D", [0, -1, NAN, INF, "x", [5.0, NAN], 12.0])
+    add("eigenlearning", A.eigenlearning, el, "eigenvalues",
+        [[], [1.0, -0.5, 0.1], [1.0, NAN, 0.1], "x"])
+    add("eigenlearning", A.eigenlearning, el, "target_power",
+        [[0.0, 0.0, 0.0], [-1.0, 0.2, 0.1], [0.3, 0.2], "x"])
+    add("eigenlearning", A.eigenlearning, el, "multiplicity", [[1, 0, 3], [1.5, 2, 3], [1, 2]])
+    add("eigenlearning", A.eigenlearning, el, "ridge", [-1.0, NAN, INF, "x", [0.1, 0.2, 0.3]])
+    add("eigenlearning", A.eigenlearning, el, "noise", NONNEG_REAL)
+    # ---- asymptotics.dynamics (the time axis, issue #14)
+    tc = {"t": [1, 10], "spectrum": SPEC, "target": ISO}
+    for fn in (A.training_curve_float, A.training_curve):
+        add(fn.__name__, fn, tc, "t", [-1, 2.5, NAN, "x", [], [1, -2], 1e301])
+        add(fn.__name__, fn, tc, "eta", [0.0, -1.0, NAN, INF, "x", 2.0])
+        add(fn.__name__, fn, tc, "method", CHOICE)
+        add(fn.__name__, fn, tc, "student", CHOICE)
+        add(fn.__name__, fn, tc, "P", [0.5, -1, NAN, 2.5, "x"])
+    add("training_curve", A.training_curve, tc, "dps", [4, 2.5, "30", 10**7])
+    for fn in (A.time_exponent, A.compute_optimal):
+        add(fn.__name__, fn, {"b": 2.0, "a": 2.5}, "b", GT1_REAL[:-2])
+        add(fn.__name__, fn, {"b": 2.0, "a": 2.5}, "a", GT1_REAL[:-2])
+    add("compute_optimal", A.compute_optimal, {"b": 2.0}, "student", CHOICE)
+    for axis in ("time", "data", "parameters"):
+        add("bottleneck_exponent", A.bottleneck_exponent, {"b": 2.0}, axis,
+            [0, -1.0, NAN, "x", None])
     # ---- asymptotics.rf.laws
     add("rf_exponents", A.rf_exponents, {"b": 2.0, "a": 2.5}, "b", GT1_REAL)
     add("rf_exponents", A.rf_exponents, {"b": 2.0, "a": 2.5}, "a", GT1_REAL[:-2])
@@ -214,7 +246,8 @@ def test_every_public_theory_function_is_fuzzed():
                                             if hasattr(case.fn, "__func__")}
     names = {getattr(f, "__name__", "") for f in fuzzed}
     skipped = {"Derivation", "REGIMES", "__version__", "nn_distance_law", "euler_maclaurin_tail",
-               "Target", "isotropic", "power_law", "array"}
+               "Target", "isotropic", "power_law", "array",
+               "KappaResidualError"}  # an exception class: raised, never called
     missing = [n for n in A.__all__ if callable(getattr(A, n)) and n not in names
                and n not in skipped]
     assert not missing, missing

@@ -408,7 +408,11 @@ def training_curve_float(t: Any, spectrum: PowerLawSpectrum | ArraySpectrum, tar
     """
     from scipy.special import zeta
 
-    t_arr, P_arr = np.broadcast_arrays(np.asarray(t, dtype=float), np.asarray(P, dtype=float))
+    try:
+        t_arr, P_arr = np.broadcast_arrays(_float_grid("t", t), _float_grid("P", P))
+    except ValueError:
+        raise ValueError(f"`t` and `P` must broadcast together; got shapes {np.shape(t)} and "
+                         f"{np.shape(P)}") from None
     flat_t, flat_P = t_arr.ravel(), P_arr.ravel()
     out = np.empty(flat_t.shape)
     for p in np.unique(flat_P):
@@ -435,6 +439,18 @@ def training_curve_float(t: Any, spectrum: PowerLawSpectrum | ArraySpectrum, tar
         tails = [_float_tail(model, meth, eta_v, v, n + 1) for v in tv]
         out[sel] = head + np.array(tails)
     return out.reshape(t_arr.shape)
+
+
+def _float_grid(name: str, value: Any) -> np.ndarray:
+    """``value`` as a non-empty float64 array, or a one-line error naming ``name``."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be a number or an array of numbers; got "
+                        f"{value!r}") from None
+    if arr.size == 0:
+        raise ValueError(f"`{name}` must not be empty; got {value!r}")
+    return arr
 
 
 def _float_tail(model: _Model, method: str, eta: float, t: float, cut: int) -> float:

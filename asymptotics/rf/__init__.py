@@ -3,7 +3,7 @@
 Docs: docs/theory/regimes.md (the exponents, :mod:`.laws`) and
 docs/theory/learning_curves.md (the deterministic equivalent: :mod:`.sums`,
 :mod:`.equivalent`, :mod:`.special_points`, :mod:`.asymptotes`, orchestrated by
-:mod:`.learning_curves`).
+:mod:`.learning_curves`; the peers' per-mode outputs: :mod:`.eigenlearning`, :mod:`.outputs`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from asymptotics.rf.learning_curves import LearningCurve as LearningCurve
 from asymptotics.rf.learning_curves import learning_curve as learning_curve
 from asymptotics.rf.learning_curves import learning_curve_float as learning_curve_float
 from asymptotics.rf.learning_curves import solve_kappa as solve_kappa
+from asymptotics.rf.outputs import CurveOutputs as CurveOutputs
+from asymptotics.rf.outputs import learning_curve_outputs as learning_curve_outputs
 
-__all__ = ["Eigenlearning", "KappaResidualError", "KappaSolution", "LearningCurve",
-           "RFExponents", "data_limited_prefactor", "eigenlearning",
+__all__ = ["CurveOutputs", "Eigenlearning", "KappaResidualError", "KappaSolution",
+           "LearningCurve", "RFExponents", "data_limited_prefactor", "eigenlearning",
            "feature_limited_prefactor", "learning_curve", "learning_curve_float",
-           "matched_prefactor", "rf_exponents", "solve_kappa"]
+           "learning_curve_outputs", "matched_prefactor", "rf_exponents", "solve_kappa"]

@@ -96,8 +96,18 @@ def eigenlearning(D, eigenvalues, target_power, *, multiplicity=None, ridge=0.0,
         raise ValueError("`multiplicity` must be one integer >= 1 per level; got "
                          f"{np.asarray(multiplicity)!r}")
     noise = check_real("noise", noise, ge=0.0)
-    Dv, rv = np.broadcast_arrays(np.asarray(D, dtype=np.float64),
-                                 np.asarray(ridge, dtype=np.float64))
+    arrays = []
+    for name, value in (("D", D), ("ridge", ridge)):
+        try:
+            arrays.append(np.asarray(value, dtype=np.float64))
+        except (TypeError, ValueError):
+            raise TypeError(f"`{name}` must be a number or an array of numbers; got "
+                            f"{value!r}") from None
+    try:
+        Dv, rv = np.broadcast_arrays(*arrays)
+    except ValueError:
+        raise ValueError(f"`ridge` must broadcast with `D`; got shapes {arrays[1].shape} and "
+                         f"{arrays[0].shape}") from None
     if not (np.isfinite(Dv).all() and (Dv >= 1).all()):
         raise ValueError(f"`D` must be finite and >= 1; got {np.asarray(D)!r}")
     if not (np.isfinite(rv).all() and (rv >= 0).all()):

@@ -78,11 +78,24 @@ class LearningCurve:
         The closed-form leading-order law for this curve's setting, if one applies.
     asymptote_loss : tuple of (float or None)
         The asymptote evaluated at each point.
+    E0 : tuple of mpmath.mpf
+        The overfitting factor ``1/(1 - gamma_1)`` of (LC.2) (``inf`` at the peak; 1 at
+        ``D = inf``), docs/theory/learning_curves.md (LC.22).
+    train_loss : tuple of mpmath.mpf
+        The train error ``(1 - df1/D)^2 (E + sigma^2)`` of (LC.22) (0 where the student
+        interpolates).
+    target_learnability : tuple of mpmath.mpf
+        ``sum_i p_i L_i / sum_i p_i`` with ``L_i = lambda_i/(lambda_i + kappa)`` (LC.22).
+
+    ``ridge`` is a float, or a tuple with one value per point when it was given as an array.
+    E0, the train error and the learnability are computed in the second pass and carry no
+    certificate of their own; :func:`asymptotics.rf.outputs.learning_curve_outputs` gives
+    them in float64 with per-mode learnabilities and errors.
     """
 
     D: tuple
     P: tuple
-    ridge: float
+    ridge: Any
     noise: float
     student: str
     dps: int
@@ -94,6 +107,9 @@ class LearningCurve:
     kappa: tuple
     asymptote: Asymptote | None
     asymptote_loss: tuple
+    E0: tuple = ()
+    train_loss: tuple = ()
+    target_learnability: tuple = ()
 
     def to_dict(self) -> dict:
         """JSON-ready record; each mpmath value is written with its certified digits."""
@@ -104,6 +120,9 @@ class LearningCurve:
         out["kappa"] = [_text(v, d) for v, d in zip(self.kappa, self.certified_digits,
                                                     strict=True)]
         out["loss_float"] = self.loss_float
+        for name in ("E0", "train_loss", "target_learnability"):
+            out[name] = [_text(v, max(d, 1)) for v, d in zip(getattr(self, name),
+                                                              self.certified_digits, strict=True)]
         return out
 
 
@@ -168,15 +187,35 @@ def _exponents_iv(model: SpectralModel) -> None:
                              f"(LC.5), which overflow past ~183); got {value!r}")
 
 
+def _ridge_grid(ridge: Any) -> tuple[np.ndarray, bool]:
+    """``ridge`` as a float64 array (each entry checked by :func:`_ridge_iv`, named
+    ``ridge[i]``) and whether it was a scalar."""
+    if np.ndim(ridge) == 0 and not isinstance(ridge, list | tuple):
+        return np.asarray(_ridge_iv(ridge)), True
+    arr = np.asarray(ridge, dtype=object)
+    if arr.size == 0:
+        raise ValueError(f"`ridge` must not be empty (a scalar, or an array broadcast with "
+                         f"`D` and `P`); got {ridge!r}")
+    out = np.empty(arr.shape, dtype=np.float64)
+    for idx, v in np.ndenumerate(arr):
+        try:
+            out[idx] = _ridge_iv(v)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(str(exc).replace("`ridge`", f"`ridge{list(idx)}`", 1)) from None
+    return out, False
+
+
 def _iv(D: Any, P: Any, spectrum: Any, target: Any, ridge: Any, noise: Any,
         student: Any) -> tuple:
+    """Validated ``(D, P, model, ridge, noise, student)``; ``D``, ``P`` and ``ridge`` are
+    float64 arrays of their broadcast shape (a ridge that scales with ``D`` is an array)."""
     Da, Pa = _grid("D", D), _grid("P", P)
+    ra, _ = _ridge_grid(ridge)
     try:
-        Da, Pa = np.broadcast_arrays(Da, Pa)
+        Da, Pa, ra = np.broadcast_arrays(Da, Pa, ra)
     except ValueError:
-        raise ValueError(f"`D` and `P` must broadcast together; got shapes {Da.shape} and "
-                         f"{Pa.shape}") from None
-    ridge = _ridge_iv(ridge)
+        raise ValueError(f"`D`, `P` and `ridge` must broadcast together; got shapes "
+                         f"{Da.shape}, {Pa.shape} and {ra.shape}") from None
     noise = check_real("noise", noise, ge=0.0, le=_MAX_SCALE)
     student = check_choice("student", student, ("projection", "top"))
     if student == "top":
@@ -186,7 +225,8 @@ def _iv(D: Any, P: Any, spectrum: Any, target: Any, ridge: Any, noise: Any,
                              f"got {Pa[frac].ravel()[0]!r}")
     model = prepare_model(spectrum, target)
     _exponents_iv(model)
-    return Da.astype(np.float64), Pa.astype(np.float64), model, ridge, noise, student
+    return (Da.astype(np.float64), Pa.astype(np.float64), model, ra.astype(np.float64),
+            noise, student)
 
 
 def learning_curve_float(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
@@ -200,14 +240,19 @@ def learning_curve_float(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpect
         Samples and features (>= 1; ``inf`` allowed; non-integers are interpolated by the
         deterministic equivalent).
     spectrum, target : see :mod:`asymptotics.model`
-    ridge, noise : float
-        ``delta >= 0`` on the sum loss; label-noise variance ``sigma^2 >= 0``.
+    ridge : float or array_like
+        ``delta >= 0`` on the sum loss, broadcast with ``D`` and ``P`` (a ridge that scales
+        with ``D`` is an array).
+    noise : float
+        Label-noise variance ``sigma^2 >= 0``.
     student : {"projection", "top"}
 
     Returns
     -------
     numpy.ndarray
-        Loss of the broadcast shape; ``inf`` at the ridgeless interpolation peak.
+        Loss of the broadcast shape of ``D``, ``P`` and ``ridge``; ``inf`` at the ridgeless
+        interpolation peak. :func:`asymptotics.rf.outputs.learning_curve_outputs` returns
+        ``kappa``, the overfitting factor, the train error and the learnabilities with it.
 
     Examples
     --------
@@ -228,13 +273,14 @@ def learning_curve_float(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpect
 _FALLBACK_DPS = 20
 
 
-def _float_finite(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float,
+def _float_finite(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: np.ndarray,
                   noise: float, student: str) -> np.ndarray:
     """The float path, never NaN: a point whose float64 evaluation overflows (the sums of
     (LC.5)-(LC.6) take ``M^b``, ``kappa^t`` and ``Y^alpha`` at extreme sizes, exponents and
     ridges) is evaluated by the mp route at 20 digits and rounded; a legitimate ``inf`` (the
     interpolation peak, (LC.8)-(LC.9)) comes back from that route as ``inf`` with its reason.
-    A value neither route can give is a one-line ``ValueError``."""
+    A value neither route can give is a one-line ``ValueError``. ``ridge``: an array of the
+    shape of ``D`` (one solve per distinct value)."""
     try:
         with np.errstate(all="ignore"):  # every non-finite value is re-evaluated below
             loss, kappa = _float_path(model, D, P, ridge, noise, student)
@@ -244,9 +290,9 @@ def _float_finite(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: flo
     if bad.any():
         idx = np.nonzero(bad)
         guesses = [float(k) if np.isfinite(k) and k > 0 else 1.0 for k in kappa[idx]]
-        out = _mp_path(model, D[idx], P[idx], ridge, noise, student, guesses,
+        out = _mp_path(model, D[idx], P[idx], ridge[idx], noise, student, guesses,
                        _FALLBACK_DPS, 0)
-        values = np.array([float(v) for v, _, _ in out])
+        values = np.array([float(r[0]) for r in out])
         if np.isnan(values).any():
             i = int(np.argmax(np.isnan(values)))
             raise ValueError(f"the loss at D = {D[idx][i]:g}, P = {P[idx][i]:g} is not "
@@ -256,24 +302,37 @@ def _float_finite(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: flo
     return loss
 
 
-def _float_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float,
+def _float_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: Any,
                 noise: float, student: str, check: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Loss and kappa of the float route; ``ridge`` a scalar or an array of ``D``'s shape,
+    solved once per distinct value (a ridge that scales with ``D``: one solve per point)."""
+    ridge = np.broadcast_to(np.asarray(ridge, dtype=np.float64), D.shape)
     shape = D.shape
-    D, P = D.ravel(), P.ravel()
+    D, P, ridge = D.ravel(), P.ravel(), ridge.ravel()
+    loss, kappa = np.empty(D.shape), np.empty(D.shape)
+    ev = SumEvaluator(model) if student == "projection" else None
+    for r in np.unique(ridge):
+        sel = ridge == r
+        lo, ka = _float_path_one(model, ev, D[sel], P[sel], float(r), noise, student, check)
+        loss[sel], kappa[sel] = lo, ka
+    return loss.reshape(shape), kappa.reshape(shape)
+
+
+def _float_path_one(model: SpectralModel, ev: SumEvaluator | None, D: np.ndarray,
+                    P: np.ndarray, ridge: float, noise: float, student: str,
+                    check: bool) -> tuple[np.ndarray, np.ndarray]:
     if student == "projection":
-        loss, kappa = projection_float(model, SumEvaluator(model), D, P, ridge, noise,
-                                       check=check)
-        return loss.reshape(shape), kappa.reshape(shape)
+        return projection_float(model, ev, D, P, ridge, noise, check=check)
     loss, kappa = np.empty(D.shape), np.empty(D.shape)
     for p in np.unique(P):  # top-P student: one truncated model per P (LC.11)
         sel = P == p
         sub, tail_mp = _top_model(model, p, _TAIL_DPS)
         tail = float(tail_mp)
-        ev = SumEvaluator(sub)
         inf = np.full(int(sel.sum()), np.inf)
-        lo, ka = projection_float(sub, ev, D[sel], inf, ridge, noise + tail, check=check)
+        lo, ka = projection_float(sub, SumEvaluator(sub), D[sel], inf, ridge, noise + tail,
+                                  check=check)
         loss[sel], kappa[sel] = lo + tail, ka
-    return loss.reshape(shape), kappa.reshape(shape)
+    return loss, kappa
 
 
 def _top_model(model: SpectralModel, p: float, dps: int) -> tuple[SpectralModel, Any]:
@@ -396,35 +455,41 @@ def learning_curve(D: Any, P: Any, spectrum: PowerLawSpectrum | ArraySpectrum,
     -------
     LearningCurve
     """
-    Da, Pa, model, ridge, noise, student = _iv(D, P, spectrum, target, ridge, noise, student)
+    Da, Pa, model, ra, noise, student = _iv(D, P, spectrum, target, ridge, noise, student)
+    scalar = _ridge_grid(ridge)[1]
     dps = check_int("dps", dps, minimum=5, maximum=10_000)
-    Da, Pa = Da.ravel(), Pa.ravel()
+    Da, Pa, ra = Da.ravel(), Pa.ravel(), ra.ravel()
     try:  # float64 seeds only: the mp route checks its own roots, and starts from the
         with np.errstate(all="ignore"):  # bracket where a seed is not finite
-            _, kf = _float_path(model, Da, Pa, ridge, noise, student, check=False)
+            _, kf = _float_path(model, Da, Pa, ra, noise, student, check=False)
     except (OverflowError, FloatingPointError):
         kf = np.full(Da.shape, np.nan)
     kf = np.where(np.isfinite(kf) & (kf > 0), kf, 1.0)
     _budget_iv(model, kf, dps, force)
-    first = _mp_path(model, Da, Pa, ridge, noise, student, list(kf), dps + _GUARD, 0)
-    second = _mp_path(model, Da, Pa, ridge, noise, student, [r[1] for r in first],
+    first = _mp_path(model, Da, Pa, ra, noise, student, list(kf), dps + _GUARD, 0)
+    second = _mp_path(model, Da, Pa, ra, noise, student, [r[1] for r in first],
                       dps + 2 * _GUARD, 1)
-    losses, digits, reasons, kappas = [], [], [], []
+    losses, digits, reasons, kappas, extras = [], [], [], [], []
     with mpmath.workdps(dps):
-        for (v1, _, r1), (v2, k2, _) in zip(first, second, strict=True):
-            digits.append(_agreement(v1, v2, dps))
-            losses.append(+v2)
-            kappas.append(+k2)
-            reasons.append(r1)
-    asym = curve_asymptote(model, Da, Pa, ridge, noise, student)
+        for one, two in zip(first, second, strict=True):
+            digits.append(_agreement(one[0], two[0], dps))
+            losses.append(+two[0])
+            kappas.append(+two[1])
+            reasons.append(one[2])
+            extras.append(tuple(+v for v in two[3:]))
+    r_max = float(ra.max()) if ra.size else 0.0
+    asym = curve_asymptote(model, Da, Pa, r_max, noise, student)
     avals = tuple(None if asym is None else asym.value_at(d, p) for d, p in zip(Da, Pa,
                                                                                strict=True))
     return LearningCurve(
-        D=tuple(float(x) for x in Da), P=tuple(float(x) for x in Pa), ridge=ridge,
+        D=tuple(float(x) for x in Da), P=tuple(float(x) for x in Pa),
+        ridge=float(ra[0]) if scalar else tuple(float(x) for x in ra),
         noise=noise, student=student, dps=dps, loss=tuple(losses),
         loss_float=np.array([float(v) for v in losses]), certified_digits=tuple(digits),
-        regime=tuple(regime_label(d, p, ridge) for d, p in zip(Da, Pa, strict=True)),
-        reasons=tuple(reasons), kappa=tuple(kappas), asymptote=asym, asymptote_loss=avals)
+        regime=tuple(regime_label(d, p, r) for d, p, r in zip(Da, Pa, ra, strict=True)),
+        reasons=tuple(reasons), kappa=tuple(kappas), asymptote=asym, asymptote_loss=avals,
+        E0=tuple(e[0] for e in extras), train_loss=tuple(e[1] for e in extras),
+        target_learnability=tuple(e[2] for e in extras))
 
 
 def _agreement(v1: Any, v2: Any, dps: int) -> int:
@@ -436,13 +501,17 @@ def _agreement(v1: Any, v2: Any, dps: int) -> int:
     return int(max(0, min(dps, math.floor(-mpmath.log10(abs(v1 - v2) / scale)))))
 
 
-def _mp_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float, noise: float,
+def _mp_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: Any, noise: float,
              student: str, guesses: list, work: int, variant: int) -> list:
+    """Per point ``(loss, kappa, reason, E0, train, target learnability)`` at ``work``
+    digits (docs/theory/learning_curves.md (LC.22)); ``ridge`` scalar or one per point."""
+    ridge = np.broadcast_to(np.asarray(ridge, dtype=np.float64), D.shape)
     out = []
     with mpmath.workdps(work):
         M, K = em_parameters(work, variant)  # the second evaluation moves the cut
         cache: dict = {}
-        for d, p, g in zip(D, P, guesses, strict=True):
+        total = model.target_tail(0, work)  # sum_i p_i, the target's power
+        for d, p, r, g in zip(D, P, ridge, guesses, strict=True):
             if student == "projection":
                 sub, tail, pp = model, mpmath.mpf(0), p
             else:
@@ -451,7 +520,18 @@ def _mp_path(model: SpectralModel, D: np.ndarray, P: np.ndarray, ridge: float, n
             key = id(sub) if student == "projection" else p
             if key not in cache:
                 cache[key] = SumEvaluator(sub, "mp", M=M, K=K, dps=work)
-            loss, k, why = point_mp(sub, cache[key], d, pp, ridge, mpmath.mpf(noise) + tail,
-                                    g if g > 0 else 1.0, dps=work)
-            out.append((loss + tail if not mpmath.isinf(loss) else loss, k, why))
+            s2 = mpmath.mpf(noise) + tail
+            loss, k, why, e0, df1, R = point_mp(sub, cache[key], d, pp, float(r), s2,
+                                                g if g > 0 else 1.0, dps=work)
+            loss = loss + tail if not mpmath.isinf(loss) else loss
+            out.append((loss, k, why, e0, _train(df1, d, loss, noise), 1 - (R + tail) / total))
     return out
+
+
+def _train(df1: Any, D: float, loss: Any, noise: Any) -> Any:
+    """``E_train = (1 - df1/D)^2 (E + sigma^2)`` (LC.22); 0 where the student interpolates
+    (``df1 = D``: ridgeless with ``D <= P``, the peak included)."""
+    gap = 1 - df1 / D  # D = inf: 1
+    if gap <= 0:
+        return 0 * gap if not isinstance(gap, np.ndarray) else np.zeros_like(gap)
+    return gap * gap * (loss + noise)

@@ -102,7 +102,7 @@ def test_input_validation():
         learning_curve_float(10, 10, sp_, tg, ridge=-1)
     with pytest.raises(ValueError, match="`student` must be one of"):
         learning_curve(10, 10, sp_, tg, student="random")
-    with pytest.raises(ValueError, match="`D` and `P` must broadcast"):
+    with pytest.raises(ValueError, match="`D`, `P` and `ridge` must broadcast"):
         learning_curve_float([1, 2, 3], [4, 5], sp_, tg)
     with pytest.raises(ValueError, match="`dps` must be an integer >= 5; got 2"):
         learning_curve(10, 10, sp_, tg, dps=2)
