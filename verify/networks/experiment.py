@@ -39,8 +39,10 @@ from verify.output.progress import tick
 __all__ = [
     "FeaturePopulation",
     "cached_population",
+    "eigenfunction_kurtosis",
     "feature_population",
     "population_loss",
+    "rotated_population",
     "simulate_losses",
 ]
 
@@ -129,6 +131,42 @@ def cached_population(name: str, pool: int, n: int | None, subset_seed: int, ker
     return feature_population(data, kernel=kernel, depth=depth, activation=activation)
 
 
+def rotated_population(pop: FeaturePopulation, seed: int = 0) -> FeaturePopulation:
+    """The same spectrum on the same ``N`` atoms with Haar-random eigenvectors: a control.
+
+    ``U`` is replaced by the first ``S`` columns of an ``N x N`` orthogonal matrix drawn from
+    the Haar measure (QR of a Gaussian matrix with the signs of ``R``'s diagonal fixed), so
+    ``F^T F / N = Lambda`` still holds (RN.12) and the population is still ``N`` equally
+    weighted points sampled without replacement; only the structure of the real
+    eigenfunctions is removed. Where the deterministic equivalent matches this control but
+    not the real features, the difference is the features' non-Gaussianity, not the
+    spectrum, the finite population or the solver (docs/real_networks.md §5).
+    """
+    n, s = pop.n, pop.size
+    budget.check_seconds("pop.n", n, 4.0 * n**3)
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    u = q[:, :s] * np.sign(np.diag(r))[:s]
+    feats = math.sqrt(n) * u * np.sqrt(pop.eigenvalues)  # (RN.12)
+    return FeaturePopulation(eigenvalues=pop.eigenvalues, features=feats, kernel_rows=u,
+                             config={**pop.config, "eigenvectors": f"Haar-random (seed {seed})"})
+
+
+def eigenfunction_kurtosis(pop: FeaturePopulation, ranks: tuple[int, int]) -> float:
+    """Mean over modes ``lo..hi`` of ``E_x[u_i(x)^4]`` for the unit-variance eigenfunctions.
+
+    ``u_i(x_a) = sqrt(N) U_ai`` has ``E_x[u_i^2] = 1``; a Gaussian feature has fourth moment
+    3, a delocalized (Haar) eigenvector ``3 N / (N + 2)``; a mode concentrated on a fraction
+    ``f`` of the inputs has about ``1 / f``. The deterministic equivalent assumes the first.
+    """
+    lo, hi = ranks
+    if not 1 <= lo <= hi <= pop.size:
+        raise ValueError(f"`ranks` must satisfy 1 <= lo <= hi <= {pop.size} (the modes); "
+                         f"got {ranks}")
+    u = pop.kernel_rows[:, lo - 1:hi] * math.sqrt(pop.n)
+    return float(np.mean(np.mean(u**4, axis=0)))
+
+
 def _row_space_trace(lam: np.ndarray, A: np.ndarray) -> float:
     """``tr(Lambda Q)`` with ``Q`` the projection onto the row space of ``A`` (``k x S``)."""
     if A.shape[0] == 0:
@@ -209,14 +247,47 @@ def simulate_losses(pop: FeaturePopulation, D: np.ndarray, P: np.ndarray, seeds:
         raise ValueError(f"`D` must be <= the {pop.n} inputs (the training images are "
                          f"distinct); got D = {d_max}")
     budget.check_seconds("D", d_max, 4.0 * ops)
+    lam = pop.eigenvalues
+    kernel_d = np.isfinite(D) & ~np.isfinite(P)      # P = inf: nested in D
+    pop_p = ~np.isfinite(D) & np.isfinite(P)         # D = inf: nested in P
     out = np.empty((len(seeds), D.size))
     for s, seed in enumerate(seeds):
         rng = np.random.default_rng(np.random.SeedSequence(seed))
         rows = rng.permutation(pop.n)[:d_max]
         G = rng.standard_normal((p_max, pop.size)) if p_max else None
+        # one QR per seed and direction gives every nested size (RN.17); None: rank-deficient
+        by_d = _nested_projection(lam, pop.features[rows[:int(D[kernel_d].max())]].T) \
+            if kernel_d.any() else None
+        by_p = _nested_projection(lam, np.sqrt(lam)[:, None] * G[:int(P[pop_p].max())].T) \
+            if pop_p.any() else None
         for j, (d, p) in enumerate(zip(D, P, strict=True)):
-            train = None if not math.isfinite(d) else rows[:int(d)]
-            pp = None if not math.isfinite(p) else int(p)
-            out[s, j] = population_loss(pop, train, pp, None if pp is None else G[:pp])
+            if kernel_d[j] and by_d is not None:
+                out[s, j] = by_d[int(d)]
+            elif pop_p[j] and by_p is not None:
+                out[s, j] = by_p[int(p)]
+            else:
+                train = None if not math.isfinite(d) else rows[:int(d)]
+                pp = None if not math.isfinite(p) else int(p)
+                out[s, j] = population_loss(pop, train, pp, None if pp is None else G[:pp])
             tick(s * D.size + j + 1, of=len(seeds) * D.size)  # no-op without a progress bar
     return out
+
+
+def _nested_projection(lam: np.ndarray, B: np.ndarray) -> np.ndarray | None:
+    """``tr(Lambda) - tr(Lambda Q_k)`` for ``k = 0..m``, ``Q_k`` the projection onto the span
+    of the first ``k`` columns of ``B`` (``S x m``), from one Householder QR,
+    docs/real_networks.md (RN.17).
+
+    The first ``k`` columns of ``Q`` in ``B = Q R`` span the first ``k`` columns of ``B``,
+    so one factorization serves every nested size. ``None`` when a diagonal entry of ``R``
+    is below the rounding floor (a column in the span of the earlier ones: the plain route
+    handles that case).
+    """
+    if B.shape[1] > B.shape[0]:
+        return None
+    q, r = np.linalg.qr(B)
+    diag = np.abs(np.diag(r))
+    if diag.size and diag.min() <= diag.max() * max(B.shape) * np.finfo(float).eps:
+        return None
+    captured = np.concatenate([[0.0], np.cumsum(lam @ q**2)])
+    return float(lam.sum()) - captured

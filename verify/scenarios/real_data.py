@@ -22,6 +22,7 @@ Declares ``SCENARIOS`` (default report), ``QUICK`` (names run by ``--quick``) an
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from typing import Any
 
@@ -33,7 +34,12 @@ from asymptotics.variance import variance_limited
 from verify.datasets import load_dataset
 from verify.dimension.estimate import estimate_dimension
 from verify.fit import fit_power_law
-from verify.networks.experiment import cached_population, simulate_losses
+from verify.networks.experiment import (
+    cached_population,
+    eigenfunction_kurtosis,
+    rotated_population,
+    simulate_losses,
+)
 from verify.networks.labels import kernel_label_losses, regroup, target_powers
 from verify.networks.spectrum import fit_alpha_k
 from verify.scenarios.base import (
@@ -71,10 +77,23 @@ def data_source(pool: int = 4, n: int = 2000) -> dict[str, Any]:
                      "not installed)"}
 
 
-def _population(depth: int, pool: int, n: int, noise: float = 0.0):
+def _population(depth: int, pool: int, n: int, noise: float = 0.0, kernel: str = "nngp",
+                activation: str = "relu", rotated: bool = False):
     src = data_source(pool, n)
-    return cached_population(src["name"], src["pool"], src["n"], 0, "nngp", depth, "relu",
+    if rotated:
+        return _rotated(src["name"], src["pool"], src["n"], kernel, depth, activation), src
+    return cached_population(src["name"], src["pool"], src["n"], 0, kernel, depth, activation,
                              noise), src
+
+
+@functools.lru_cache(maxsize=1)
+def _rotated(name: str, pool: int, n: int, kernel: str, depth: int, activation: str):
+    pop = cached_population(name, pool, n, 0, kernel, depth, activation, 0.0)
+    return rotated_population(pop, seed=0)
+
+
+#: The configuration whose four regimes are Fig. 2a's four panels (one figure, one group).
+FIG2A = {"depth": 3, "pool": 4, "kernel": "nngp", "activation": "relu"}
 
 
 def _geom(lo: int, hi: int, n: int) -> np.ndarray:
@@ -89,11 +108,15 @@ def _grid(axis: str, quick: bool) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _resolution(axis: str, depth: int = 3, pool: int = 4, n: int = 2000,
-                name: str = "", noise: float = 0.0) -> Scenario:
+                name: str = "", noise: float = 0.0, kernel: str = "nngp",
+                activation: str = "relu", rotated: bool = False) -> Scenario:
     regime = "resolution-limited (data)" if axis == "D" else "resolution-limited (parameters)"
+    net = {"depth": depth, "pool": pool, "kernel": kernel, "activation": activation}
+    fig2a = net == FIG2A and not noise and not rotated
+    popargs = (depth, pool, n, noise, kernel, activation, rotated)
 
     def prediction(quick: bool = False) -> Prediction:
-        pop, _ = _population(depth, pool, n, noise)
+        pop, _ = _population(*popargs)
         x = _grid(axis, quick)[0 if axis == "D" else 1]
         window = (int(x[0]), int(x[-1]))
         alpha, ci, _ = fit_alpha_k(pop.eigenvalues, window)
@@ -104,7 +127,7 @@ def _resolution(axis: str, depth: int = 3, pool: int = 4, n: int = 2000,
                            f"K/N, N = {pop.n}",))
 
     def measure(quick: bool, seed: int) -> Measurement:
-        pop, src = _population(depth, pool, n, noise)
+        pop, src = _population(*popargs)
         D, P = _grid(axis, quick)
         x = D if axis == "D" else P
         seeds = suite_streams(seed).sample_seeds(4 if quick else 8)
@@ -129,20 +152,31 @@ def _resolution(axis: str, depth: int = 3, pool: int = 4, n: int = 2000,
         line = learning_curve_float(dd, pp, spectrum, target)
         figure = FigureSpec(kind="loglog", ylabel="test loss", series=(FigureSeries(
             "deterministic equivalent on the empirical spectrum", dense, line, color="C1"),),
-            group="real-data", panel=f"{axis} swept ({src['name']})")
+            group="real-fig2a" if fig2a else "",
+            panel=f"resolution-limited, {axis} swept ({src['name']})")
+        window = (int(x[0]), int(x[-1]))
+        alpha_k, alpha_ci, _ = fit_alpha_k(pop.eigenvalues, window)
         return Measurement(curve=curve, config=config, predicted_curve=(x, theory),
                            comparison=ComparisonSettings(band=band, band_reason=reason,
                                                          shift=shift, rel_tol=rel_tol,
                                                          k_sigma=K_SIGMA),
                            extra={"eigenvalues_head": pop.eigenvalues[:300].tolist(),
+                                  "alpha_K": alpha_k, "alpha_K_ci": list(alpha_ci),
+                                  "de_slope": pred + shift,
+                                  # the non-Gaussianity that the equivalent ignores (§5)
+                                  "eigenfunction_kurtosis": eigenfunction_kurtosis(pop,
+                                                                                   window),
                                   **_dimension(src, noise)},
                            figure=figure)
 
     name = name or f"real-resolution-{axis}"
     noisy = f" with Gaussian input noise {noise:g} x the pixel spread" if noise else ""
-    desc = (f"depth-{depth} ReLU NNGP features on {data_source(pool, n)['label']}{noisy}: "
-            f"{'D' if axis == 'D' else 'P'} swept, alpha_{axis} = alpha_K of the empirical "
-            "spectrum")
+    haar = (" with its eigenvectors replaced by Haar-random ones (same spectrum, same N "
+            "atoms: the control of the deterministic equivalent)") if rotated else ""
+    act = {"relu": "ReLU", "erf": "erf"}[activation]
+    desc = (f"depth-{depth} {act} {kernel.upper()} features on {data_source(pool, n)['label']}"
+            f"{noisy}{haar}: {'D' if axis == 'D' else 'P'} swept, alpha_{axis} = alpha_K of "
+            "the empirical spectrum")
     return Scenario(name, regime, desc, prediction, measure)
 
 
@@ -158,6 +192,7 @@ def _dimension(src: dict[str, Any], noise: float) -> dict[str, Any]:
 def _variance(axis: str, depth: int = 3, fixed: int = 16, pool: int = 4,
               n: int = 2000) -> Scenario:
     regime = "variance-limited (data)" if axis == "D" else "variance-limited (width)"
+    other = "P" if axis == "D" else "D"
 
     def prediction():
         return variance_limited("squared", axis="data" if axis == "D" else "width")
@@ -181,12 +216,26 @@ def _variance(axis: str, depth: int = 3, fixed: int = 16, pool: int = 4,
                                          f"{'P' if axis == 'D' else 'D'} = {fixed}")
         config = {**pop.config, "dataset": src["label"], "axis": axis, "fixed": fixed,
                   "seeds": len(seeds), "rel_tol": rel_tol, "offset_fit": True}
+        # the limit the curve tends to: the deterministic equivalent with the swept size at inf
+        ends = (np.array([np.inf]), np.array([float(fixed)]))
+        floor = float(learning_curve_float(*(ends if axis == "D" else ends[::-1]), spectrum,
+                                           target)[0])
+        dense = np.geomspace(x[0], x[-1], 40)
+        dd, pp = (dense, np.full_like(dense, fixed)) if axis == "D" else \
+            (np.full_like(dense, fixed), dense)
+        figure = FigureSpec(
+            kind="excess", ylabel="test loss", offset=floor,
+            offset_source=f"deterministic equivalent at {axis} = inf, {other} = {fixed}",
+            series=(FigureSeries("deterministic equivalent on the empirical spectrum", dense,
+                                 learning_curve_float(dd, pp, spectrum, target), color="C1"),),
+            group="real-fig2a" if (depth, pool) == (FIG2A["depth"], FIG2A["pool"]) else "",
+            panel=f"variance-limited, {axis} swept, {other} = {fixed} ({src['name']})")
         return Measurement(curve=curve, config=config, predicted_curve=(x, theory),
                            comparison=ComparisonSettings(band=band, band_reason=reason,
                                                          shift=shift, offset=True,
-                                                         rel_tol=rel_tol, k_sigma=K_SIGMA))
+                                                         rel_tol=rel_tol, k_sigma=K_SIGMA),
+                           figure=figure)
 
-    other = "P" if axis == "D" else "D"
     return Scenario(f"real-variance-{axis}" + (f"-pool{pool}" if pool != 4 else ""), regime,
                     f"depth-{depth} ReLU NNGP features on {data_source(pool, n)['label']}: "
                     f"{other} = {fixed}, {axis} swept, offset fit: alpha = 1", prediction,
@@ -247,6 +296,27 @@ def _labels(groups: int, depth: int = 3, pool: int = 4, n: int = 2000) -> Scenar
                     prediction, measure)
 
 
+def _scatter() -> list[Scenario]:
+    """The Fig. 2b points: D and P at pooling 2/4/7 and depth 1/3; ReLU and erf NNGP, ReLU NTK.
+
+    The pool-4 depth-3 ReLU NNGP pair is the default configuration (named without a suffix
+    and listed first in PAPER); the pool-2/7 ReLU NNGP D rows keep their earlier names.
+    """
+    out = []
+    for kernel, activation in (("nngp", "relu"), ("nngp", "erf"), ("ntk", "relu")):
+        for k in (2, 4, 7):
+            for L in (1, 3):
+                if (kernel, activation, k, L) == ("nngp", "relu", 4, 3):
+                    continue
+                tag = "" if (kernel, activation) == ("nngp", "relu") else \
+                    f"-{activation if kernel == 'nngp' else kernel}"
+                for axis in ("D", "P"):
+                    out.append(_resolution(axis, depth=L, pool=k, kernel=kernel,
+                                           activation=activation,
+                                           name=f"real-resolution-{axis}-pool{k}-depth{L}{tag}"))
+    return out
+
+
 #: The scenarios of the default report.
 SCENARIOS: tuple = (_resolution("D"),)
 #: Names of the scenarios ``python -m verify --quick`` runs.
@@ -256,9 +326,12 @@ PAPER: tuple = (
     _resolution("D"), _resolution("P"), _variance("D"), _variance("P"),
     # the variance-limited slope should not depend on the pooling (Bahri et al., Fig. 2)
     _variance("D", pool=2), _variance("D", pool=7),
-    # the alpha_D vs alpha_K scatter of Fig. 2b: pooling sizes and depths
-    *(_resolution("D", depth=L, pool=k, name=f"real-resolution-D-pool{k}-depth{L}")
-      for k in (2, 7) for L in (1, 3)),
+    # the alpha_D, alpha_P vs alpha_K scatter of Fig. 2b: pooling sizes, depths, activations
+    # and kernels; D and P of one network run back to back (they share its decomposition)
+    *_scatter(),
+    # the control of the pool-7 depth-1 disagreement: its spectrum, Haar eigenvectors (§5)
+    _resolution("D", depth=1, pool=7, rotated=True,
+                name="real-resolution-D-pool7-depth1-rotated"),
     # Fig. 3: super-classing 10 -> 5 -> 2, and input noise of growing size
     *(_labels(g) for g in (10, 5, 2)),
     *(_resolution("D", noise=s, name=f"real-noise-{s:g}-D") for s in (0.3, 1.0, 3.0)),
