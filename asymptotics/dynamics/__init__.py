@@ -4,7 +4,9 @@ Docs: docs/theory/dynamics.md. :mod:`.curves` evaluates the loss along training 
 precision (population loss, kernel limit or top-``P`` student); :mod:`.laws` derives the
 time-limited exponent, the bottleneck over ``(t, D, P)`` and the compute-optimal split of
 ``C = P t`` as :class:`~asymptotics.derivation.Derivation` objects; :mod:`.sgd` is the exact
-mean-square recursion of one-pass SGD on Gaussian inputs.
+mean-square recursion of one-pass SGD on Gaussian inputs; :mod:`.finite_data` is the loss along
+time at finite ``D`` (kernel limit, two-point deterministic equivalent) and :mod:`.stopping` its
+early-stopping optimum and law.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from asymptotics.dynamics.curves import TrainingCurve as TrainingCurve
 from asymptotics.dynamics.curves import stable_step as stable_step
 from asymptotics.dynamics.curves import training_curve as training_curve
 from asymptotics.dynamics.curves import training_curve_float as training_curve_float
+from asymptotics.dynamics.finite_data import FiniteDataCurve as FiniteDataCurve
+from asymptotics.dynamics.finite_data import finite_data_curve as finite_data_curve
 from asymptotics.dynamics.laws import ComputeOptimal as ComputeOptimal
 from asymptotics.dynamics.laws import DynamicsDerivation as DynamicsDerivation
 from asymptotics.dynamics.laws import bottleneck_exponent as bottleneck_exponent
@@ -21,7 +25,12 @@ from asymptotics.dynamics.laws import time_exponent as time_exponent
 from asymptotics.dynamics.sgd import SGDCurve as SGDCurve
 from asymptotics.dynamics.sgd import sgd_curve as sgd_curve
 from asymptotics.dynamics.sgd import sgd_radius as sgd_radius
+from asymptotics.dynamics.stopping import EarlyStopping as EarlyStopping
+from asymptotics.dynamics.stopping import StoppingLaw as StoppingLaw
+from asymptotics.dynamics.stopping import early_stopping as early_stopping
+from asymptotics.dynamics.stopping import stopping_exponents as stopping_exponents
 
-__all__ = ["ComputeOptimal", "DynamicsDerivation", "SGDCurve", "TrainingCurve",
-           "bottleneck_exponent", "compute_optimal", "sgd_curve", "sgd_radius", "stable_step",
-           "time_exponent", "training_curve", "training_curve_float"]
+__all__ = ["ComputeOptimal", "DynamicsDerivation", "EarlyStopping", "FiniteDataCurve",
+           "SGDCurve", "StoppingLaw", "TrainingCurve", "bottleneck_exponent", "compute_optimal",
+           "early_stopping", "finite_data_curve", "sgd_curve", "sgd_radius", "stable_step",
+           "stopping_exponents", "time_exponent", "training_curve", "training_curve_float"]
