@@ -144,12 +144,12 @@ def _population_landscape(quick: bool, seed: int) -> tuple:
     top = training_curve_float(times[None, :], spec, tgt, P=P[:, None].astype(float),
                                eta=COMPUTE["eta"])            # (DY.4), exact, same grids
     _SIMULATIONS.clear()
-    _SIMULATIONS[key] = (S, seeds, P, Cs, t_of, sims, top)
+    _SIMULATIONS[key] = (S, seeds, P, Cs, times, t_of, sims, top)
     return _SIMULATIONS[key]
 
 
 def _compute_measurement(quick: bool, seed: int, which: str) -> Measurement:
-    S, seeds, P, Cs, t_of, sims, top = _population_landscape(quick, seed)
+    S, seeds, P, Cs, times, t_of, sims, top = _population_landscape(quick, seed)
     per_seed = [_iso_compute(sims[k], P, t_of, Cs) for k in range(seeds)]
     top_P, top_L = _iso_compute(top, P, t_of, Cs)
     co = compute_optimal(COMPUTE["b"], student="projection")
@@ -179,11 +179,33 @@ def _compute_measurement(quick: bool, seed: int, which: str) -> Measurement:
                        comparison=ComparisonSettings(band=band, band_reason=reason,
                                                      shift=shift),
                        extra={"compute_optimal": co.to_dict(), "top_P_star": top_P,
-                              "top_L_star": top_L},
+                              "top_L_star": top_L,
+                              **({"landscape": _landscape_data(P, Cs, times, t_of, sims, top, co)}
+                                 if which == "L" else {})},
                        figure=FigureSpec(kind="loglog", ylabel=ylabel, series=(
                            FigureSeries("top-P population theory (DY.4): the slope "
                                         "reference; its prefactor differs", Cs, predicted,
                                         color="C1"),)))
+
+
+def _landscape_data(P: np.ndarray, Cs: np.ndarray, times: np.ndarray, t_of: np.ndarray,
+                    sims: np.ndarray, top: np.ndarray, co) -> dict:
+    """The (P, t) grid behind the compute-optimal scenarios, as plain JSON-safe lists, for
+    the landscape figure of :mod:`verify.output.dynamics_figures`: the seed-mean simulated
+    loss and the exact top-P population loss (DY.4) on every (P, t) of the grid, and the
+    frontier ``P*(C)`` each gives on the iso-compute lines ``P t = C`` (the argmin of
+    :func:`_iso_compute`; the simulated one from the seed-mean landscape)."""
+    mean = sims.mean(axis=0)
+    sim_P, sim_L = _iso_compute(mean, P, t_of, Cs)
+    th_P, th_L = _iso_compute(top, P, t_of, Cs)
+    return {"P": [int(v) for v in P], "t": [float(v) for v in times],
+            "C": [float(v) for v in Cs],
+            "simulated": [[float(v) for v in row] for row in mean],
+            "theory": [[float(v) for v in row] for row in top],
+            "frontier_simulated": {"P": [float(v) for v in sim_P],
+                                   "L": [float(v) for v in sim_L]},
+            "frontier_theory": {"P": [float(v) for v in th_P], "L": [float(v) for v in th_L]},
+            "x": float(co.x), "y": float(co.y), "seeds": int(sims.shape[0])}
 
 
 def _compute_optimal(which: str) -> Scenario:
