@@ -250,7 +250,11 @@ class _EstimateConfig:
         if self.estimator == "mle":
             # the main query, the subsamples' (ID.13) and the log-ratio sums of both
             return ops + _query_ops(n, dim, hi) + self.block_ops(n, dim, hi) + 16.0 * n * hi
-        ops += _query_ops(n, dim, 2) + self.block_ops(n, dim, 2)
+        ops += self.block_ops(n, dim, 2)
+        if _shares_table(dim, hi):
+            # one brute-force table of K columns; the scan reads from it (knn.pooled_twonn_from_table)
+            return ops + _query_ops(n, dim, _table_k(n, hi)) + 4.0 * n * _table_k(n, hi) * hi
+        ops += _query_ops(n, dim, 2)
         for f in _scan_grid(lo, hi):
             if f > 1:
                 ops += f * _query_ops(max(n // int(f), 1), dim, 2)
@@ -434,13 +438,40 @@ def _subsample_ci(Xu: np.ndarray, d: float, cfg: _EstimateConfig, ks: np.ndarray
     return (d * math.exp(-t * se), d * math.exp(t * se)), ests
 
 
+def _shares_table(dim: int, f_max: int) -> bool:
+    """Whether TwoNN's scan reads from the main neighbour table: above
+    :data:`~verify.dimension.knn.BRUTE_DIM` columns, where one brute-force table costs about
+    what a 2-neighbour search does and the decimation's per-block searches would each cost
+    a GEMM of their own (docs/dimension.md §6 measures both)."""
+    return dim > knn.BRUTE_DIM and f_max > 1
+
+
+def _table_k(n: int, f_max: int) -> int:
+    """Columns of the shared table: ``4 f_max + 2``, so that for factor ``f`` a point misses
+    its second block-mate with probability about ``exp(-K/f)(1 + K/f) < 0.1`` (those few
+    are queried in their block)."""
+    return int(min(n - 1, 4 * f_max + 2))
+
+
 def _twonn(Xu, ks, bootstrap, rng_boot, rng_scan):
-    T = knn.neighbor_distances(Xu, 2)
+    shared = _shares_table(Xu.shape[1], int(ks[-1])) and Xu.shape[0] > _table_k(
+        Xu.shape[0], int(ks[-1])) + 1
+    if shared:
+        dist, idx = knn.neighbor_table(Xu, _table_k(Xu.shape[0], int(ks[-1])))
+        T = dist[:, :2]
+    else:
+        T = knn.neighbor_distances(Xu, 2)
     logmu = knn.twonn_log_ratios(T)
     d = float(knn.inverse_of_mean(np.array(logmu.mean())))  # docs/dimension.md (ID.2)
     boot = knn.inverse_of_mean(knn.bootstrap_means(logmu, bootstrap, rng_boot))
-    scan = {int(f): (d if f == 1 else knn.pooled_twonn_by_decimation(Xu, int(f), rng_scan))
-            for f in ks}
+    scan = {}
+    for f in ks:
+        if f == 1:
+            scan[1] = d
+        elif shared:  # the same numbers as the decimation route, from one table
+            scan[int(f)] = knn.pooled_twonn_from_table(Xu, dist, idx, int(f), rng_scan)
+        else:
+            scan[int(f)] = knn.pooled_twonn_by_decimation(Xu, int(f), rng_scan)
     return d, boot, scan, T
 
 

@@ -26,6 +26,7 @@ from scipy.spatial import KDTree
 
 __all__ = [
     "BRUTE_DIM",
+    "ROUTES",
     "bootstrap_means",
     "brute_neighbor_distances",
     "distinct_rows",
@@ -33,7 +34,9 @@ __all__ = [
     "merge_close",
     "mle_inverse_estimates",
     "neighbor_distances",
+    "neighbor_table",
     "pooled_twonn_by_decimation",
+    "pooled_twonn_from_table",
     "standardize",
     "twonn_log_ratios",
 ]
@@ -93,19 +96,71 @@ BRUTE_DIM = 15
 _BRUTE_BLOCK = 4_000_000  # entries of one (rows x n) block of squared distances
 
 
-def neighbor_distances(X: np.ndarray, k: int) -> np.ndarray:
+#: Routes of :func:`neighbor_table`: ``"auto"`` picks the kd-tree up to :data:`BRUTE_DIM`
+#: columns and this module's blocked brute force above; ``"sklearn"`` (when scikit-learn is
+#: installed) takes the indices from its brute-force ``NearestNeighbors``, measured slower
+#: than the blocked route on one core (docs/dimension.md §6), so ``"auto"`` does not pick it.
+ROUTES = ("auto", "kdtree", "brute", "sklearn")
+
+
+def _has_sklearn() -> bool:
+    try:
+        import sklearn.neighbors  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _route(X: np.ndarray, k: int, route: str) -> str:
+    if route != "auto":
+        return route
+    if X.shape[1] <= BRUTE_DIM or X.shape[0] <= k + 1:
+        return "kdtree"
+    return "brute"
+
+
+def neighbor_table(X: np.ndarray, k: int, route: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+    """Distances and indices ``(n, k)`` of the ``k`` nearest other rows of every row of ``X``.
+
+    ``X`` must have distinct rows. Routes (:data:`ROUTES`): one ``scipy.spatial.KDTree``
+    query (the zero self-distance is its first hit and is dropped); the blocked brute force
+    of :func:`brute_neighbor_distances`; scikit-learn's ``NearestNeighbors(algorithm="brute")``
+    for the indices. The brute-force routes recompute the chosen neighbours' distances from
+    coordinate differences (no cancellation error) and sort each row by them, so every
+    route returns the same table up to the order of exactly tied neighbours.
+    """
+    which = _route(X, k, route)
+    if which == "kdtree" or X.shape[0] <= k + 1:
+        dist, idx = KDTree(X).query(X, k=k + 1)
+        return np.asarray(dist[:, 1:], dtype=np.float64), np.asarray(idx[:, 1:], dtype=np.intp)
+    if which == "brute":
+        return _brute_table(X, k)
+    if not _has_sklearn():
+        raise ImportError("route='sklearn' needs scikit-learn; use route='brute' (the same "
+                          "table from blocked matrix products)")
+    from sklearn.neighbors import NearestNeighbors
+
+    idx = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(X).kneighbors(
+        return_distance=False)
+    return _exact_sorted(X, np.arange(X.shape[0]), np.asarray(idx, dtype=np.intp))
+
+
+def _exact_sorted(X: np.ndarray, rows: np.ndarray, idx: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    diff = X[rows][:, None, :] - X[idx]
+    dist = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+    order = np.argsort(dist, axis=1, kind="stable")
+    return np.take_along_axis(dist, order, 1), np.take_along_axis(idx, order, 1)
+
+
+def neighbor_distances(X: np.ndarray, k: int, route: str = "auto") -> np.ndarray:
     """Distances ``T_1 .. T_k`` from each row of ``X`` to its ``k`` nearest other rows.
 
-    ``X`` must have distinct rows. Up to :data:`BRUTE_DIM` columns: one
-    ``scipy.spatial.KDTree`` query (the zero self-distance is its first hit and is
-    dropped); above: :func:`brute_neighbor_distances`. Returns an array of shape
-    ``(n, k)``, non-decreasing per row.
+    ``X`` must have distinct rows. The distances of :func:`neighbor_table` (kd-tree up to
+    :data:`BRUTE_DIM` columns, brute force above). Returns an array of shape ``(n, k)``,
+    non-decreasing per row.
     """
-    if X.shape[1] > BRUTE_DIM and X.shape[0] > k + 1:
-        return brute_neighbor_distances(X, k)
-    tree = KDTree(X)
-    dist, _ = tree.query(X, k=k + 1)
-    return np.asarray(dist[:, 1:], dtype=np.float64)
+    return neighbor_table(X, k, route)[0]
 
 
 def brute_neighbor_distances(X: np.ndarray, k: int) -> np.ndarray:
@@ -118,18 +173,56 @@ def brute_neighbor_distances(X: np.ndarray, k: int) -> np.ndarray:
     1e-15 keeps its true distance); only the choice among candidates whose distances
     agree to about ``1e-16 |x|^2`` could differ from an exact search.
     """
+    return _brute_table(X, k)[0]
+
+
+def _brute_table(X: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     n = X.shape[0]
     sq = np.einsum("ij,ij->i", X, X)
     rows = max(1, _BRUTE_BLOCK // n)
-    out = np.empty((n, k))
+    dist = np.empty((n, k))
+    index = np.empty((n, k), dtype=np.intp)
     for start in range(0, n, rows):
         blk = np.arange(start, min(start + rows, n))
         d2 = sq[blk, None] + sq[None, :] - 2.0 * (X[blk] @ X.T)
         d2[np.arange(blk.size), blk] = np.inf
         idx = np.argpartition(d2, k - 1, axis=1)[:, :k]
-        diff = X[blk][:, None, :] - X[idx]
-        out[blk] = np.sort(np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)), axis=1)
-    return out
+        dist[blk], index[blk] = _exact_sorted(X, blk, idx)
+    return dist, index
+
+
+def pooled_twonn_from_table(X: np.ndarray, dist: np.ndarray, idx: np.ndarray, factor: int,
+                            rng: np.random.Generator) -> float:
+    """:func:`pooled_twonn_by_decimation` read from one neighbour table of the full set.
+
+    The same random split into ``factor`` blocks (same ``rng`` draw); a point's two
+    nearest neighbours *within its block* are the first two block-mates in its row of the
+    full table ``(dist, idx)``. Points with fewer than two block-mates in the table (about
+    ``exp(-K/f) (1 + K/f)`` of them for ``K`` columns) are queried in their own block.
+    Equal to the decimation route up to the order of exactly tied neighbours.
+    """
+    n = X.shape[0]
+    order = rng.permutation(n)
+    label = np.empty(n, dtype=np.intp)
+    blocks = np.array_split(order, factor)
+    for b, block in enumerate(blocks):
+        label[block] = b
+    same = label[idx] == label[:, None]
+    first = np.argmax(same, axis=1)
+    same[np.arange(n), first] = False
+    second = np.argmax(same, axis=1)
+    ok = same[np.arange(n), second]            # a second block-mate exists in the row
+    rows = np.arange(n)
+    t1, t2 = dist[rows, first], dist[rows, second]
+    total = float(np.sum(np.log(t2[ok]) - np.log(t1[ok])))           # docs/dimension.md (ID.6)
+    for b in np.unique(label[~ok]):
+        block = blocks[b]
+        miss = np.flatnonzero(~ok & (label == b))
+        if block.size < 3:
+            continue
+        T, _ = KDTree(X[block]).query(X[miss], k=3)
+        total += float(np.sum(np.log(T[:, 2]) - np.log(T[:, 1])))
+    return float(inverse_of_mean(np.array(total / n)))
 
 
 def twonn_log_ratios(T: np.ndarray) -> np.ndarray:
