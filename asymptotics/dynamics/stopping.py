@@ -32,7 +32,7 @@ import sympy as sp
 from asymptotics import symbols as sy
 from asymptotics._lib.validation import check_choice, check_real
 from asymptotics.dynamics.finite_data import METHODS, _losses, _prepare
-from asymptotics.dynamics.laws import DYNAMICS_REGIMES, DynamicsDerivation, _exponents
+from asymptotics.dynamics.laws import DYNAMICS_REGIMES, DynamicsDerivation
 from asymptotics.model import ArraySpectrum, PowerLawSpectrum, Target
 
 __all__ = ["EarlyStopping", "StoppingLaw", "early_stopping", "stopping_exponents"]
@@ -183,7 +183,8 @@ def stopping_exponents(b: object, a: object | None = None) -> StoppingLaw:
     ``dL/dt = 0`` (sympy) gives ``t* ~ D^(b/a)`` (DY.23) and, substituted back,
     ``L* ~ D^-(a-1)/a`` (DY.24).
     """
-    aa, bb = _exponents(a, b)
+    bb = sy.exact(check_real("b", b, gt=1.0))
+    aa = bb if a is None else sy.exact(check_real("a", a, gt=1.0))
     return _stopping(aa, bb)
 
 
