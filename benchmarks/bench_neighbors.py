@@ -11,7 +11,13 @@
    blocked brute force above), on uniform points (intrinsic = ambient dimension), and the
    whole default TwoNN estimate (scan and interval included) with each route.
 
-Run: ``python benchmarks/bench_neighbors.py [--dimension-only]``. Prints times and ratios
+4. The shared table above ``BRUTE_DIM`` columns: the whole default TwoNN estimate with
+   its scan read from one neighbour table, against the scan's own per-block searches
+   (the table computed again for every decimation factor) and against the plain kd-tree
+   route; and the table itself by the blocked brute force against scikit-learn's
+   ``NearestNeighbors(algorithm="brute")``.
+
+Run: ``python benchmarks/bench_neighbors.py [--dimension-only | --shared-only]``. Prints times and ratios
 (baseline / ours).
 """
 
@@ -96,11 +102,42 @@ def bench_dimension_routes(n=10000, dims=(8, 16, 32), seed=0):
               f"{t_est_tree:.2f}s -> {t_est:.2f}s, ratio {t_est_tree / t_est:.2f}x", flush=True)
 
 
+def bench_shared_table(n=10000, dims=(16, 32), seed=0):
+    from verify.dimension import estimate, knn
+
+    rng = np.random.default_rng(seed)
+    for dim in dims:
+        X = rng.random((n, dim))
+        t_shared, a = _best(lambda X=X: estimate.estimate_dimension(X, force=True), repeat=1)
+        saved_share, saved_dim = estimate._shares_table, knn.BRUTE_DIM
+        estimate._shares_table = lambda dim, f: False  # per-block searches, brute force
+        try:
+            t_twice, b = _best(lambda X=X: estimate.estimate_dimension(X, force=True), repeat=1)
+            knn.BRUTE_DIM = 10**6  # and the plain kd-tree everywhere
+            t_tree, _ = _best(lambda X=X: estimate.estimate_dimension(X, force=True), repeat=1)
+        finally:
+            estimate._shares_table, knn.BRUTE_DIM = saved_share, saved_dim
+        assert a.d == b.d and np.allclose(list(a.scan.values()), list(b.scan.values()))
+        K = estimate._table_k(n, 16)
+        t_brute, (d1, _) = _best(lambda X=X, K=K: knn.neighbor_table(X, K, "brute"), repeat=1)
+        t_skl, (d2, _) = _best(lambda X=X, K=K: knn.neighbor_table(X, K, "sklearn"), repeat=1)
+        assert np.allclose(d1, d2, rtol=1e-12)
+        print(f"TwoNN default estimate n={n} D={dim}: shared table {t_shared:.2f}s, table "
+              f"per scan factor {t_twice:.2f}s (ratio {t_twice / t_shared:.2f}x), plain "
+              f"kd-tree {t_tree:.2f}s (ratio {t_tree / t_shared:.2f}x); table K={K}: blocked "
+              f"brute {t_brute:.2f}s, scikit-learn {t_skl:.2f}s (ratio "
+              f"{t_skl / t_brute:.2f}x)", flush=True)
+
+
 if __name__ == "__main__":
     import sys
 
+    if "--shared-only" in sys.argv:
+        bench_shared_table()
+        sys.exit(0)
     if "--dimension-only" not in sys.argv:
         bench_nn()
         bench_rf()
         bench_rf_p()
     bench_dimension_routes()
+    bench_shared_table()
