@@ -119,3 +119,25 @@ def test_usage_error_end_to_end_is_one_line_without_traceback(tmp_path):
     proc = _subprocess(str(path))
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"verify: error: malformed CSV {path}: line 2: 'x' is not a number"
+
+
+def test_too_few_points_for_the_scan_names_k_1_1(tmp_path, _run):
+    # item 6 of issue 17: 20 distinct points are too few for the default 16-fold scan
+    # (48 needed); the one-line refusal says that --k 1,1 skips it, and --k 1,1 runs
+    path = tmp_path / "few.npy"
+    np.save(path, np.random.default_rng(0).random((20, 3)))
+    proc = _run(str(path))
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert "at least 48 distinct points" in proc.stderr and "--k 1,1" in proc.stderr
+    assert _run(str(path), "--k", "1,1", "--bootstrap", "10").returncode == 0
+
+
+def test_json_carries_the_near_duplicate_warning(tmp_path, _run):
+    # item 4 of issue 17: copies perturbed by 1e-12 are reported in --json's warnings
+    X = sample_manifold(300, 2, embedding="torus", seed=1).X
+    path = tmp_path / "dups.npy"
+    np.save(path, np.vstack([X, X[:60] + 1e-12]))
+    proc = _run(str(path), "--json", "--k", "1,1", "--bootstrap", "10")
+    assert proc.returncode == 0, proc.stderr
+    warnings = json.loads(proc.stdout)["estimate"]["warnings"]
+    assert any("nearest neighbour closer" in w for w in warnings), warnings
