@@ -4,7 +4,8 @@ With label noise ``sigma^2 > 0`` the finite-``D`` loss along training time
 (:func:`asymptotics.dynamics.finite_data.finite_data_curve`, docs/theory/dynamics.md (DY.14))
 first falls, as the bias of the modes learned so far drops, and then rises, as every newly
 learned mode adds its share ``sigma^2 / D`` of fitted noise. :func:`early_stopping` finds the
-minimum ``t*(D)`` and the early-stopped loss ``L(t*, D)`` on that curve (DY.20)-(DY.21);
+minimum ``t*(D)`` and the early-stopped loss ``L(t*, D)`` on that curve
+(docs/theory/dynamics.md (DY.20)-(DY.21));
 :func:`stopping_exponents` derives, by dominant balance of the two terms (DY.22)-(DY.24),
 
 * ``t* ~ D^(b/a)``, the optimal stopping time,
@@ -13,7 +14,7 @@ minimum ``t*(D)`` and the early-stopped loss ``L(t*, D)`` on that curve (DY.20)-
 for ``lambda_k ~ k^-b``, ``p_k ~ k^-a``, as :class:`~asymptotics.dynamics.laws.DynamicsDerivation`
 objects with their conditions. The rate is the noisy optimal-ridge rate of Cui et al. 2021
 without its saturation at ``a - 1 = 2b`` (gradient flow's filter has no qualification limit),
-(DY.25).
+docs/theory/dynamics.md (DY.25).
 
 References: Bordelon, Atanasov & Pehlevan 2024 (gradient-flow filters and their time
 exponents); Cui, Loureiro, Krzakala & Zdeborova 2021 (the noisy optimal-ridge rate).
@@ -72,7 +73,8 @@ class EarlyStopping:
 
 
 def _minimize(prep: Any, noise: float, t_max: float) -> tuple[float, float, int]:
-    """Scan ``log t`` on ``[1e-2/eta, t_max]``, then refine the bracket of the minimum (DY.20)."""
+    """Scan ``log t`` on ``[1e-2, t_max]`` (gd: ``[1, t_max]``), then refine the bracket of the
+    minimum (DY.20)."""
     lo = 1e-2 if prep.method == "flow" else 1.0
     grid = np.unique(np.geomspace(lo, t_max, _GRID) if prep.method == "flow"
                      else np.round(np.geomspace(lo, t_max, _GRID)))
