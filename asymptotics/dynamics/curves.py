@@ -20,10 +20,12 @@ Public entry points:
 
 Applicability: ``D = inf`` (the population loss). At finite ``D`` the empirical covariance
 does not commute with the population one and the loss needs the two-point deterministic
-equivalent of Bordelon et al. 2024 (a double contour integral over the resolvent); that
-route is not implemented here, and the finite-``D`` time axis is measured by
-:mod:`verify.simulator.dynamics` instead. The projection student at finite ``P`` is refused
-for the same reason.
+equivalent (a double contour integral over the resolvent): for the kernel limit on a finite
+spectrum that is :func:`asymptotics.dynamics.finite_data.finite_data_curve`
+(docs/theory/dynamics.md (DY.16), float64), whose ``D = inf`` limit is this module's float
+path (tested). Random features at finite ``P`` and finite ``D`` are not implemented; the
+projection student at finite ``P`` is refused here for the same reason, and both are measured
+by :mod:`verify.simulator.dynamics`.
 """
 
 from __future__ import annotations
