@@ -1,13 +1,22 @@
 """Benchmark of verify.networks.spectrum (prints figures; not a pass/fail test).
 
-The top-``k`` eigenvalues of a depth-3 ReLU NNGP Gram matrix on pooled MNIST (pool 4,
-``d = 49``) by :func:`verify.networks.spectrum.top_eigenpairs` (``scipy.linalg.eigh`` with
-``subset_by_index``, driver ``evr``), against the plain route measured in the same run: the
-full decomposition ``numpy.linalg.eigvalsh``; and the kernel recursion's time. Both wall and
-CPU (``process_time``) seconds are printed: on a loaded machine the CPU time is the
-one-core figure.
+Where the time of an ``n``-image spectrum goes, and which eigensolver route is faster when
+only the top ranks are needed. On pooled MNIST (pool 4, ``d = 49``), depth-3 ReLU NNGP:
 
-Run: ``OMP_NUM_THREADS=1 python benchmarks/real_networks_spectrum.py [n]`` (default 2000).
+* the Gram matrix by the kernel recursion (:func:`verify.networks.network_kernels`);
+* the plain route: the full decomposition ``numpy.linalg.eigvalsh``;
+* ``top_eigenpairs`` (``scipy.linalg.eigh`` with ``subset_by_index``, driver ``evr``);
+* ``scipy.sparse.linalg.eigsh`` (ARPACK's Lanczos) for the top ``k``;
+* :func:`verify.networks.spectrum.randomized_top_eigenvalues` (subspace iteration,
+  docs/real_networks.md (RN.18));
+
+for ``k = n / 10`` (the default fit window's upper end). Each line gives the CPU-time ratio
+against the plain route measured in the same run, the largest relative error of the top
+``k`` eigenvalues against it, and the ``alpha_K`` each route's eigenvalues give on the
+default window. CPU seconds (``process_time``) are the one-core figure on a loaded machine.
+
+Run: ``OMP_NUM_THREADS=1 python benchmarks/real_networks_spectrum.py [n]`` (default 2000;
+5000 is all of the bundled MNIST).
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ import sys
 import time
 
 import numpy as np
+import scipy.sparse.linalg
 
 from verify.datasets import load_dataset
+from verify.manifolds.spectrum import default_window
 from verify.networks import network_kernels
-from verify.networks.spectrum import top_eigenpairs
+from verify.networks.spectrum import fit_alpha_k, randomized_top_eigenvalues, top_eigenpairs
 
 
 def _timed(fn):
@@ -29,17 +40,34 @@ def _timed(fn):
 
 
 def main(n: int = 2000) -> None:
-    data = load_dataset("mnist", pool=4, n=n, seed=0)
+    data, w, c = _timed(lambda: load_dataset("mnist", pool=4, n=n, seed=0))
+    print(f"n = {n}: load and pool MNIST: {w:.2f} s wall, {c:.2f} s cpu")
     kern, w, c = _timed(lambda: network_kernels(data.x, depth=3))
-    print(f"n = {n}: kernel recursion (depth 3): {w:.2f} s wall, {c:.2f} s cpu")
+    print(f"Gram matrix by the kernel recursion (depth 3, NNGP and NTK): {w:.2f} s wall, "
+          f"{c:.2f} s cpu")
     gram = kern.nngp
+    window = default_window(n)
+    k = window[1]
     full, wf, cf = _timed(lambda: np.linalg.eigvalsh(gram)[::-1])
-    print(f"full eigvalsh (plain route):      {wf:.2f} s wall, {cf:.2f} s cpu")
-    for k in (n // 10, n // 4):
-        top, wt, ct = _timed(lambda k=k: top_eigenpairs(gram, k)[0])
+    a_full = fit_alpha_k(full / n, window)[0]
+    print(f"full eigvalsh (plain route): {wf:.2f} s wall, {cf:.2f} s cpu; alpha_K "
+          f"{a_full:.4f} on ranks {window[0]}..{window[1]}")
+    routes = {
+        f"eigh subset_by_index (evr), top {k}": lambda: top_eigenpairs(gram, k)[0],
+        f"eigsh (ARPACK Lanczos), top {k}": lambda: np.sort(scipy.sparse.linalg.eigsh(
+            gram, k=k, which="LA", return_eigenvectors=False))[::-1],
+        f"randomized, top {k}, power 3, oversample {k}": lambda: randomized_top_eigenvalues(
+            gram, k),
+        f"randomized, top {k}, power 1, oversample {k}": lambda: randomized_top_eigenvalues(
+            gram, k, power=1),
+    }
+    for name, fn in routes.items():
+        top, wt, ct = _timed(fn)
         err = np.max(np.abs(top - full[:k]) / full[:k])
-        print(f"top {k:5d} by eigh(subset_by_index): {wt:.2f} s wall, {ct:.2f} s cpu; "
-              f"ratio full/top = {cf / ct:.2f} (cpu); max rel. difference {err:.1e}")
+        alpha = fit_alpha_k(top / n, window)[0]
+        print(f"{name}: {wt:.2f} s wall, {ct:.2f} s cpu; ratio plain/route = {cf / ct:.2f} "
+              f"(cpu); max rel. error {err:.1e}; alpha_K {alpha:.4f} "
+              f"({alpha - a_full:+.1e})")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,12 @@ from verify.datasets import load_dataset
 from verify.manifolds.sampling import sample_embedded
 from verify.manifolds.spectrum import kernel_matrix
 from verify.networks import network_kernels
-from verify.networks.spectrum import data_spectrum, fit_alpha_k, top_eigenpairs
+from verify.networks.spectrum import (
+    data_spectrum,
+    fit_alpha_k,
+    randomized_top_eigenvalues,
+    top_eigenpairs,
+)
 
 
 def test_top_eigenpairs_match_the_full_decomposition():
@@ -71,3 +76,26 @@ def test_data_spectrum_refuses_up_front():
         data_spectrum(np.eye(5))
     with pytest.raises(ValueError, match="`kernel`"):
         data_spectrum(np.eye(20), kernel="rbf")
+
+
+def test_randomized_top_eigenvalues_against_a_known_spectrum():
+    # K = V diag(lambda) V^T with lambda_i = i^-(1 + 0.35) (the slow decay of pooled MNIST,
+    # depth 3) and a Haar V: the Ritz values are lower bounds, and with power 3 and
+    # oversampling k the relative error at rank i is about (lambda_(2k) / lambda_i)^6,
+    # (1/2)^(6 * 1.35) = 4e-3 at i = k; far below at the head
+    n, k = 400, 40
+    lam = np.arange(1, n + 1, dtype=float) ** -1.35
+    v, _ = np.linalg.qr(np.random.default_rng(4).standard_normal((n, n)))
+    K = (v * lam) @ v.T
+    top = randomized_top_eigenvalues(K, k, oversample=k, power=3, seed=1)
+    rel = 1 - top / lam[:k]
+    assert np.all(rel > -1e-12) and rel[-1] < 4e-3 and rel[:10].max() < 1e-6
+    # alpha_K on ranks 4..40 moves by less than 1e-3
+    assert abs(fit_alpha_k(top, (4, 40))[0] - 0.35) < 1e-3
+    # no saving left (l >= n / 2): the exact route
+    np.testing.assert_allclose(randomized_top_eigenvalues(K, 150), lam[:150], rtol=1e-10)
+    with pytest.raises(ValueError, match="`eigenvectors`"):
+        data_spectrum(load_dataset("digits", n=100, seed=0), solver="randomized",
+                      eigenvectors=True, window=(4, 10))
+    with pytest.raises(ValueError, match="`solver`"):
+        data_spectrum(load_dataset("digits", n=100, seed=0), solver="lanczos")
