@@ -84,6 +84,7 @@ def compute_optimal(fit: LawFit, compute: object, *, flops_per_token: float = 6.
     ln, ld, ll = _allocation_logs(theta, log_c, k)
     q = 0.5 + fit.confidence / 2
     if fit.bootstrap_thetas:
+        q = 0.5 + fit.bootstrap_level / 2  # the expanded level (FIT.12)
         sims = np.array([np.stack(_allocation_logs(np.array(t), log_c, k))
                          for t in fit.bootstrap_thetas])
         lo = np.minimum(np.quantile(sims, 1 - q, axis=0), np.stack([ln, ld, ll]))

@@ -6,7 +6,10 @@ resamples whole size cells or whole groups (seeds) and refits from the optimum.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from scipy import stats
 
 from asymptotics._lib.budget import check_seconds
 from asymptotics._lib.validation import check_int
@@ -34,6 +37,16 @@ def _covariance(law, theta, U, v, delta):
     K = 1 + (p / n) * float(dpsi.var()) / m ** 2
     s2 = float(psi @ psi) / (n - p)
     return K ** 2 * s2 / m ** 2 * np.linalg.pinv(J.T @ J)
+
+
+def _expanded_level(confidence: float, n_units: int) -> float:
+    """The expanded percentile level for ``n_units`` clusters (FIT.12).
+
+    Hesterberg (2015)'s small-sample correction, the one of (FIT.6) with the clusters in
+    place of the seeds: :math:`2\\Phi(\\sqrt{G/(G-1)}\\,t_{G-1,(1+c)/2}) - 1`.
+    """
+    z = math.sqrt(n_units / (n_units - 1)) * stats.t.ppf(0.5 + confidence / 2, n_units - 1)
+    return float(2 * stats.norm.cdf(z) - 1)
 
 
 def _cluster_bootstrap(law, theta, U, v, delta, bounds, units, n_resamples, rng):

@@ -24,7 +24,12 @@ from verify.fit.diagnostics import (
     _misfit_tests,
 )
 from verify.fit.estimate import _HUBER_K, _multistart
-from verify.fit.intervals import _MIN_CLUSTERS, _cluster_bootstrap, _covariance
+from verify.fit.intervals import (
+    _MIN_CLUSTERS,
+    _cluster_bootstrap,
+    _covariance,
+    _expanded_level,
+)
 from verify.fit.laws import MODELS, _Law, _natural
 
 __all__ = ["LawFit", "LawPrediction", "fit_law"]
@@ -69,7 +74,11 @@ class LawFit:
     analytic_intervals : tuple of (float, float)
         Intervals from Huber's Gauss-Newton covariance (FIT.12), Student-t quantile.
     bootstrap_intervals : tuple of (float, float) or None
-        Percentile intervals of the cluster bootstrap (FIT.12), ``None`` if not run.
+        Expanded percentile intervals of the cluster bootstrap (FIT.12), ``None`` if not
+        run.
+    bootstrap_level : float or None
+        The percentile level behind them, above ``confidence`` for few clusters (FIT.12):
+        :meth:`predict` and :func:`~verify.fit.allocation.compute_optimal` use it too.
     interval_method : str
         The route of :attr:`intervals`: ``"bootstrap-cells"``, ``"bootstrap-groups"`` or
         ``"analytic"``.
@@ -122,6 +131,7 @@ class LawFit:
     y: tuple[float, ...]
     breaks: int = 0
     offset: bool = False
+    bootstrap_level: float | None = None
 
     @property
     def params(self) -> dict[str, float]:
@@ -155,6 +165,7 @@ class LawFit:
         lf, J = law.log_f(np.array(self.theta), U)
         q = 0.5 + self.confidence / 2
         if self.bootstrap_thetas:
+            q = 0.5 + self.bootstrap_level / 2
             boot = np.array([law.log_f(np.array(t), U)[0] for t in self.bootstrap_thetas])
             lo = np.minimum(np.quantile(boot, 1 - q, axis=0), lf)
             hi = np.maximum(np.quantile(boot, q, axis=0), lf)
@@ -348,7 +359,7 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
     if route == "groups" and G is None:
         raise ValueError("`bootstrap='groups'` needs `group` labels")
     boot: list[tuple[float, ...]] = []
-    b_iv = None
+    b_iv, level = None, None
     if route is not None:
         units = cells if route == "cells" else np.unique(G, return_inverse=True)[1].ravel()
         n_units = int(units.max()) + 1
@@ -357,7 +368,8 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
             raise ValueError(f"only {len(boot)} of {n_resamples} bootstrap resamples could "
                              "identify the law; use more cells or bootstrap=None")
         B = np.array(boot)
-        q = 0.5 + confidence / 2
+        level = _expanded_level(confidence, n_units)  # docs/fitting.md (FIT.12)
+        q = 0.5 + level / 2
         lo_t, hi_t = np.quantile(B, 1 - q, axis=0), np.quantile(B, q, axis=0)
         outside = (theta < lo_t) | (theta > hi_t)
         if outside.any():
@@ -399,4 +411,4 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
         landscape=tuple(landscape), n_starts=len(starts), n_points=int(U.shape[0]),
         n_cells=n_cells, n_groups=n_groups, lack_of_fit_p=lof, curvature_p=curv, hull=hull,
         warnings=tuple(warnings), x=tuple(map(tuple, X.tolist())), y=tuple(map(float, Y)),
-        breaks=k, offset=law.offset)
+        breaks=k, offset=law.offset, bootstrap_level=level)
