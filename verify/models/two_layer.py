@@ -29,11 +29,16 @@ import numpy as np
 from scipy.special import erf
 
 from asymptotics._lib.budget import check_memory
-from asymptotics._lib.validation import check_choice, check_int, check_sorted_int_grid
+from asymptotics._lib.validation import (
+    check_choice,
+    check_int,
+    check_real_array,
+    check_sorted_int_grid,
+)
 from verify.networks.kernels import network_kernels
 
-__all__ = ["WidthCurve", "empirical_ntk", "first_order_term", "init_two_layer",
-           "kernel_regression_loss", "width_curve"]
+__all__ = ["WidthCurve", "WidthPrefactor", "empirical_ntk", "first_order_term",
+           "init_two_layer", "kernel_regression_loss", "width_curve", "width_prefactor"]
 
 _SW2 = 2.0  # sigma_w^2 of the network_kernels default
 
@@ -82,34 +87,142 @@ def kernel_regression_loss(K_train: np.ndarray, K_test: np.ndarray, y_train: np.
 class WidthCurve:
     """Test losses of empirical-NTK regression against width (:func:`width_curve`).
 
-    ``losses`` has shape ``(seeds, len(widths))``; ``infinite`` is the test loss of the
-    regression with the infinite-width NTK on the same data; ``corrected`` is
-    ``losses - infinite - first_order_term``: the same excess with its zero-mean first-order
-    fluctuation removed (a control variate: same mean, per-seed spread O(1/w) instead of
-    O(1/sqrt(w))).
+    Attributes
+    ----------
+    widths : tuple of int
+    losses, first_order : ndarray, shape (seeds, len(widths))
+        The test loss of each initialization and the first-order term of (RG.1) in
+        ``Theta_w - Theta_oo`` (:func:`first_order_term`; zero mean over initializations).
+    corrected : ndarray, shape (seeds, len(widths))
+        ``losses - first_order``: the test loss with its zero-mean first-order fluctuation
+        removed (a control variate: the same mean ``E L(w)``, per-seed spread ``O(1/w)``
+        around it instead of ``O(1/sqrt(w))``). Positive (a loss plus ``O(1/w)``).
+    excess : ndarray, shape (seeds, len(widths))
+        ``corrected - infinite``: unbiased for ``E L(w) - L(oo)``, ``O(1/w)`` per seed but
+        of either sign (the second-order term is an indefinite quadratic form).
+    infinite : float
+        The test loss of the regression with the infinite-width NTK on the same data (exact).
+    prefactor : WidthPrefactor
+        The predicted ``lim w (E L(w) - L(oo))`` of (RG.16) on the same data.
     """
 
     widths: tuple[int, ...]
     losses: np.ndarray
-    corrected: np.ndarray
+    first_order: np.ndarray
     infinite: float
+    prefactor: WidthPrefactor
     activation: str
     D: int
     d0: int
+    n_test: int
     seed: int
+
+    @property
+    def corrected(self) -> np.ndarray:
+        return self.losses - self.first_order
+
+    @property
+    def excess(self) -> np.ndarray:
+        return self.corrected - self.infinite
 
 
 def _target(X: np.ndarray) -> np.ndarray:
     return np.sin(2 * X[:, 0]) + 0.5 * X[:, 1] * X[:, 2]
 
 
-def width_curve(widths: object, *, activation: str = "relu", D: int = 24, d0: int = 4,
-                n_test: int = 400, seeds: int = 8, seed: int = 0) -> WidthCurve:
+def _width_data(D: int, n_test: int, d0: int, stream: np.random.SeedSequence
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """``D + n_test`` inputs uniform on the sphere of radius ``sqrt(d0)`` and the target."""
+    data = np.random.default_rng(stream)
+    X = data.standard_normal((D + n_test, d0))
+    X *= np.sqrt(d0) / np.linalg.norm(X, axis=1, keepdims=True)
+    return X, _target(X)
+
+
+def _unit_terms(X: np.ndarray, D: int, K: np.ndarray, W: np.ndarray, v: np.ndarray,
+                activation: str, alpha: np.ndarray, K_inv: np.ndarray, residual: np.ndarray
+                ) -> np.ndarray:
+    """``Q(u_j, u_j)`` for each unit ``j`` of ``(W, v)``: the second-order term of the test
+    loss (docs/theory/regimes.md (RG.16)) at the one-unit kernel deviation
+    ``u_j = theta_j - Theta_oo`` (``theta_j`` the kernel of unit ``j`` alone, width 1)."""
+    d0 = X.shape[1]
+    h = np.sqrt(_SW2 / d0) * X @ W.T                      # (N, m)
+    p, dp = _phi(activation, h)
+    tr, te = slice(0, D), slice(D, None)
+
+    def apply(z: np.ndarray) -> np.ndarray:              # u_j z_j for every unit: (N, m)
+        readout = _SW2 * p * (p[tr] * z).sum(axis=0)
+        hidden = _SW2**2 / d0 * v**2 * dp * (X @ (X[tr].T @ (dp[tr] * z)))
+        return readout + hidden - K @ z
+
+    a = apply(np.broadcast_to(alpha[:, None], (D, W.shape[0])))
+    g = K_inv @ a[tr]
+    first = a[te] - K[te] @ g                             # p1 of (RG.16)
+    ug = apply(g)
+    second = K[te] @ (K_inv @ ug[tr]) - ug[te]            # p2 of (RG.16)
+    return (first**2).mean(axis=0) + 2 * (residual[:, None] * second).mean(axis=0)
+
+
+@dataclass(frozen=True)
+class WidthPrefactor:
+    """The predicted ``lim w (E L(w) - L(oo)) = 2 E_u Q(u, u)`` (docs/theory/regimes.md
+    (RG.16)), a Monte Carlo average over ``units`` independent single units, and its
+    standard error."""
+
+    value: float
+    stderr: float
+    units: int
+
+
+def width_prefactor(X: np.ndarray, y: np.ndarray, D: int, *, activation: str = "relu",
+                    units: int = 40_000, rng: np.random.Generator | int = 0,
+                    chunk: int = 10_000) -> WidthPrefactor:
+    """``2 E_u Q(u, u)`` of (RG.16): the prefactor of ``L(w) - L(oo) ~ c / w``.
+
+    ``X`` holds the ``D`` training inputs first, then the test inputs; ``y`` their targets.
+    ``Q`` is the second-order term of the test loss of kernel regression in the kernel, at
+    the infinite-width NTK; ``u = theta_1 - Theta_oo`` the deviation of one unit's kernel.
+    With ``w / 2`` independent antisymmetric pairs (two equal unit kernels each),
+    ``Theta_w - Theta_oo`` is the mean of ``w / 2`` independent copies of ``u``, so
+    ``E Q(Theta_w - Theta_oo) = 2 E Q(u, u) / w`` exactly and the cubic and higher terms are
+    ``O(w^-2)``. An independent route to the width sweep's ``w (L(w) - L(oo))``.
+    """
+    activation = check_choice("activation", activation, ("relu", "erf"))
+    D = check_int("D", D, minimum=2)
+    units = check_int("units", units, minimum=2)
+    chunk = check_int("chunk", chunk, minimum=1)
+    X = check_real_array("X", X, ndim=2)
+    if X.shape[0] <= D:
+        raise ValueError(f"`X` must hold the D = {D} training inputs and at least one test "
+                         f"input; got {X.shape[0]} rows")
+    y = check_real_array("y", y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"`y` must have shape ({X.shape[0]},); got {y.shape}")
+    check_memory("units", units, 8.0 * 8 * X.shape[0] * min(chunk, units))
+    gen = np.random.default_rng(rng)
+    K = network_kernels(X, depth=1, activation=activation).ntk[:, :D]
+    K_inv = np.linalg.inv(K[:D])
+    alpha = K_inv @ y[:D]
+    residual = K[D:] @ alpha - y[D:]
+    q = np.concatenate([
+        _unit_terms(X, D, K, gen.standard_normal((m, X.shape[1])), gen.standard_normal(m),
+                    activation, alpha, K_inv, residual)
+        for m in (min(chunk, units - s) for s in range(0, units, chunk))])
+    return WidthPrefactor(float(2 * q.mean()), float(2 * q.std(ddof=1) / np.sqrt(units)),
+                          units)
+
+
+def width_curve(widths: object, *, activation: str = "relu", D: int = 16, d0: int = 4,
+                n_test: int = 100, seeds: int = 8, seed: int = 0,
+                units: int = 20_000) -> WidthCurve:
     """Empirical-NTK regression at each width, ``seeds`` initializations, fixed data.
 
-    The data (``D`` training and ``n_test`` test inputs uniform on the sphere of radius
-    ``sqrt(d0)``, target ``sin(2 x_1) + x_2 x_3 / 2``) come from
-    ``SeedSequence(seed).spawn(seeds + 1)[seeds]``, initialization ``k`` from child ``k``.
+    The streams are ``SeedSequence(seed).spawn(seeds + 2)``: child 0 draws the data (``D``
+    training and ``n_test`` test inputs uniform on the sphere of radius ``sqrt(d0)``, target
+    ``sin(2 x_1) + x_2 x_3 / 2``), child 1 the ``units`` single units of
+    :func:`width_prefactor`, child ``k + 2`` initialization ``k`` (a fresh draw at every
+    width, so the widths are independent). Widths at which the empirical kernel of the
+    training inputs is singular (``w / 2 < D`` distinct units can leave it so) are refused.
     """
     grid = check_sorted_int_grid("widths", widths, minimum=2)
     activation = check_choice("activation", activation, ("relu", "erf"))
@@ -117,25 +230,29 @@ def width_curve(widths: object, *, activation: str = "relu", D: int = 24, d0: in
     d0 = check_int("d0", d0, minimum=3)
     n_test = check_int("n_test", n_test, minimum=1)
     seeds = check_int("seeds", seeds, minimum=2)
+    if grid[0] < D:
+        raise ValueError(f"`widths` must be at least D = {D} (a full-rank empirical kernel "
+                         f"on the training inputs); got {grid[0]}")
     check_memory("widths", grid[-1], 8.0 * 4 * (D + n_test) * grid[-1])
-    children = np.random.SeedSequence(seed).spawn(seeds + 1)
-    data = np.random.default_rng(children[seeds])
-    X = data.standard_normal((D + n_test, d0))
-    X *= np.sqrt(d0) / np.linalg.norm(X, axis=1, keepdims=True)
-    y = _target(X)
+    children = np.random.SeedSequence(seed).spawn(seeds + 2)
+    X, y = _width_data(D, n_test, d0, children[0])
     tr, te = slice(0, D), slice(D, None)
     inf = network_kernels(X, depth=1, activation=activation).ntk
     infinite = kernel_regression_loss(inf[tr, tr], inf[te, tr], y[tr], y[te])
+    prefactor = width_prefactor(X, y, D, activation=activation, units=units,
+                                rng=np.random.default_rng(children[1]))
     losses = np.empty((seeds, len(grid)))
-    corrected = np.empty((seeds, len(grid)))
+    first = np.empty((seeds, len(grid)))
     for s in range(seeds):
-        rng = np.random.default_rng(children[s])
+        rng = np.random.default_rng(children[s + 2])
         for i, w in enumerate(grid):
             W, v = init_two_layer(w, d0, rng)
-            K = empirical_ntk(X, X[tr], W, v, activation)
+            # the two units of a pair have one kernel: the first halves give Theta_w exactly
+            K = empirical_ntk(X, X[tr], W[: w // 2], v[: w // 2], activation)
             losses[s, i] = kernel_regression_loss(K[tr], K[te], y[tr], y[te])
-            corrected[s, i] = losses[s, i] - infinite - first_order_term(inf[:, tr], K, y, D)
-    return WidthCurve(grid, losses, corrected, infinite, activation, D, d0, seed)
+            first[s, i] = first_order_term(inf[:, tr], K, y, D)
+    return WidthCurve(grid, losses, first, infinite, prefactor, activation, D, d0, n_test,
+                      seed)
 
 
 def first_order_term(K_inf: np.ndarray, K_w: np.ndarray, y: np.ndarray, D: int) -> float:

@@ -14,6 +14,13 @@ exactly over Gaussian test features:
 * ``glm-absolute-D``: the absolute error of a least-squares fit against its noiseless target,
   where Theorem 1's conditions fail: exponent 1/2, (RG.4) and (RG.15).
 
+Variance-limited in the width (Theorem 1): ``width-NTK-relu-W`` and ``width-NTK-erf-W`` regress
+with the empirical NTK of a two-layer network at a zero-output initialization
+(:func:`verify.models.two_layer.width_curve`) at fixed ``D`` and compare ``L(w) - L(oo)``, ``L(oo)``
+the exact infinite-width NTK regression, with ``c/w``: the exponent by the offset fit on the window
+that :func:`offset_window` finds, the exponent at the exact ``L(oo)`` and the prefactor ``c`` of
+docs/theory/regimes.md (RG.16) from single units.
+
 Resolution-limited in ``P`` (Bahri et al. Theorem 3): ``resolution-P-piecewise-linear-T1`` and
 ``resolution-P-piecewise-constant-T1`` fit ``P``-knot models by least squares to a training set
 of ``64 P`` points on the circle (:mod:`verify.models.piecewise`) and compare the decay of the
@@ -33,6 +40,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import stats
 
 from asymptotics.resolution import resolution_exponent
 from asymptotics.symbols import P as P_sym
@@ -44,13 +52,22 @@ from asymptotics.variance import (
     sandwich_excess,
     variance_limited,
 )
-from verify.compare import intervals_overlap
+from verify.compare import compare_exponent, intervals_overlap
+from verify.fit import fit_power_law
 from verify.models.curves import glm_learning_curve, n_free_parameters
 from verify.models.piecewise import resolution_curve
-from verify.scenarios.base import ComparisonSettings, Curve, Measurement, Scenario
+from verify.models.two_layer import width_curve
+from verify.scenarios.base import (
+    ComparisonSettings,
+    Curve,
+    FigureSeries,
+    FigureSpec,
+    Measurement,
+    Scenario,
+)
 from verify.scenarios.seeds import suite_streams
 
-__all__ = ["PAPER", "QUICK", "SCENARIOS", "prefactor_interval"]
+__all__ = ["PAPER", "QUICK", "SCENARIOS", "offset_window", "prefactor_interval"]
 
 _P = 4            # features
 _Z99 = 2.5758     # two-sided 99% normal quantile
@@ -158,10 +175,14 @@ def _absolute_scenario() -> Scenario:
                                   f"against the noiseless target; {z['seeds']} repetitions")
         config = {"model": "absolute", "p": _P, "D": list(lab.D), "seeds": z["seeds"],
                   "noise_sd": lab.noise_sd}
+        # the figure's line is that upper bound, labelled as such (not the exact mean)
+        figure = FigureSpec(kind="loglog", series=(FigureSeries(
+            "Jensen upper bound $\\sqrt{2/\\pi}\\,(\\mathbb{E}\\|\\Delta\\|^2)^{1/2}$ (RG.15)",
+            tuple(x), tuple(theory), color="C1"),))
         m = Measurement(curve=curve, config=config, predicted_curve=(x, theory),
                         comparison=ComparisonSettings(band=band, band_reason=reason,
                                                       shift=shift),
-                        extra={"theorem1_exponent": 1.0})
+                        extra={"theorem1_exponent": 1.0}, figure=figure)
         return m
 
     return Scenario("glm-absolute-D", "variance-limited (data)",
@@ -204,9 +225,137 @@ def _piecewise_scenario(model: str) -> Scenario:
                     "L ~ P^(-c/d) (Theorem 3, (RG.7))", prediction, measure)
 
 
+# --------------------------------------------------------------------------------------
+# Variance-limited in width: empirical-NTK regression of the two-layer network
+# --------------------------------------------------------------------------------------
+_WINDOW_LEVEL = 0.05   # the chi^2 p-value at which the offset fit accepts a window
+
+
+def offset_window(x: np.ndarray, excess: np.ndarray, *, level: float = _WINDOW_LEVEL,
+                  min_points: int = 5) -> tuple[int, tuple[tuple[float, float, float], ...]]:
+    """The window of ``L - L_inf = A x^-alpha`` at a known offset ``L_inf``.
+
+    ``excess`` holds the per-seed ``L - L_inf`` (shape ``(seeds, len(x))``; single seeds may
+    be negative, the means must be positive). For ``k = 0, 1, ...`` the power law is fitted
+    (:func:`verify.fit.fit_power_law`) to the seed means on ``x[k:]``, weighted by their
+    standard errors; the window starts at the first ``k`` whose :math:`\\chi^2` (``dof`` =
+    points - 2) has a p-value of at least ``level`` (the last start, ``min_points`` points,
+    if none does). ``x[:k]`` is the pre-asymptotic region. Returns ``k`` and, per start
+    tried, ``(x[k], alpha, p-value)``. The predicted exponent plays no part in the choice.
+    """
+    x = np.asarray(x, dtype=float)
+    n = excess.shape[0]
+    mean = excess.mean(axis=0)
+    se = excess.std(axis=0, ddof=1) / math.sqrt(n)
+    tried = []
+    last = x.size - min_points
+    for k in range(0, last + 1):
+        if (mean[k:] <= 0).any():
+            tried.append((float(x[k]), math.nan, 0.0))
+            continue
+        f = fit_power_law(x[k:], mean[k:], y_err=se[k:])
+        p = float(stats.chi2.sf(f.chi2, f.dof))
+        tried.append((float(x[k]), float(f.alpha), p))
+        if p >= level:
+            return k, tuple(tried)
+    return last, tuple(tried)
+
+
+def _width_sizes(quick: bool) -> dict:
+    if quick:   # fewer units and widths; as many seeds (the offset fit's bootstrap needs them)
+        return {"widths": [32, 64, 128, 256, 512, 1024], "seeds": 48, "units": 10_000}
+    return {"widths": [32, 64, 128, 256, 512, 1024, 2048], "seeds": 48, "units": 20_000}
+
+
+def _width_scenario(activation: str) -> Scenario:
+    """Theorem 1 in the width: empirical-NTK regression against the infinite-width NTK."""
+
+    def prediction():
+        return variance_limited("squared", axis="width")
+
+    def measure(quick: bool, seed: int) -> Measurement:
+        z = _width_sizes(quick)
+        c = width_curve(z["widths"], activation=activation, seeds=z["seeds"],
+                        units=z["units"], seed=suite_streams(seed).lab_seed())
+        x_all = np.asarray(c.widths, dtype=float)
+        k, tried = offset_window(x_all, c.excess)
+        x, total, excess = x_all[k:], c.corrected[:, k:], c.excess[:, k:]
+        n = total.shape[0]
+        mean, se = excess.mean(axis=0), excess.std(axis=0, ddof=1) / math.sqrt(n)
+        checks = []
+        # the exponent of the excess over the exact L(oo): the seed means with their errors
+        if (mean > 0).all():
+            fit_ex = fit_power_law(x, mean, y_err=se, confidence=0.99)
+            cmp = compare_exponent(1.0, fit_ex, band=0.0, band_reason="the window where the "
+                                   "power law's chi^2 is acceptable: no resolved correction")
+            checks.append(("exponent at the exact L_inf", cmp.agrees,
+                           f"mean excess L(w) - L(oo) with its standard errors: {cmp.message}"))
+        else:
+            checks.append(("exponent at the exact L_inf", False, "a mean excess over the "
+                           f"exact L(oo) is not positive in the window: {mean.tolist()}"))
+        # the prefactor against (RG.16): per seed w (L - L_oo) = A + B/w
+        a, a_se, lo, hi = prefactor_interval(x, excess)
+        pre = c.prefactor
+        p_lo, p_hi = pre.value - _Z99 * pre.stderr, pre.value + _Z99 * pre.stderr
+        checks.append(("prefactor", intervals_overlap((lo, hi), (p_lo, p_hi)),
+                       f"A = {a:.4g} ± {a_se:.2g} (99% [{lo:.4g}, {hi:.4g}]) from "
+                       f"w (L - L_oo) = A + B/w per seed; predicted (RG.16) 2 E_u Q(u, u) = "
+                       f"{pre.value:.4g} ± {pre.stderr:.2g} ({pre.units} single units)"))
+        pre_asym = [float(v) for v in x_all[:k]]
+        window_text = "; ".join(f"w >= {t[0]:g}: alpha {t[1]:.3g}, p {t[2]:.2g}"
+                                for t in tried)
+        reason = (f"window w >= {x[0]:g} found by the fit at the exact offset L_oo = "
+                  f"{c.infinite:.5g} (chi^2 p >= {_WINDOW_LEVEL}; {window_text}); "
+                  f"pre-asymptotic {pre_asym or 'none'}; no finite-width theory of the "
+                  "slope: the band is the offset fit's own interval")
+        curve = Curve.from_losses(x, total, xlabel="width w", ylabel="test loss L(w)",
+                                  method=f"empirical-NTK regression of a two-layer {activation} "
+                                  f"network (NTK parametrization, zero-output init), D = {c.D}, "
+                                  f"{n} initializations per width, first-order control "
+                                  "variate (RG.1)")
+        dense = np.geomspace(x_all[0], x_all[-1], 60)
+        all_mean = c.excess.mean(axis=0)
+        all_se = c.excess.std(axis=0, ddof=1) / math.sqrt(n)
+        series = [FigureSeries(f"theory (RG.16): L_oo + {pre.value:.3g}/w", tuple(dense),
+                               tuple(c.infinite + pre.value / dense), color="C1")]
+        shown = all_mean > 0
+        inside = shown & (x_all >= x[0])
+        if inside.any():
+            series.append(FigureSeries("excess over the exact $E_\\infty$ (window)",
+                                       tuple(x_all[inside]), tuple(all_mean[inside]),
+                                       tuple(all_se[inside]), color="C2"))
+        before = shown & (x_all < x[0])
+        if before.any():
+            series.append(FigureSeries("pre-asymptotic (outside the offset fit's window)",
+                                       tuple(x_all[before]), tuple(all_mean[before]),
+                                       tuple(all_se[before]), color="0.5"))
+        figure = FigureSpec(kind="excess", ylabel="test loss $E$", offset=c.infinite,
+                            offset_source="infinite-width NTK regression, exact",
+                            series=tuple(series))
+        config = {"activation": activation, "D": c.D, "d0": c.d0, "n_test": c.n_test,
+                  "widths": list(c.widths), "seeds": n, "units": pre.units,
+                  "target": "sin(2 x_1) + x_2 x_3 / 2 on the sphere of radius sqrt(d0)"}
+        extra = {"L_inf": c.infinite, "window_start": float(x[0]),
+                 "pre_asymptotic": pre_asym, "window_search": [list(t) for t in tried],
+                 "prefactor_predicted": pre.value, "prefactor_predicted_stderr": pre.stderr,
+                 "prefactor_measured": a, "prefactor_stderr": a_se,
+                 "w_excess": (x_all * all_mean).tolist(),
+                 "w_excess_stderr": (x_all * all_se).tolist()}
+        return Measurement(curve=curve, config=config,
+                           predicted_curve=(x, c.infinite + pre.value / x),
+                           comparison=ComparisonSettings(band=0.0, band_reason=reason,
+                                                         offset=True, checks=tuple(checks)),
+                           extra=extra, figure=figure)
+
+    return Scenario(f"width-NTK-{activation}-W", "variance-limited (width)",
+                    f"two-layer {activation} network, empirical-NTK regression at fixed D: "
+                    "L(w) - L(oo) ~ c/w with c of (RG.16)", prediction, measure)
+
+
 SCENARIOS: tuple[Scenario, ...] = (*(_glm_scenario(n) for n in _CASES), _absolute_scenario(),
                                    _piecewise_scenario("piecewise_linear"),
-                                   _piecewise_scenario("piecewise_constant"))
+                                   _piecewise_scenario("piecewise_constant"),
+                                   _width_scenario("relu"), _width_scenario("erf"))
 #: Names of the scenarios ``python -m verify --quick`` runs.
 QUICK: tuple[str, ...] = ("glm-logistic-D", "resolution-P-piecewise-linear-T1")
 #: The scenarios of ``python -m verify --suite paper``.

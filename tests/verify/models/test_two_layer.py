@@ -8,7 +8,14 @@ import pytest
 from scipy.special import erf
 
 from verify.fit import fit_power_law
-from verify.models.two_layer import empirical_ntk, init_two_layer, width_curve
+from verify.models.two_layer import (
+    _unit_terms,
+    empirical_ntk,
+    init_two_layer,
+    kernel_regression_loss,
+    width_curve,
+    width_prefactor,
+)
 from verify.networks.kernels import network_kernels
 
 SW2 = 2.0
@@ -65,23 +72,65 @@ def test_odd_width_refused():
         init_two_layer(7, 3, np.random.default_rng(0))
 
 
+@pytest.mark.parametrize("activation", ["relu", "erf"])
+def test_second_order_term_is_the_loss_curvature_along_one_unit(activation):
+    """(RG.16)'s Q(u, u) by the vectorized low-rank contraction against the second difference
+    of the actual test loss along the one-unit kernel deviation u (built from
+    empirical_ntk at width 1): (L(t) + L(-t) - 2 L(0)) / (2 t^2), t = 1e-3 (error O(t^2))."""
+    rng = np.random.default_rng(7)
+    D, d0 = 6, 3
+    X = rng.standard_normal((D + 9, d0))
+    y = np.sin(X[:, 0]) + X[:, 1]
+    K = network_kernels(X, depth=1, activation=activation).ntk[:, :D]
+    K_inv = np.linalg.inv(K[:D])
+    alpha = K_inv @ y[:D]
+    residual = K[D:] @ alpha - y[D:]
+    W, v = rng.standard_normal((3, d0)), rng.standard_normal(3)
+    q = _unit_terms(X, D, K, W, v, activation, alpha, K_inv, residual)
+
+    def loss(M):
+        return kernel_regression_loss(M[:D], M[D:], y[:D], y[D:])
+
+    t = 1e-3
+    for j in range(3):
+        u = empirical_ntk(X, X[:D], W[j:j + 1], v[j:j + 1], activation) - K
+        second = (loss(K + t * u) + loss(K - t * u) - 2 * loss(K)) / (2 * t**2)
+        assert q[j] == pytest.approx(second, rel=1e-4, abs=1e-8)
+
+
+def test_width_prefactor_refuses_bad_inputs():
+    X = np.ones((5, 3))
+    with pytest.raises(ValueError, match="test"):
+        width_prefactor(X, np.ones(5), 5)
+    with pytest.raises(ValueError, match="shape"):
+        width_prefactor(X, np.ones(4), 3)
+    with pytest.raises(ValueError, match="at least D"):
+        width_curve([8, 64], D=16)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("activation", ["relu", "erf"])
 def test_excess_over_the_infinite_width_regression_decays_as_one_over_width(activation):
     """Theorem 1 in the width (docs/theory/regimes.md (RG.3)): mean L(w) - L(oo) over 64
-    initializations, weighted power-law fit with its standard errors, CI contains 1."""
+    initializations, weighted power-law fit with its standard errors, CI contains 1; its
+    limit w (L - L(oo)) against the single-unit prefactor of (RG.16)."""
     c = width_curve([32, 64, 128, 256, 512], activation=activation, D=16, n_test=200,
-                    seeds=64, seed=1)
+                    seeds=64, seed=1, units=40_000)
     n = c.losses.shape[0]
-    excess = c.losses.mean(axis=0) - c.infinite
-    se = c.losses.std(axis=0, ddof=1) / np.sqrt(n)
+    raw = c.losses - c.infinite
+    excess = raw.mean(axis=0)
+    se = raw.std(axis=0, ddof=1) / np.sqrt(n)
     assert (excess > 2 * se).all()
     fit = fit_power_law(np.array(c.widths, float), excess, y_err=se)
     assert fit.alpha_ci[0] <= 1.0 <= fit.alpha_ci[1], fit.alpha_ci
     # the control variate has the same mean (the first-order term averages to 0) ...
-    cv, cv_se = c.corrected.mean(axis=0), c.corrected.std(axis=0, ddof=1) / np.sqrt(n)
+    cv, cv_se = c.excess.mean(axis=0), c.excess.std(axis=0, ddof=1) / np.sqrt(n)
     assert (np.abs(cv - excess) < 4 * np.hypot(se, cv_se)).all()
     # ... and a spread O(1/w), not O(1/sqrt(w)): at the widest it is the smaller one
     assert cv_se[-1] < se[-1]
     fit_cv = fit_power_law(np.array(c.widths[1:], float), cv[1:], y_err=cv_se[1:])
     assert fit_cv.alpha_ci[0] <= 1.0 <= fit_cv.alpha_ci[1], fit_cv.alpha_ci
+    # (RG.16): w (L - L_oo) at the widest against 2 E_u Q(u, u), within 4 joint errors
+    w = c.widths[-1]
+    assert abs(w * cv[-1] - c.prefactor.value) < 4 * np.hypot(w * cv_se[-1],
+                                                              c.prefactor.stderr)
