@@ -220,11 +220,6 @@ def _point_mp(model: _Model, P: float, eta: Any, t: float, method: str, cut: int
         n = int(P)
         return mpmath.fsum(f(mpmath.mpf(k)) for k in range(1, n + 1)) + floor
     head = mpmath.fsum(f(mpmath.mpf(k)) for k in range(1, cut))
-    # the modes that are half learned at time t sit near k* = (2 eta c t)^(1/b): split the
-    # tail integral there so the quadrature resolves its one bump
-    kstar = float((2 * eta * c * tt) ** (1 / b)) if t > 0 else 0.0
-    pts = [cut] + [x for x in (kstar / 30, kstar / 3, kstar, 3 * kstar, 30 * kstar)
-                   if x > cut] + [mpmath.inf]
     if method == "flow":
         # int_M^inf cp k^-a exp(-2 eta t c k^-b) dk = (cp/b) (2 eta c t)^(-s) gamma(s, X_M),
         # s = (a-1)/b, X_M = 2 eta c t M^-b (u = 2 eta c t k^-b; docs/theory/dynamics.md (DY.6))
@@ -235,20 +230,50 @@ def _point_mp(model: _Model, P: float, eta: Any, t: float, method: str, cut: int
             X = 2 * mpmath.mpf(eta) * c * tt
             integral = cp / b * X ** (-s_exp) * mpmath.gammainc(s_exp, 0, X * cut ** (-b))
     else:
-        integral = mpmath.quad(f, pts)
+        integral = _gd_tail_integral(cp, a, c, b, mpmath.mpf(eta), tt, cut)
     tail = integral + _em_corrections(model, eta, tt, method, cut)  # docs/theory/dynamics.md (DY.5)
     return head + tail
 
 
+def _gd_tail_integral(cp: Any, a: Any, c: Any, b: Any, eta: Any, t: Any, cut: int) -> Any:
+    """``int_M^inf cp k^-a (1 - eta c k^-b)^(2t) dk`` in closed form, the integral of (DY.5)
+    for gradient descent: with ``u = eta c k^-b`` it is ``(cp/b) (eta c)^-s B_x(s, 2t+1)``,
+    ``s = (a-1)/b``, ``x = eta c M^-b`` (the incomplete beta function). ``B_x`` is the
+    complete ``B(s, 2t+1)`` where the rest ``int_x^1 u^(s-1) (1-u)^(2t) du <= max(x^(s-1), 1)
+    (1-x)^(2t+1)/(2t+1)`` is below the working precision, else the series of positive terms
+    ``x^s (1-x)^(2t+1)/s sum_n (s+2t+1)_n/(s+1)_n x^n`` (NIST DLMF 8.17.8), summed to the
+    working precision. It replaces a tanh-sinh quadrature that took 60% of a curve's time."""
+    s_exp = (a - 1) / b
+    q = 2 * t + 1
+    x = eta * c * mpmath.mpf(cut) ** (-b)
+    pre = cp / b * (eta * c) ** (-s_exp)
+    eps = mpmath.mpf(10) ** (-mpmath.mp.dps)
+    complete = mpmath.beta(s_exp, q)
+    rest = max(x ** (s_exp - 1), 1) * (1 - x) ** q / q
+    if rest < eps * complete:
+        return pre * complete
+    term = total = mpmath.mpf(1)
+    n = 0
+    while True:  # ratio (s+q+n) x/(s+1+n): terms grow while n < ~ q x, then fall
+        ratio = (s_exp + q + n) / (s_exp + 1 + n) * x
+        term *= ratio
+        total += term
+        n += 1
+        if ratio < 0.5 and term < eps * total:
+            break
+    return pre * x ** s_exp * (1 - x) ** q / s_exp * total
+
+
 def _series_mul(x: list, y: list, n: int) -> list:
-    return [mpmath.fsum(x[i] * y[m - i] for i in range(m + 1)) for m in range(n)]
+    return [mpmath.fdot(x[:m + 1], y[m::-1]) for m in range(n)]
 
 
 def _series_exp(x: list, n: int) -> list:
     """exp of a power series (x[0] included): e' = x' e, coefficient by coefficient."""
     e = [mpmath.exp(x[0])] + [mpmath.mpf(0)] * (n - 1)
+    jx = [j * x[j] for j in range(n)]
     for m in range(1, n):
-        e[m] = mpmath.fsum(j * x[j] * e[m - j] for j in range(1, m + 1)) / m
+        e[m] = mpmath.fdot(jx[1:m + 1], e[m - 1::-1]) / m
     return e
 
 
@@ -256,9 +281,11 @@ def _series_log1m(x: list, n: int) -> list:
     """log(1 - x(h)) as a power series: l' = -x' / (1 - x)."""
     one_minus = [1 - x[0]] + [-v for v in x[1:n]]
     l_ = [mpmath.log(one_minus[0])] + [mpmath.mpf(0)] * (n - 1)
+    jl = [mpmath.mpf(0)] * n
     for m in range(1, n):  # (1 - x) l' = -x'  ->  m l_m (1-x0) = -m x_m - sum j l_j om_{m-j}
-        acc = -m * x[m] - mpmath.fsum(j * l_[j] * one_minus[m - j] for j in range(1, m))
+        acc = -m * x[m] - (mpmath.fdot(jl[1:m], one_minus[m - 1:0:-1]) if m > 1 else 0)
         l_[m] = acc / (m * one_minus[0])
+        jl[m] = m * l_[m]
     return l_
 
 
