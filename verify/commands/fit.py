@@ -7,10 +7,10 @@ appear once; with it, every seed must have the same sizes, the fit uses the mean
 seeds and the interval is a bootstrap over seeds (docs/fitting.md (FIT.6)). The file is
 read by :func:`verify.readers.read_curve_csv`.
 
-With ``--x`` (or ``--model``) it fits a scaling law instead (docs/fitting.md (FIT.9)-(FIT.14)):
+With ``--x`` (or ``--model``) it fits a scaling law instead (docs/fitting.md (FIT.9)-(FIT.16)):
 named columns of a CSV or Parquet table (``--x N,D --y loss --group seed``, read by
-:func:`verify.readers.read_table`), ``--model power|offset|broken|chinchilla``, both
-interval routes, the warnings, ``--compute C1,C2`` for the compute-optimal allocation of a
+:func:`verify.readers.read_table`), ``--model power|offset|broken|chinchilla|kaplan|rf``,
+both interval routes, the warnings, ``--compute C1,C2`` for the compute-optimal allocation of a
 Chinchilla fit, ``--json``, ``--latex`` (a booktabs table of value ± error) and
 ``--figure PATH``.
 
@@ -41,8 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     law.add_argument("--x", default=None, metavar="N[,D]", help="size column(s), e.g. N,D")
     law.add_argument("--y", default="loss", help="loss column (default loss)")
     law.add_argument("--group", default=None, help="seed or run column (optional)")
-    law.add_argument("--model", default=None, choices=("power", "offset", "broken", "chinchilla"),
-                     help="law to fit (default power; chinchilla needs --x N,D)")
+    law.add_argument("--model", default=None,
+                     choices=("power", "offset", "broken", "chinchilla", "kaplan", "rf"),
+                     help="law to fit (default power; chinchilla, kaplan and rf need --x N,D)")
     law.add_argument("--breaks", type=int, default=1, help="breaks of --model broken (1-3)")
     law.add_argument("--bootstrap", default="auto", choices=("auto", "cells", "groups", "none"),
                      help="cluster bootstrap route (default auto)")

@@ -30,7 +30,7 @@ from verify.fit.intervals import (
     _covariance,
     _expanded_level,
 )
-from verify.fit.laws import MODELS, _Law, _natural
+from verify.fit.laws import MODELS, TWO_VARIABLE, _Law, _natural
 
 __all__ = ["LawFit", "LawPrediction", "fit_law"]
 
@@ -241,7 +241,8 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
     data : pandas.DataFrame, optional
         With it, ``x`` (a column name or list of names), ``y`` and ``group`` are columns.
     x : array_like, shape (n,) or (n, d)
-        Sizes, positive and finite: one column (``N``) or two (``N, D`` for chinchilla).
+        Sizes, positive and finite: one column (``N``) or two (``N, D`` for the forms
+        of :data:`~verify.fit.laws.TWO_VARIABLE`).
     y : array_like, shape (n,)
         Losses, positive and finite; rows may repeat a size (seeds).
     group : array_like, shape (n,), optional
@@ -250,7 +251,9 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
         One of :data:`~verify.fit.laws.MODELS`: ``"power"`` :math:`A x^{-\\alpha}`,
         ``"offset"`` :math:`E + A x^{-\\alpha}`, ``"broken"`` (FIT.9) with ``breaks``
         breaks and an optional ``offset``, ``"chinchilla"``
-        :math:`E + A N^{-\\alpha} + B D^{-\\beta}` (FIT.10).
+        :math:`E + A N^{-\\alpha} + B D^{-\\beta}` (FIT.10), ``"kaplan"``
+        :math:`((N_c/N)^{\\alpha_N/\\alpha_D} + D_c/D)^{\\alpha_D}` (FIT.15), ``"rf"``
+        :math:`A \\min(P,D)^{-\\alpha} \\max(P,D)/|P-D|` (FIT.16).
     breaks : int
         Number of breaks of the broken power law (1 to 3).
     offset : bool
@@ -300,7 +303,7 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
         if len(columns) != X.shape[1]:
             raise ValueError(f"`x_names` must name the {X.shape[1]} size column(s); got "
                              f"{x_names!r}")
-    dims = 2 if model == "chinchilla" else 1
+    dims = 2 if model in TWO_VARIABLE else 1
     if X.shape[1] != dims:
         raise ValueError(f"model {model!r} needs {dims} size column(s) in `x`; got "
                          f"{X.shape[1]}")
@@ -316,6 +319,10 @@ def fit_law(data: object = None, *, x: object = None, y: object = None,
                          f"{bootstrap!r}")
     law = _Law(model, dims, k, offset and model == "broken")
     U, v = np.log(X), np.log(Y)  # everything below works on logs: no overflow (FIT.11)
+    if model == "rf" and (U[:, 0] == U[:, 1]).any():
+        i = int(np.flatnonzero(U[:, 0] == U[:, 1])[0])
+        raise ValueError(f"the rf law diverges at {columns[0]} = {columns[1]} (FIT.16); row {i} "
+                         f"has both {float(X[i, 0])!r}: drop the rows at the peak")
     cells = _cells(U)
     n_cells = int(cells.max()) + 1
     for j in range(dims):

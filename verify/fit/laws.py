@@ -2,7 +2,10 @@
 
 Every form is :math:`\\log L` as a log-sum-exp of terms linear in :math:`\\log x` (or a
 smoothly broken power law, FIT.9), with its Jacobian, its bounds (the identifiability
-constraints) and a grid of starting points (FIT.11); see docs/fitting.md.
+constraints) and a grid of starting points (FIT.11); see docs/fitting.md. The
+two-variable forms are Hoffmann et al. (2022)'s separable law (FIT.10), Kaplan et al.
+(2020)'s log-sum-exp form, their Eq. (1.5) (FIT.15), and the random-feature model's
+symmetric law of docs/theory/learning_curves.md (LC.8) (FIT.16).
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from scipy import optimize
 
 from verify.fit.power import _loglog_line
 
-__all__ = ["MODELS"]
+__all__ = ["MODELS", "TWO_VARIABLE"]
 
 #: The model forms :func:`~verify.fit.law.fit_law` fits (``"broken"`` takes ``breaks=k``).
-MODELS = ("power", "offset", "broken", "chinchilla")
+MODELS = ("power", "offset", "broken", "chinchilla", "kaplan", "rf")
+
+#: The two-variable forms among :data:`MODELS` (sizes ``N, D``; for ``"rf"``, ``P, D``).
+TWO_VARIABLE = ("chinchilla", "kaplan", "rf")
 
 
 def _lse(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -60,6 +66,10 @@ class _Law:
             return ("log_A", "alpha", "log_E")
         if self.name == "chinchilla":
             return ("log_E", "log_A", "alpha", "log_B", "beta")
+        if self.name == "kaplan":
+            return ("alpha_D", "alpha_N", "log_N_c", "log_D_c")
+        if self.name == "rf":
+            return ("log_A", "alpha")
         out = ["log_A", "alpha_0"]
         for i in range(1, self.breaks + 1):
             out += [f"log_d_{i}", f"c_{i}", f"log_f_{i}"]
@@ -89,6 +99,17 @@ class _Law:
                               theta[3] - theta[4] * v], axis=1)
             lf, w = _lse(terms)
             return lf, np.stack([w[:, 0], w[:, 1], -u * w[:, 1], w[:, 2], -v * w[:, 2]], axis=1)
+        if self.name == "kaplan":  # docs/fitting.md (FIT.15)
+            a_d, a_n, l_nc, l_dc = theta
+            t1 = (a_n / a_d) * (l_nc - U[:, 0])
+            s, w = _lse(np.stack([t1, l_dc - U[:, 1]], axis=1))
+            return a_d * s, np.stack([s - w[:, 0] * t1, w[:, 0] * (l_nc - U[:, 0]),
+                                      w[:, 0] * a_n, a_d * w[:, 1]], axis=1)
+        if self.name == "rf":  # docs/fitting.md (FIT.16)
+            lo, hi = U.min(axis=1), U.max(axis=1)
+            with np.errstate(divide="ignore"):
+                peak = -np.log1p(-np.exp(lo - hi))  # log(max/|max - min|), inf at D = P
+            return theta[0] - theta[1] * lo + peak, np.stack([np.ones(n), -lo], axis=1)
         # smoothly broken power law, docs/fitting.md (FIT.9)
         jac = np.zeros((n, p))
         t = theta[0] - theta[1] * u
@@ -119,6 +140,11 @@ class _Law:
             return [big, (1e-6, 20.0), big]
         if self.name == "chinchilla":
             return [big, big, (1e-6, 20.0), big, (1e-6, 20.0)]
+        if self.name == "kaplan":  # the scales N_c, D_c may lie far outside the data
+            scale = (float(U.min()) - reach, float(U.max()) + reach)
+            return [(1e-6, 20.0), (1e-6, 20.0), scale, scale]
+        if self.name == "rf":
+            return [big, (1e-6, 20.0)]
         out = [big, (-20.0, 20.0)]
         for _ in range(self.breaks):  # a break inside the data; sharpness 1/100 .. 10 decades
             out += [(lo, hi), (-20.0, 20.0), (math.log(0.01), math.log(10 * math.log(10)))]
@@ -160,6 +186,27 @@ class _Law:
                         out.append(np.array([le, le + math.log(coef[0]) + a * u.mean(), a,
                                              le + math.log(coef[1]) + b * w.mean(), b]))
             return out
+        if self.name == "kaplan":
+            out = []
+            w = U[:, 1]
+            for a_d in (0.1, 0.3, 0.6, 1.0):
+                top = float((v / a_d).max())
+                target = np.exp(v / a_d - top)  # L^(1/alpha_D), scaled: (N_c/N)^g + D_c/D
+                for a_n in (0.1, 0.3, 0.6, 1.0):
+                    g = a_n / a_d
+                    M = np.stack([np.exp(-g * (u - u.mean())), np.exp(-(w - w.mean()))], axis=1)
+                    coef = optimize.nnls(M, target)[0]
+                    coef = np.maximum(coef, 1e-6 * max(float(target.mean()), 1e-300))
+                    out.append(np.array([a_d, a_n, (top + math.log(coef[0])) / g + u.mean(),
+                                         top + math.log(coef[1]) + w.mean()]))
+            return out
+        if self.name == "rf":
+            lo, hi = U.min(axis=1), U.max(axis=1)
+            peak = -np.log1p(-np.exp(lo - hi))
+            line = _loglog_line(lo, v - peak, np.ones_like(lo), data_rel_error=0.0,
+                                weights_given=False)
+            base = np.array([line.intercept, max(-line.slope, 1e-3)])
+            return [base] + [base + np.array([0.0, d]) for d in (-0.3, 0.3)]
         # broken: breaks at quantile combinations of log x, slopes from the pieces
         grid = np.quantile(u, np.linspace(0.15, 0.85, 3 + self.breaks))
         out = []

@@ -54,6 +54,9 @@ def _two_variable(ax: Any, fit: Any, allocation: Any) -> None:
         ax.plot(grid, pred.value, color=c, lw=1, label=f"N = {n:.3g}")
         m = X[:, 0] == n
         ax.plot(X[m, 1], y[m], "o", ms=3, color=c)
+    if fit.model != "chinchilla":
+        ax.set_xlabel("tokens $D$")
+        return  # the compute-optimal frontier (FIT.14) is that of the separable law
     if allocation is None:
         c_lo, c_hi = 6 * nlo * dlo, 6 * nhi * dhi * 10 ** (2 * _EXTRA_DECADES)
         allocation = compute_optimal(fit, np.geomspace(c_lo, c_hi, 60))

@@ -95,3 +95,29 @@ def test_bad_files_and_options_one_line(capsys, tmp_path, text, argv, message):
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], err
+
+
+@pytest.mark.parametrize("model", ["kaplan", "rf"])
+def test_two_variable_forms_from_the_command_line(capsys, tmp_path, model):
+    # noiseless grids of each form; P (or N) never equals D for the rf law
+    sizes = np.column_stack([a.ravel() for a in np.meshgrid(np.geomspace(100, 1e5, 5),
+                                                            np.geomspace(150, 1.5e5, 5))])
+    if model == "kaplan":
+        y = ((1e3 / sizes[:, 0]) ** (0.3 / 0.5) + 1e4 / sizes[:, 1]) ** 0.5
+    else:
+        m, M = sizes.min(axis=1), sizes.max(axis=1)
+        y = 2.0 * m ** -0.6 * M / (M - m)
+    path = tmp_path / "grid.csv"
+    path.write_text("N,D,loss\n" + "".join(f"{a!r},{b!r},{c!r}\n" for (a, b), c in
+                                           zip(sizes.tolist(), y.tolist(), strict=True)))
+    figure = ("--figure", tmp_path / "fit.png") if model == "rf" else ()  # the peak at P = D
+    code, out, _ = _run(capsys, path, "--x", "N,D", "--model", model, "--json",
+                        "--bootstrap", "none", *figure)
+    assert code == 0
+    params = json.loads(out)["params"]
+    truth = {"alpha_N": 0.3, "alpha_D": 0.5} if model == "kaplan" else {"A": 2.0, "alpha": 0.6}
+    for k, v in truth.items():
+        assert params[k] == pytest.approx(v, rel=1e-6)
+    assert model != "rf" or (tmp_path / "fit.png").stat().st_size > 0
+    code, _, err = _run(capsys, path, "--x", "N,D", "--model", model, "--compute", "1e20")
+    assert code == 2 and "chinchilla" in err
