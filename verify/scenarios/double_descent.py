@@ -56,7 +56,9 @@ def divergence_exponent(ridge_positive: bool) -> Prediction:
 
 
 def _measure(*, ridge: float, quick: bool, seed: int) -> Measurement:
-    # the asymptotic law needs 1 << |P - D| << D: D large, x from 8 (heavy seed tails below)
+    # the asymptotic law needs 1 << |P - D| << D: D large, x from 8 (no finite fourth moment
+    # below; at 8 seeds the skewness rule, docs/simulator.md (SIM.16), also flags x = 8, 16:
+    # extra["heavy_tail"] records it, the fit reads the means)
     D = 128 if quick else 256
     S = 512 if quick else 1024
     seeds = 4 if quick else 8
