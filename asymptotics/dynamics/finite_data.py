@@ -13,8 +13,8 @@ Route (docs/theory/dynamics.md (DY.15)-(DY.18)): each spectral function is a con
 of the resolvent ``G(z) = (z - S)^-1`` around the bulk of the spectrum of ``S``; the bias needs
 the two-point function ``tr[Omega G(z1) Sigma G(z2)]`` (a double contour integral), the
 variance only the one-point ``tr[Sigma G(z)]``, because ``f_t(S) S f_t(S)`` is itself a spectral
-function. Both are replaced by their deterministic equivalents (Atanasov, Zavatone-Veth &
-Pehlevan 2024; Bordelon, Atanasov & Pehlevan 2024): with ``lambda = -z`` and the renormalized
+function. Both are replaced by their deterministic equivalents (Atanasov et al. 2024;
+Bordelon et al. 2024): with ``lambda = -z`` and the renormalized
 ridge ``kappa(lambda)`` of (DY.15),
 ``G(z) ~ (kappa/z) (Sigma + kappa)^-1`` and
 ``G(z1) Sigma G(z2) ~ kappa1 kappa2 / (z1 z2) (Sigma + kappa1)^-1 Sigma (Sigma + kappa2)^-1
@@ -371,8 +371,9 @@ def finite_data_curve(t: Any, spectrum: PowerLawSpectrum | ArraySpectrum, target
 
     References
     ----------
-    Atanasov, Zavatone-Veth & Pehlevan 2024 (the renormalized ridge and the two-point
-    equivalent of the bias); Bordelon, Atanasov & Pehlevan 2024 (gradient-descent filters).
+    Atanasov et al. 2024, "Scaling and renormalization in high-dimensional regression" (the
+    renormalized ridge and the two-point equivalent of the bias); Bordelon et al. 2024, "A
+    Dynamical Model of Neural Scaling Laws" (gradient-descent filters).
     """
     method = check_choice("method", method, METHODS)
     noise = check_real("noise", noise, ge=0.0, le=1e100)

@@ -16,8 +16,8 @@ objects with their conditions. The rate is the noisy optimal-ridge rate of Cui e
 without its saturation at ``a - 1 = 2b`` (gradient flow's filter has no qualification limit),
 docs/theory/dynamics.md (DY.25).
 
-References: Bordelon, Atanasov & Pehlevan 2024 (gradient-flow filters and their time
-exponents); Cui, Loureiro, Krzakala & Zdeborova 2021 (the noisy optimal-ridge rate).
+References: Bordelon et al. 2024 (gradient-flow filters and their time exponents);
+Cui et al. 2021 (the noisy optimal-ridge rate).
 """
 
 from __future__ import annotations
