@@ -171,7 +171,7 @@ def periodic_delaunay(nodes: object) -> PeriodicMesh:
         if inside[near].all() or margin >= 1.0:
             break
         margin = min(1.0, 2 * margin)
-    centroid = v.mean(axis=1)
+    centroid = v.mean(axis=1)                   # docs/beyond_squared.md (MS.1)
     fundamental = np.all((centroid >= 0) & (centroid < 1), axis=1)
     simplices = idx[tri.simplices[fundamental]]
     volume = np.abs(np.linalg.det(v[fundamental, 1:] - v[fundamental, :1])).sum() / math.factorial(d)
@@ -313,7 +313,8 @@ def _simplex_rule(d: int) -> tuple[np.ndarray, np.ndarray]:
     pts, wts = [], []
     for i in itertools.product(range(_GL_NODES), repeat=d):
         u = z[list(i)]
-        # Duffy map: x_1 = u_1, x_2 = u_2 (1 - u_1), x_3 = u_3 (1 - u_1)(1 - u_2)
+        # docs/beyond_squared.md (MS.2): x_1 = u_1, x_2 = u_2 (1 - u_1),
+        # x_3 = u_3 (1 - u_1)(1 - u_2)
         scale = np.cumprod(np.concatenate([[1.0], 1 - u[:-1]]))
         coords = u * scale
         jac = np.prod([(1 - u[k]) ** (d - 1 - k) for k in range(d - 1)]) if d > 1 else 1.0

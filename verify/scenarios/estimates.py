@@ -71,7 +71,8 @@ def _geom(lo: int, hi: int, n: int) -> list[int]:
 
 
 def _tail_sums(spectrum: PowerLawSpectrum, target: Target, D: np.ndarray) -> np.ndarray:
-    """``sum_{i>D} p_i`` over the finite spectrum: Eq. (5) with ``e_bar_j = e_j`` (Eq. (4))."""
+    """``sum_{i>D} p_i`` over the finite spectrum: Eq. (5) with ``e_bar_j = e_j`` (Eq. (4)),
+    docs/beyond_squared.md (ES.1)."""
     p = target.powers(spectrum)
     tail = np.cumsum(p[::-1])[::-1]                        # tail[k] = sum_{i >= k+1} p_i
     return np.array([tail[int(d)] if d < len(p) else 0.0 for d in D])
@@ -125,13 +126,13 @@ def _eq5_scenario() -> Scenario:
         curve = Curve.from_losses(x, sweep.losses, xlabel="D", method=sweep.method)
         tail = _tail_sums(spectrum, target, x)
         checks = eq5_checks(x, np.asarray(curve.mean), np.asarray(curve.stderr), tail, _ALPHA)
-        dense = np.geomspace(x[0], x[-1], 60)
+        dense = np.unique(np.geomspace(x[0], x[-1], 60).round())   # the tail sums at integers
         line = learning_curve_float(dense, np.full_like(dense, np.inf), spectrum, target)
-        c_b = ((math.pi / b) / math.sin(math.pi / b)) ** b      # docs/limitations.md
+        c_b = ((math.pi / b) / math.sin(math.pi / b)) ** b      # docs/beyond_squared.md (ES.1)
         figure = FigureSpec(ylabel="excess error $E$", series=(
             FigureSeries("deterministic equivalent (theory)", dense, line, color="C1"),
             FigureSeries("Eq. (5) tail sum, prefactor $1/\\alpha_K$ (expected discrepancy)",
-                         dense, _tail_sums(spectrum, target, np.floor(dense)), color="C3"),
+                         dense, _tail_sums(spectrum, target, dense), color="C3"),
             FigureSeries("Eq. (5) as printed, $\\alpha_K D^{-\\alpha_K}$ (expected "
                          "discrepancy)", dense, _ALPHA * dense ** -_ALPHA, color="C4")))
         config = {"b": b, "alpha_K": _ALPHA, "S": S, "target": "isotropic, weight variance 1",
@@ -188,6 +189,7 @@ def _duality_scenario(paper: bool = False) -> Scenario:
                               seeds=seeds, seed=seeds_of[1])
         x = np.asarray(grid, dtype=float)
         factor = (d_big - x - 1) / (d_big - 1)                 # docs/theory/regimes.md (RG.12)
+        # docs/beyond_squared.md (ES.2): L(D = n, P = oo) against L(D = oo, P = n)
         pm, ps = _per_seed(proj)
         checks = [duality_checks(_per_seed(kernel), (pm * factor, ps * factor),
                                  "duality-infinite",
@@ -204,6 +206,7 @@ def _duality_scenario(paper: bool = False) -> Scenario:
                                   seeds=seeds, seed=seeds_of[2 + 2 * k])
             right = simulate_sweep(spectrum, target, D=m, P=n0, student="projection",
                                    seeds=seeds, seed=seeds_of[3 + 2 * k])
+            # docs/beyond_squared.md (ES.3): the two sides of the peak's duality
             (lm, ls), (rm, rs) = _per_seed(left), _per_seed(right)
             checks.append(duality_checks((lm, ls), (rm, rs), f"duality-peak-n{n0}",
                                          f"L(D = {n0}, P = m) against L(D = m, P = {n0}), "
