@@ -9,7 +9,8 @@ Theorem 3 (RG.7), and :mod:`.mesh` its two- and three-dimensional versions on th
 Delaunay mesh (piecewise linear) or Voronoi cells (piecewise constant) of ``P`` nodes;
 :mod:`.two_layer` is the two-layer network in NTK parametrization, its
 empirical NTK at a zero-output initialization, the width sweep of kernel regression and
-the single-unit prefactor of ``L(w) - L(oo)`` (RG.16).
+the single-unit prefactor of ``L(w) - L(oo)`` (RG.16); :mod:`.training` trains it by full-batch
+gradient descent to a stated training residual.
 """
 
 from __future__ import annotations
@@ -31,13 +32,16 @@ from verify.models.mesh import periodic_delaunay as periodic_delaunay
 from verify.models.piecewise import PiecewiseFit as PiecewiseFit
 from verify.models.piecewise import fit_piecewise as fit_piecewise
 from verify.models.piecewise import resolution_curve as resolution_curve
+from verify.models.training import TrainedCurve as TrainedCurve
+from verify.models.training import train_two_layer as train_two_layer
+from verify.models.training import trained_width_curve as trained_width_curve
 from verify.models.two_layer import WidthCurve as WidthCurve
 from verify.models.two_layer import empirical_ntk as empirical_ntk
 from verify.models.two_layer import width_curve as width_curve
 from verify.models.two_layer import width_prefactor as width_prefactor
 
 __all__ = ["GLM_MODELS", "GLMCurve", "GLMFit", "MeshFit", "PeriodicMesh", "PiecewiseFit",
-           "WidthCurve", "empirical_ntk", "fit_m_estimator", "fit_mesh", "fit_piecewise",
+           "TrainedCurve", "WidthCurve", "empirical_ntk", "fit_m_estimator", "fit_mesh", "fit_piecewise",
            "fit_softmax", "glm_learning_curve", "mesh_resolution_curve", "periodic_delaunay",
            "regression_excess", "resolution_curve", "separation_direction", "softmax_excess",
-           "width_curve", "width_prefactor"]
+           "train_two_layer", "trained_width_curve", "width_curve", "width_prefactor"]

@@ -56,6 +56,7 @@ from verify.compare import compare_exponent, intervals_overlap
 from verify.fit import fit_power_law
 from verify.models.curves import glm_learning_curve, n_free_parameters
 from verify.models.piecewise import resolution_curve
+from verify.models.training import trained_width_curve
 from verify.models.two_layer import width_curve
 from verify.scenarios.base import (
     ComparisonSettings,
@@ -229,6 +230,7 @@ def _piecewise_scenario(model: str) -> Scenario:
 # Variance-limited in width: empirical-NTK regression of the two-layer network
 # --------------------------------------------------------------------------------------
 _WINDOW_LEVEL = 0.05   # the chi^2 p-value at which the offset fit accepts a window
+_TRAIN_TOL = 1e-6      # relative training residual at which gradient descent has converged
 
 
 def offset_window(x: np.ndarray, excess: np.ndarray, *, level: float = _WINDOW_LEVEL,
@@ -267,6 +269,85 @@ def _width_sizes(quick: bool) -> dict:
     return {"widths": [32, 64, 128, 256, 512, 1024, 2048], "seeds": 48, "units": 20_000}
 
 
+def _width_measurement(c, activation: str, method: str, extra_checks: tuple = (),
+                       more: dict | None = None, notes: dict | None = None) -> Measurement:
+    """The window, the fits and the checks of a width sweep ``c`` (``widths``, ``corrected``,
+    ``excess``, ``infinite``, optionally ``prefactor``): shared by the empirical-NTK and the
+    trained-network scenarios."""
+    x_all = np.asarray(c.widths, dtype=float)
+    k, tried = offset_window(x_all, c.excess)
+    x, total, excess = x_all[k:], c.corrected[:, k:], c.excess[:, k:]
+    n = total.shape[0]
+    mean, se = excess.mean(axis=0), excess.std(axis=0, ddof=1) / math.sqrt(n)
+    checks = []
+    # the exponent of the excess over the exact L(oo): the seed means with their errors
+    if (mean > 0).all():
+        fit_ex = fit_power_law(x, mean, y_err=se, confidence=0.99)
+        cmp = compare_exponent(1.0, fit_ex, band=0.0, band_reason="the window where the "
+                               "power law's chi^2 is acceptable: no resolved correction")
+        checks.append(("exponent at the exact L_inf", cmp.agrees,
+                       f"mean excess L(w) - L(oo) with its standard errors: {cmp.message}"))
+    else:
+        checks.append(("exponent at the exact L_inf", False, "a mean excess over the "
+                       f"exact L(oo) is not positive in the window: {mean.tolist()}"))
+    # the prefactor against (RG.16): per seed w (L - L_oo) = A + B/w
+    a, a_se, lo, hi = prefactor_interval(x, excess)
+    pre = getattr(c, "prefactor", None)
+    if pre is not None:
+        p_lo, p_hi = pre.value - _Z99 * pre.stderr, pre.value + _Z99 * pre.stderr
+        checks.append(("prefactor", intervals_overlap((lo, hi), (p_lo, p_hi)),
+                       f"A = {a:.4g} ± {a_se:.2g} (99% [{lo:.4g}, {hi:.4g}]) from w (L - "
+                       f"L_oo) = A + B/w per seed; predicted (RG.16) 2 E_u Q(u, u) = "
+                       f"{pre.value:.4g} ± {pre.stderr:.2g} ({pre.units} single units)"))
+    checks.extend(extra_checks)
+    pre_asym = [float(v) for v in x_all[:k]]
+    window_text = "; ".join(f"w >= {t[0]:g}: alpha {t[1]:.3g}, p {t[2]:.2g}"
+                            for t in tried)
+    reason = (f"window w >= {x[0]:g} found by the fit at the exact offset L_oo = "
+              f"{c.infinite:.5g} (chi^2 p >= {_WINDOW_LEVEL}; {window_text}); "
+              f"pre-asymptotic {pre_asym or 'none'}; no finite-width theory of the "
+              "slope: the band is the offset fit's own interval")
+    curve = Curve.from_losses(x, total, xlabel="width w", ylabel="test loss L(w)",
+                              method=f"{method}, D = {c.D}, {n} initializations per width, "
+                              "first-order control variate (RG.1)")
+    dense = np.geomspace(x_all[0], x_all[-1], 60)
+    all_mean = c.excess.mean(axis=0)
+    all_se = c.excess.std(axis=0, ddof=1) / math.sqrt(n)
+    series = [] if pre is None else [
+        FigureSeries(f"theory (RG.16): L_oo + {pre.value:.3g}/w", tuple(dense),
+                     tuple(c.infinite + pre.value / dense), color="C1")]
+    shown = all_mean > 0
+    inside = shown & (x_all >= x[0])
+    if inside.any():
+        series.append(FigureSeries("excess over the exact $E_\\infty$ (window)",
+                                   tuple(x_all[inside]), tuple(all_mean[inside]),
+                                   tuple(all_se[inside]), color="C2"))
+    before = shown & (x_all < x[0])
+    if before.any():
+        series.append(FigureSeries("pre-asymptotic (outside the offset fit's window)",
+                                   tuple(x_all[before]), tuple(all_mean[before]),
+                                   tuple(all_se[before]), color="0.5"))
+    figure = FigureSpec(kind="excess", ylabel="test loss $E$", offset=c.infinite,
+                        offset_source="infinite-width NTK regression, exact",
+                        series=tuple(series))
+    config = {"activation": activation, "D": c.D, "widths": list(c.widths), "seeds": n,
+              "target": "sin(2 x_1) + x_2 x_3 / 2 on the sphere of radius sqrt(d0)",
+              **(more or {})}
+    extra = {"L_inf": c.infinite, "window_start": float(x[0]),
+             "pre_asymptotic": pre_asym, "window_search": [list(t) for t in tried],
+             "prefactor_measured": a, "prefactor_stderr": a_se,
+             **({} if pre is None else {"prefactor_predicted": pre.value,
+                                        "prefactor_predicted_stderr": pre.stderr}),
+             "w_excess": (x_all * all_mean).tolist(),
+             "w_excess_stderr": (x_all * all_se).tolist(), **(notes or {})}
+    return Measurement(curve=curve, config=config,
+                       predicted_curve=None if pre is None else
+                       (x, c.infinite + pre.value / x),
+                       comparison=ComparisonSettings(band=0.0, band_reason=reason,
+                                                     offset=True, checks=tuple(checks)),
+                       extra=extra, figure=figure)
+
+
 def _width_scenario(activation: str) -> Scenario:
     """Theorem 1 in the width: empirical-NTK regression against the infinite-width NTK."""
 
@@ -277,79 +358,48 @@ def _width_scenario(activation: str) -> Scenario:
         z = _width_sizes(quick)
         c = width_curve(z["widths"], activation=activation, seeds=z["seeds"],
                         units=z["units"], seed=suite_streams(seed).lab_seed())
-        x_all = np.asarray(c.widths, dtype=float)
-        k, tried = offset_window(x_all, c.excess)
-        x, total, excess = x_all[k:], c.corrected[:, k:], c.excess[:, k:]
-        n = total.shape[0]
-        mean, se = excess.mean(axis=0), excess.std(axis=0, ddof=1) / math.sqrt(n)
-        checks = []
-        # the exponent of the excess over the exact L(oo): the seed means with their errors
-        if (mean > 0).all():
-            fit_ex = fit_power_law(x, mean, y_err=se, confidence=0.99)
-            cmp = compare_exponent(1.0, fit_ex, band=0.0, band_reason="the window where the "
-                                   "power law's chi^2 is acceptable: no resolved correction")
-            checks.append(("exponent at the exact L_inf", cmp.agrees,
-                           f"mean excess L(w) - L(oo) with its standard errors: {cmp.message}"))
-        else:
-            checks.append(("exponent at the exact L_inf", False, "a mean excess over the "
-                           f"exact L(oo) is not positive in the window: {mean.tolist()}"))
-        # the prefactor against (RG.16): per seed w (L - L_oo) = A + B/w
-        a, a_se, lo, hi = prefactor_interval(x, excess)
-        pre = c.prefactor
-        p_lo, p_hi = pre.value - _Z99 * pre.stderr, pre.value + _Z99 * pre.stderr
-        checks.append(("prefactor", intervals_overlap((lo, hi), (p_lo, p_hi)),
-                       f"A = {a:.4g} ± {a_se:.2g} (99% [{lo:.4g}, {hi:.4g}]) from "
-                       f"w (L - L_oo) = A + B/w per seed; predicted (RG.16) 2 E_u Q(u, u) = "
-                       f"{pre.value:.4g} ± {pre.stderr:.2g} ({pre.units} single units)"))
-        pre_asym = [float(v) for v in x_all[:k]]
-        window_text = "; ".join(f"w >= {t[0]:g}: alpha {t[1]:.3g}, p {t[2]:.2g}"
-                                for t in tried)
-        reason = (f"window w >= {x[0]:g} found by the fit at the exact offset L_oo = "
-                  f"{c.infinite:.5g} (chi^2 p >= {_WINDOW_LEVEL}; {window_text}); "
-                  f"pre-asymptotic {pre_asym or 'none'}; no finite-width theory of the "
-                  "slope: the band is the offset fit's own interval")
-        curve = Curve.from_losses(x, total, xlabel="width w", ylabel="test loss L(w)",
-                                  method=f"empirical-NTK regression of a two-layer {activation} "
-                                  f"network (NTK parametrization, zero-output init), D = {c.D}, "
-                                  f"{n} initializations per width, first-order control "
-                                  "variate (RG.1)")
-        dense = np.geomspace(x_all[0], x_all[-1], 60)
-        all_mean = c.excess.mean(axis=0)
-        all_se = c.excess.std(axis=0, ddof=1) / math.sqrt(n)
-        series = [FigureSeries(f"theory (RG.16): L_oo + {pre.value:.3g}/w", tuple(dense),
-                               tuple(c.infinite + pre.value / dense), color="C1")]
-        shown = all_mean > 0
-        inside = shown & (x_all >= x[0])
-        if inside.any():
-            series.append(FigureSeries("excess over the exact $E_\\infty$ (window)",
-                                       tuple(x_all[inside]), tuple(all_mean[inside]),
-                                       tuple(all_se[inside]), color="C2"))
-        before = shown & (x_all < x[0])
-        if before.any():
-            series.append(FigureSeries("pre-asymptotic (outside the offset fit's window)",
-                                       tuple(x_all[before]), tuple(all_mean[before]),
-                                       tuple(all_se[before]), color="0.5"))
-        figure = FigureSpec(kind="excess", ylabel="test loss $E$", offset=c.infinite,
-                            offset_source="infinite-width NTK regression, exact",
-                            series=tuple(series))
-        config = {"activation": activation, "D": c.D, "d0": c.d0, "n_test": c.n_test,
-                  "widths": list(c.widths), "seeds": n, "units": pre.units,
-                  "target": "sin(2 x_1) + x_2 x_3 / 2 on the sphere of radius sqrt(d0)"}
-        extra = {"L_inf": c.infinite, "window_start": float(x[0]),
-                 "pre_asymptotic": pre_asym, "window_search": [list(t) for t in tried],
-                 "prefactor_predicted": pre.value, "prefactor_predicted_stderr": pre.stderr,
-                 "prefactor_measured": a, "prefactor_stderr": a_se,
-                 "w_excess": (x_all * all_mean).tolist(),
-                 "w_excess_stderr": (x_all * all_se).tolist()}
-        return Measurement(curve=curve, config=config,
-                           predicted_curve=(x, c.infinite + pre.value / x),
-                           comparison=ComparisonSettings(band=0.0, band_reason=reason,
-                                                         offset=True, checks=tuple(checks)),
-                           extra=extra, figure=figure)
+        return _width_measurement(c, activation, f"empirical-NTK regression of a two-layer "
+                                  f"{activation} network (NTK parametrization, zero-output "
+                                  "init)", more={"d0": c.d0, "n_test": c.n_test,
+                                                 "units": c.prefactor.units})
 
     return Scenario(f"width-NTK-{activation}-W", "variance-limited (width)",
                     f"two-layer {activation} network, empirical-NTK regression at fixed D: "
                     "L(w) - L(oo) ~ c/w with c of (RG.16)", prediction, measure)
+
+
+def _trained_scenario(activation: str) -> Scenario:
+    """Theorem 1 in the width for the trained network (the paper suite: minutes)."""
+
+    def prediction():
+        return variance_limited("squared", axis="width")
+
+    def measure(quick: bool, seed: int) -> Measurement:
+        widths = [32, 64, 128, 256, 512] if quick else [32, 64, 128, 256, 512, 1024]
+        c = trained_width_curve(widths, activation=activation, seeds=12 if quick else 24,
+                                seed=suite_streams(seed).lab_seed(), tol=_TRAIN_TOL)
+        x = np.asarray(c.widths, dtype=float)
+        n = c.output_gap.shape[0]
+        gap, gap_se = c.output_gap.mean(axis=0), c.output_gap.std(axis=0, ddof=1) / math.sqrt(n)
+        fit_gap = fit_power_law(x, gap, y_err=gap_se, confidence=0.99)
+        cmp = compare_exponent(0.5, fit_gap, band=0.0, band_reason="output fluctuation "
+                               "O(w^-1/2) around the kernel limit (RG.1)")
+        check = ("output -> NTK regression", cmp.agrees,
+                 f"RMS test-output gap to the infinite-width NTK regression ~ w^-1/2: "
+                 f"{cmp.message}")
+        lin = c.linear_gap.mean(axis=0)
+        return _width_measurement(
+            c, activation, f"two-layer {activation} network trained by full-batch gradient "
+            f"descent (lr = 1/lambda_max(Theta_w), to a relative training residual {c.tol:g}) "
+            "from a zero-output init", extra_checks=(check,),
+            more={"tol": c.tol, "steps_mean": c.steps.mean(axis=0).tolist()},
+            notes={"output_gap": gap.tolist(), "output_gap_stderr": gap_se.tolist(),
+                   "linear_gap": lin.tolist()})
+
+    return Scenario(f"trained-{activation}-W", "variance-limited (width)",
+                    f"two-layer {activation} network trained by gradient descent at fixed D: "
+                    "L(w) - L(oo) ~ 1/w, output -> NTK regression as w^-1/2", prediction,
+                    measure)
 
 
 SCENARIOS: tuple[Scenario, ...] = (*(_glm_scenario(n) for n in _CASES), _absolute_scenario(),
@@ -359,4 +409,4 @@ SCENARIOS: tuple[Scenario, ...] = (*(_glm_scenario(n) for n in _CASES), _absolut
 #: Names of the scenarios ``python -m verify --quick`` runs.
 QUICK: tuple[str, ...] = ("glm-logistic-D", "resolution-P-piecewise-linear-T1")
 #: The scenarios of ``python -m verify --suite paper``.
-PAPER: tuple = ()
+PAPER: tuple[Scenario, ...] = (_trained_scenario("relu"), _trained_scenario("erf"))

@@ -16,6 +16,7 @@ def test_declared_in_the_suites():
     names = set(suite("default"))
     assert set(BY_NAME) <= names
     assert set(bs.QUICK) <= set(quick_names())
+    assert {s.name for s in bs.PAPER} <= set(suite("paper"))
 
 
 def test_prefactor_interval_recovers_exact_data():
