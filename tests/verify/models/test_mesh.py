@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.interpolate import LinearNDInterpolator
 from scipy.spatial import KDTree
 
@@ -146,3 +148,26 @@ def test_local_slope_of_the_model_size_law(model, d, sides, c):
     m = losses.mean(axis=0)
     slope = np.log(m[0] / m[1]) / (d * np.log(sides[1] / sides[0]))
     assert slope == pytest.approx(c / d, abs=0.1)
+
+
+@pytest.mark.slow
+@given(seed=st.integers(0, 2**32 - 1), d=st.sampled_from([2, 3]), n=st.integers(2, 6),
+       lattice=st.booleans())
+def test_periodic_mesh_property(seed, d, n, lattice):
+    """Any node set is either refused with the density message or triangulated periodically:
+    the fundamental simplices tile the torus once and hat functions meet across the seam."""
+    rng = np.random.default_rng(seed)
+    nodes = jittered_lattice(n, d, rng) if lattice else rng.random((n ** d, d))
+    try:
+        mesh = periodic_delaunay(nodes)
+    except ValueError as err:
+        assert "dense enough" in str(err) or "general position" in str(err)
+        return
+    v = mesh.vertices
+    vol = np.abs(np.linalg.det(v[:, 1:] - v[:, :1])).sum() / (2 if d == 2 else 6)
+    assert vol == pytest.approx(1.0, abs=1e-9)
+    fit = MeshFit("piecewise_linear", mesh.nodes, rng.standard_normal(len(nodes)), mesh)
+    y = rng.random((50, d))
+    lo, hi = y.copy(), y.copy()
+    lo[:, 0], hi[:, 0] = 1e-10, 1 - 1e-10
+    assert np.abs(fit(lo) - fit(hi)).max() < 1e-6
