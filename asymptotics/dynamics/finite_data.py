@@ -66,7 +66,8 @@ class FiniteDataCurve:
     t : numpy.ndarray
         Steps (``"gd"``) or flow times in units of ``1/eta`` (``"flow"``); ``inf`` allowed.
     D : float
-        Training points (``inf``: the population loss of :func:`training_curve_float`).
+        Training points (``inf``: the population loss of
+        :func:`asymptotics.dynamics.curves.training_curve_float`).
     eta, noise : float
         Step size and label-noise variance ``sigma^2``.
     method : str
