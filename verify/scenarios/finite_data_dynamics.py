@@ -110,7 +110,7 @@ def _curve_measure(quick: bool, seed: int) -> Measurement:
     figure = FigureSpec(kind="loglog", ylabel="excess error $E$", series=(
         FigureSeries(f"finite-D curve (DY.16), D = {D}", dense,
                      finite_data_curve(dense, spec, tgt, D=D, eta=eta).loss, color="C1"),
-        FigureSeries("population curve (DY.2), D = inf", dense,
+        FigureSeries(f"population curve (DY.2), D = inf, same {ratio * D} modes", dense,
                      training_curve_float(dense, spec, tgt, eta=eta), color="C2")))
     return Measurement(curve=curve, predicted_curve=(t, th.loss),
                        config={"D": D, "M": ratio * D, "seeds": seeds, **CURVE, "t": t},
