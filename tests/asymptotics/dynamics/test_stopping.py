@@ -13,6 +13,8 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import minimize_scalar
 
 from asymptotics.dynamics import early_stopping, finite_data_curve, stopping_exponents
@@ -96,3 +98,19 @@ def test_stopping_exponents_on_the_finite_d_curve():
         s1, s2, s3 = slopes[-3:]
         aitken = s3 - (s3 - s2) ** 2 / ((s3 - s2) - (s2 - s1))
         assert abs(aitken - exponent) <= 0.5 * abs(s3 - exponent), (slopes, aitken)
+
+
+@settings(max_examples=6, deadline=None)
+@given(b=st.integers(5, 16).map(lambda k: k / 4), a=st.integers(5, 32).map(lambda j: j / 4))
+def test_derived_exponents_against_the_numerical_optimum_of_their_model_loss(b, a):
+    # Hypothesis over (a, b): the minimum of (DY.22) (A = B = sigma^2 = 1) in log t, found by
+    # bounded scalar minimization at D = 1e6 and 1e12, has the log-slopes b/a and -(a-1)/a
+    law = stopping_exponents(b, a)               # quarters: exact in sympy, cheap to derive
+    ts, ls = [], []
+    for D in (1e6, 1e12):
+        res = minimize_scalar(lambda u, D=D: math.exp(-u * (a - 1) / b) + math.exp(u / b) / D,
+                              bounds=(-20, 150), method="bounded", options={"xatol": 1e-12})
+        ts.append(res.x)
+        ls.append(math.log(res.fun))
+    assert (ts[1] - ts[0]) / math.log(1e6) == pytest.approx(law.time.value, abs=1e-4)
+    assert -(ls[1] - ls[0]) / math.log(1e6) == pytest.approx(law.loss.value, abs=1e-4)
