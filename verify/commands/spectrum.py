@@ -53,6 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--activation", choices=("relu", "erf"), default="relu")
     parser.add_argument("--weight-variance", type=float, default=2.0)
     parser.add_argument("--bias-variance", type=float, default=0.0)
+    parser.add_argument("--solver", choices=("exact", "randomized"), default="exact",
+                        help="--data: LAPACK on the top ranks (default), or randomized "
+                             "subspace iteration (about 1.6x faster, relative error ~3e-3 "
+                             "at the window's top rank)")
     parser.add_argument("--force", action="store_true",
                         help="run even when the estimated time or memory exceeds its bound")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -72,12 +76,15 @@ def _run_data(args: argparse.Namespace, window: tuple[int, int] | None) -> int:
     data = load_dataset(args.data, pool=args.pool, n=n, seed=args.seed)
     res = data_spectrum(data, kernel=args.kernel or "nngp", depth=args.depth,
                         activation=args.activation, weight_variance=args.weight_variance,
-                        bias_variance=args.bias_variance, window=window, force=args.force)
+                        bias_variance=args.bias_variance, window=window, force=args.force,
+                        solver=args.solver)
     if args.json:
         keep = ("alpha", "alpha_ci", "window", "name", "n", "d", "pool", "seed", "kernel",
                 "depth", "activation", "weight_variance", "bias_variance")
+        # the solver is an argument, not a DataSpectrum field
         out = {k: getattr(res, k) for k in keep}
         out.update(eigenvalues=res.eigenvalues.tolist(), confidence=res.fit.confidence,
+                   solver=args.solver,
                    ci_method=res.fit.ci_method, image_shape=data.image_shape)
         print(dumps(out))
         return 0

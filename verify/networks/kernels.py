@@ -82,13 +82,24 @@ def relu_expectations(k11: np.ndarray, k22: np.ndarray, k12: np.ndarray
     Arc-cosine kernels of degree 1 and 0 (Cho & Saul 2009), docs/real_networks.md (RN.4);
     ``k11``, ``k22`` the variances, ``k12`` the covariance (broadcast together).
     """
-    norm = np.sqrt(k11 * k22)
-    rho = np.clip(np.divide(k12, norm, out=np.zeros(np.broadcast(k11, k22, k12).shape),
-                            where=norm > 0), -1.0, 1.0)
-    theta = np.arccos(rho)
-    value = norm / (2 * np.pi) * (np.sin(theta) + (np.pi - theta) * rho)  # (RN.4)
-    deriv = (np.pi - theta) / (2 * np.pi)  # (RN.4)
-    return value, deriv
+    shape = np.broadcast(k11, k22, k12).shape
+    norm = np.broadcast_to(np.sqrt(k11 * k22), shape)
+    rho = np.divide(k12, norm, out=np.zeros(shape), where=norm > 0)
+    np.clip(rho, -1.0, 1.0, out=rho)
+    # in place, four n x n arrays in all (an n = 5000 Gram matrix is 200 MB each):
+    # pi - theta, sin(theta) = sqrt(1 - rho^2) for theta = arccos(rho) in [0, pi]
+    angle = np.arccos(rho, out=np.empty(shape))
+    np.subtract(np.pi, angle, out=angle)                    # pi - theta
+    value = np.multiply(rho, rho, out=np.empty(shape))
+    np.subtract(1.0, value, out=value)
+    np.maximum(value, 0.0, out=value)
+    np.sqrt(value, out=value)                               # sin(theta)
+    np.multiply(rho, angle, out=rho)                        # (pi - theta) cos(theta)
+    value += rho
+    value *= norm
+    value *= 1.0 / (2 * np.pi)                              # (RN.4)
+    angle *= 1.0 / (2 * np.pi)                              # (RN.4): the derivative kernel
+    return value, angle
 
 
 def erf_expectations(k11: np.ndarray, k22: np.ndarray, k12: np.ndarray
@@ -156,8 +167,12 @@ def network_kernels(X: object, Y: object = None, *, depth: int, activation: str 
             dv, dd = _diagonal_expectations(activation, kx)
             np.fill_diagonal(value, dv)
             np.fill_diagonal(deriv, dd)
-        k = sw2 * value + sb2  # (RN.1)
-        theta = k + sw2 * deriv * theta  # (RN.3)
+        k = value
+        k *= sw2
+        k += sb2  # (RN.1)
+        theta *= deriv
+        theta *= sw2
+        theta += k  # (RN.3)
         kx = sw2 * _diagonal_expectations(activation, kx)[0] + sb2  # (RN.2)
         ky = kx if Y is None else sw2 * _diagonal_expectations(activation, ky)[0] + sb2
     return NetworkKernels(nngp=k, ntk=theta, depth=depth, activation=activation,

@@ -40,3 +40,17 @@ def test_errors_exit_2_on_one_line(tmp_path, capsys):
     assert main(["spectrum", "--data", "digits", "--method", "grid"]) == 2
     assert main(["spectrum", "--data", "digits", "--pool", "3"]) == 2
     assert "`pool` must divide" in capsys.readouterr().err
+
+
+def test_randomized_solver_is_the_library_s(capsys):
+    # --solver randomized: data_spectrum(solver="randomized") (same seed, same numbers), close
+    # to the exact route on a window well inside the computed ranks
+    args = ["spectrum", "--data", "digits", "--n", "600", "--depth", "2", "--window", "6,60",
+            "--json"]
+    assert main([*args, "--solver", "randomized"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    data = load_dataset("digits", n=600)
+    ref = data_spectrum(data, depth=2, window=(6, 60), solver="randomized")
+    exact = data_spectrum(data, depth=2, window=(6, 60))
+    assert out["alpha"] == ref.alpha and out["solver"] == "randomized"
+    assert abs(ref.alpha - exact.alpha) < 1e-2 * (exact.alpha_ci[1] - exact.alpha_ci[0])

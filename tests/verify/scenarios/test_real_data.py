@@ -14,7 +14,8 @@ from verify.scenarios.seeds import suite_streams
 
 def test_suites_are_declared():
     names = [s.name for s in real_data.SCENARIOS]
-    assert names == ["real-resolution-D"]
+    assert names == ["real-resolution-D", "real-resolution-D-n1000"]
+    assert real_data.QUICK == ("real-resolution-D-n1000",)
     paper = [s.name for s in real_data.PAPER]
     assert len(set(paper)) == len(paper) and "real-variance-P" in paper
     assert set(real_data.QUICK) <= set(names)
