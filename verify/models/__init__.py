@@ -32,16 +32,19 @@ from verify.models.mesh import periodic_delaunay as periodic_delaunay
 from verify.models.piecewise import PiecewiseFit as PiecewiseFit
 from verify.models.piecewise import fit_piecewise as fit_piecewise
 from verify.models.piecewise import resolution_curve as resolution_curve
+from verify.models.training import DataCurve as DataCurve
 from verify.models.training import TrainedCurve as TrainedCurve
 from verify.models.training import train_two_layer as train_two_layer
+from verify.models.training import trained_data_curve as trained_data_curve
 from verify.models.training import trained_width_curve as trained_width_curve
 from verify.models.two_layer import WidthCurve as WidthCurve
 from verify.models.two_layer import empirical_ntk as empirical_ntk
 from verify.models.two_layer import width_curve as width_curve
 from verify.models.two_layer import width_prefactor as width_prefactor
 
-__all__ = ["GLM_MODELS", "GLMCurve", "GLMFit", "MeshFit", "PeriodicMesh", "PiecewiseFit",
-           "TrainedCurve", "WidthCurve", "empirical_ntk", "fit_m_estimator", "fit_mesh", "fit_piecewise",
-           "fit_softmax", "glm_learning_curve", "mesh_resolution_curve", "periodic_delaunay",
-           "regression_excess", "resolution_curve", "separation_direction", "softmax_excess",
-           "train_two_layer", "trained_width_curve", "width_curve", "width_prefactor"]
+__all__ = ["GLM_MODELS", "DataCurve", "GLMCurve", "GLMFit", "MeshFit", "PeriodicMesh",
+           "PiecewiseFit", "TrainedCurve", "WidthCurve", "empirical_ntk", "fit_m_estimator",
+           "fit_mesh", "fit_piecewise", "fit_softmax", "glm_learning_curve",
+           "mesh_resolution_curve", "periodic_delaunay", "regression_excess",
+           "resolution_curve", "separation_direction", "softmax_excess", "train_two_layer",
+           "trained_data_curve", "trained_width_curve", "width_curve", "width_prefactor"]

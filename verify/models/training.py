@@ -11,7 +11,9 @@ lambda_max``). Convergence is declared when the relative training residual
 As ``w -> oo`` the trained network is the kernel regression with the infinite-width NTK
 (Jacot et al. 2018; docs/real_networks.md (RN.3)), and at finite width its test loss
 fluctuates around it: the variance-limited regime in the width, docs/theory/regimes.md
-(RG.3). :func:`trained_width_curve` measures both.
+(RG.3). :func:`trained_width_curve` measures both. :func:`trained_data_curve` is the
+variance-limited regime in ``D`` for a small network of the same form, fitted to ``D >> P``
+noisy samples of a teacher of its own architecture (docs/theory/regimes.md (RG.17)).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from verify.models.two_layer import (
 )
 from verify.networks.kernels import network_kernels
 
-__all__ = ["TrainedCurve", "TrainedNetwork", "forward", "train_two_layer", "trained_width_curve"]
+__all__ = ["DataCurve", "TrainedCurve", "TrainedNetwork", "forward", "train_two_layer",
+           "trained_data_curve", "trained_width_curve"]
 
 _OPS_PER_STEP_UNIT = 60.0   # floating-point work per training input, unit and step (measured)
 
@@ -192,3 +195,95 @@ def trained_width_curve(widths: object, *, activation: str = "relu", D: int = 16
             steps[s, i] = net.steps
     return TrainedCurve(grid, losses, first, gap, lin_gap, steps, infinite, activation, D, tol,
                         seed)
+
+
+def _jacobian(X: np.ndarray, W: np.ndarray, v: np.ndarray, activation: str) -> np.ndarray:
+    """``d f(X) / d(W, v)``, shape ``(len(X), W.size + v.size)`` (``W`` row-major)."""
+    a, b = np.sqrt(_SW2 / W.shape[1]), np.sqrt(_SW2 / W.shape[0])
+    phi, dphi = _phi(activation, a * X @ W.T)
+    jw = (a * b * dphi * v)[:, :, None] * X[:, None, :]     # (D, w, d0)
+    return np.concatenate([jw.reshape(X.shape[0], -1), b * phi], axis=1)
+
+
+@dataclass(frozen=True)
+class DataCurve:
+    """A small network fitted to ``D >> P`` noisy teacher samples (:func:`trained_data_curve`).
+
+    ``excess`` has shape ``(seeds, len(D))``: the test excess ``E_x (f_hat - f*)^2`` on
+    ``n_test`` fixed test inputs (nested training sets within a seed). ``n_params`` is the
+    rank of the teacher's Fisher information ``E[grad f grad f^T]`` (the identifiable
+    directions), ``noise_sd`` the label noise.
+    """
+
+    D: tuple[int, ...]
+    excess: np.ndarray
+    n_params: int
+    noise_sd: float
+    activation: str
+    width: int
+    seed: int
+
+
+def trained_data_curve(D: object, *, activation: str = "relu", width: int = 4, d0: int = 4,
+                       noise_sd: float = 0.5, seeds: int = 16, n_test: int = 20_000,
+                       seed: int = 0) -> DataCurve:
+    """The network of width ``width`` fitted to ``D`` noisy samples of a teacher of its own
+    architecture, at each ``D`` (variance-limited in ``D``, docs/theory/regimes.md (RG.17)).
+
+    The teacher's ``(W, v)`` are standard normal (child 0 of ``SeedSequence(seed)``, with the
+    fixed test inputs); repetition ``k`` (child ``k + 1``) draws ``max(D)`` inputs uniform on
+    the sphere of radius ``sqrt(d0)`` and labels ``f*(x) + noise_sd * N(0, 1)``, and fits
+    every prefix of length ``D`` by least squares to convergence: Levenberg-Marquardt with
+    the exact Jacobian (``scipy.optimize.least_squares``, tolerances ``1e-10`` on the cost,
+    the step and the gradient, at most 2000 evaluations), started at the teacher (the local minimizer that the
+    asymptotics describes; a fit that does not converge is refused).
+    """
+    from scipy.optimize import least_squares
+
+    grid = check_sorted_int_grid("D", D, minimum=2)
+    activation = check_choice("activation", activation, ("relu", "erf"))
+    width = check_int("width", width, minimum=1)
+    d0 = check_int("d0", d0, minimum=2)
+    noise_sd = check_real("noise_sd", noise_sd, gt=0)
+    seeds = check_int("seeds", seeds, minimum=2)
+    n_test = check_int("n_test", n_test, minimum=1)
+    n_theta = width * (d0 + 1)
+    if grid[0] <= n_theta:
+        raise ValueError(f"`D` must exceed the number of parameters P = {n_theta}; got "
+                         f"{grid[0]}")
+    children = np.random.SeedSequence(seed).spawn(seeds + 1)
+    gen = np.random.default_rng(children[0])
+    W0, v0 = gen.standard_normal((width, d0)), gen.standard_normal(width)
+    theta0 = np.concatenate([W0.ravel(), v0])
+
+    def sphere(g: np.random.Generator, n: int) -> np.ndarray:
+        x = g.standard_normal((n, d0))
+        return x * np.sqrt(d0) / np.linalg.norm(x, axis=1, keepdims=True)
+
+    X_test = sphere(gen, n_test)
+    f_test = forward(X_test, W0, v0, activation)
+    J = _jacobian(X_test, W0, v0, activation)
+    info = np.linalg.eigvalsh(J.T @ J / n_test)
+    n_params = int((info > 1e-10 * info[-1]).sum())
+
+    def unpack(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return theta[: width * d0].reshape(width, d0), theta[width * d0:]
+
+    excess = np.empty((seeds, len(grid)))
+    for s in range(seeds):
+        g = np.random.default_rng(children[s + 1])
+        X = sphere(g, grid[-1])
+        y = forward(X, W0, v0, activation) + noise_sd * g.standard_normal(grid[-1])
+        for i, n in enumerate(grid):
+            Xn, yn = X[:n], y[:n]
+            res = least_squares(lambda t, Xn=Xn, yn=yn: forward(Xn, *unpack(t), activation)
+                                - yn, theta0,
+                                jac=lambda t, Xn=Xn: _jacobian(Xn, *unpack(t), activation),
+                                method="lm", ftol=1e-10, xtol=1e-10, gtol=1e-10,
+                                max_nfev=2000)
+            if res.status <= 0:
+                raise RuntimeError(f"least squares did not converge at D = {n} "
+                                   f"(repetition {s}): {res.message}")
+            excess[s, i] = float(np.mean((forward(X_test, *unpack(res.x), activation)
+                                          - f_test) ** 2))
+    return DataCurve(grid, excess, n_params, noise_sd, activation, width, seed)

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from verify.fit import fit_power_law
-from verify.models.training import _gradients, forward, train_two_layer, trained_width_curve
+from verify.models.training import (
+    _gradients,
+    forward,
+    train_two_layer,
+    trained_data_curve,
+    trained_width_curve,
+)
 from verify.models.two_layer import init_two_layer
 
 
@@ -78,3 +84,24 @@ def test_trained_output_approaches_the_ntk_regression():
     lin = c.linear_gap.mean(axis=0)
     assert (np.diff(np.log(lin)) < np.diff(np.log(gap))).all(), (lin, gap)
     assert (lin < gap).all()
+
+
+def test_data_curve_rank_and_refusals():
+    """A ReLU unit's rescaling W_j -> c W_j, v_j -> v_j / c leaves f unchanged: the Fisher
+    information of a width-2 network on d0 = 3 inputs has rank 2 * 3 = 6 of 8 parameters."""
+    c = trained_data_curve([40, 80], width=2, d0=3, seeds=2, n_test=500, seed=1)
+    assert c.n_params == 6
+    assert c.excess.shape == (2, 2) and (c.excess > 0).all()
+    with pytest.raises(ValueError, match="number of parameters"):
+        trained_data_curve([8, 80], width=2, d0=3, seeds=2)
+
+
+@pytest.mark.slow
+def test_data_curve_prefactor_matches_the_rank():
+    """(RG.17): D E(f_hat - f*)^2 -> sigma^2 rank(I); 24 repetitions at D = 800 and 1600
+    (mean within 4 standard errors of sigma^2 rank I = 0.25 * 16 = 4)."""
+    c = trained_data_curve([800, 1600], seeds=24, n_test=5000, seed=3)
+    d_ex = np.array(c.D) * c.excess
+    mean, se = d_ex.mean(axis=0), d_ex.std(axis=0, ddof=1) / np.sqrt(24)
+    assert c.n_params == 16
+    assert (np.abs(mean - c.noise_sd**2 * c.n_params) < 4 * se).all(), (mean, se)

@@ -75,3 +75,12 @@ def test_width_scenario_agrees_and_a_wrong_exponent_disagrees():
 def test_default_scenarios_agree(name):
     outcome = BY_NAME[name].run(False, 0)
     assert outcome.agrees, (outcome.exponent.message, outcome.extra["checks"])
+
+
+@pytest.mark.slow
+def test_trained_data_scenario_agrees_and_refuses_a_wrong_exponent():
+    scenario = {s.name: s for s in bs.PAPER}["trained-relu-D"]
+    outcome = scenario.run(True, 0)
+    assert outcome.agrees, (outcome.exponent.message, outcome.extra["checks"])
+    e = outcome.exponent
+    assert not compare_exponent(2.0, outcome.fit, band=e.band, band_reason=e.band_reason).agrees
