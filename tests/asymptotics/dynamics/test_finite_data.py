@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from asymptotics.dynamics import finite_data as fd
 from asymptotics.dynamics import training_curve_float
@@ -89,19 +91,14 @@ def _explicit_gd(X, lam, omega, eta, steps, noise):
     return np.array(out)
 
 
-def test_contour_of_the_exact_resolvent_equals_an_explicit_gd_loop():
-    rng = np.random.default_rng(20261202)
-    lam = 1.0 / np.arange(1, 41) ** 1.5
-    p = np.arange(1, 41) ** -2.0
-    D, eta, steps, noise = 12, 0.8, 30, 0.3
-    X = rng.standard_normal((D, lam.size)) * np.sqrt(lam)
+def _exact_contour_loss(X, lam, p, eta, steps, noise, nodes=128):
+    """The contour of (DY.18) with the *exact* resolvent of the design ``X`` in (DY.17)."""
+    D = X.shape[0]
     omega = np.diag(p / lam)
-    loop = _explicit_gd(X, lam, omega, eta, steps, noise)
     s, U = np.linalg.eigh(X.T @ X / D)
-    bulk = s > 1e-12
-    # the deterministic-equivalent contour must also enclose this draw's nonzero eigenvalues
-    ctr, _, _ = fd._contour(lam, float(D), eta, "gd", 128)
-    assert ctr.z.real.min() < s[bulk].min() and s.max() < ctr.z.real.max()
+    bulk = s > 1e-12 * s.max()
+    ctr, _, _ = fd._contour(lam, float(D), eta, "gd", nodes)
+    inside = ctr.z.real.min() < s[bulk].min() and s.max() < ctr.z.real.max()
     ts = np.arange(steps + 1, dtype=float)
     h = fd._filters("gd", eta, ts, ctr.z)
     Gd = 1.0 / (ctr.z[None, :] - s[bulk][:, None])                    # (bulk, nodes)
@@ -116,7 +113,41 @@ def test_contour_of_the_exact_resolvent_equals_an_explicit_gd_loop():
     g = 1.0 - h
     F = hw / h * g * g / ctr.z[None, :]
     var = noise / D * np.einsum("tn,in,i->t", F, Gd, np.diag(Sig_b)).real  # tr[Sig F(S)]
-    np.testing.assert_allclose(bias + var, loop, rtol=1e-9)
+    return bias + var, inside
+
+
+def test_contour_of_the_exact_resolvent_equals_an_explicit_gd_loop():
+    rng = np.random.default_rng(20261202)
+    lam = 1.0 / np.arange(1, 41) ** 1.5
+    p = np.arange(1, 41) ** -2.0
+    D, eta, steps, noise = 12, 0.8, 30, 0.3
+    X = rng.standard_normal((D, lam.size)) * np.sqrt(lam)
+    loop = _explicit_gd(X, lam, np.diag(p / lam), eta, steps, noise)
+    contour, inside = _exact_contour_loss(X, lam, p, eta, steps, noise)
+    assert inside          # the equivalent's contour also encloses this draw's eigenvalues
+    np.testing.assert_allclose(contour, loop, rtol=1e-9)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None)
+@given(M=st.integers(8, 60), ratio=st.sampled_from([0.2, 0.5, 0.8, 1.3, 2.5]),
+       b=st.floats(1.1, 3.0), a=st.floats(1.1, 4.0), seed=st.integers(0, 2**31))
+def test_contour_is_exact_for_random_designs(M, ratio, b, a, seed):
+    # random spectra (power laws with jitter), D < M and D > M: the contour of (DY.18) placed
+    # by the deterministic equivalent, run with each draw's exact resolvent, reproduces the
+    # explicit loop whenever it encloses the draw's spectrum (small draws can leak past it)
+    rng = np.random.default_rng(seed)
+    D = max(2, round(ratio * M))
+    assume(D != M)
+    lam = np.sort(np.arange(1, M + 1) ** -b * rng.uniform(0.5, 1.5, M))[::-1]
+    p = np.arange(1, M + 1) ** -a
+    s_max = fd._contour(lam, float(D), 0.1, "flow", 16)[2][1]
+    eta = 0.8 / s_max
+    X = rng.standard_normal((D, M)) * np.sqrt(lam)
+    contour, inside = _exact_contour_loss(X, lam, p, eta, 20, 0.2)
+    assume(inside)
+    loop = _explicit_gd(X, lam, np.diag(p / lam), eta, 20, 0.2)
+    np.testing.assert_allclose(contour, loop, rtol=1e-8)
 
 
 def test_input_validation():
