@@ -98,6 +98,14 @@ class FiniteDataCurve:
     edges: tuple
     nodes: int
 
+    def to_dict(self) -> dict:
+        """JSON-ready record (``inf`` stays a float; arrays become lists)."""
+        return {"t": self.t.tolist(), "D": self.D, "eta": self.eta, "noise": self.noise,
+                "method": self.method, "loss": self.loss.tolist(), "bias": self.bias.tolist(),
+                "variance": self.variance.tolist(),
+                "certified_digits": self.certified_digits.tolist(), "kappa0": self.kappa0,
+                "edges": [float(x) for x in self.edges], "nodes": self.nodes}
+
 
 def _model(spectrum: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(spectrum, PowerLawSpectrum | ArraySpectrum):

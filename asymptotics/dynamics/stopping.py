@@ -71,6 +71,14 @@ class EarlyStopping:
     loss_converged: np.ndarray
     certified_digits: np.ndarray
 
+    def to_dict(self) -> dict:
+        """JSON-ready record (``inf`` stays a float; arrays become lists)."""
+        return {"D": self.D.tolist(), "noise": self.noise, "eta": self.eta,
+                "method": self.method, "t_star": self.t_star.tolist(),
+                "loss_star": self.loss_star.tolist(),
+                "loss_converged": self.loss_converged.tolist(),
+                "certified_digits": self.certified_digits.tolist()}
+
 
 def _minimize(prep: Any, noise: float, t_max: float) -> tuple[float, float, int]:
     """Scan ``log t`` on ``[1e-2, t_max]`` (gd: ``[1, t_max]``), then refine the bracket of the

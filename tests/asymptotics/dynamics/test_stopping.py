@@ -58,6 +58,9 @@ def test_flow_optimum_matches_a_dense_grid_of_the_curve():
     assert grid[j - 1] <= r.t_star[0] <= grid[j + 1]
     assert r.loss_star[0] <= curve.loss[j] * (1 + 1e-12)
     assert r.loss_star[0] < r.loss_converged[0]         # stopping early beats converging
+    rec = r.to_dict()
+    assert rec["t_star"] == [r.t_star[0]] and rec["method"] == "flow"
+    assert curve.to_dict()["loss"][j] == curve.loss[j]
 
 
 def test_gd_optimum_is_a_whole_step_no_worse_than_its_neighbours():
