@@ -44,6 +44,11 @@ def offset(x, E, A, alpha):
     return E + A * x ** -alpha
 
 
+def kaplan(X, alpha_N, alpha_D, N_c, D_c):
+    """Kaplan et al. (2020) Eq. (1.5), docs/fitting.md (FIT.15)."""
+    return ((N_c / X[:, 0]) ** (alpha_N / alpha_D) + D_c / X[:, 1]) ** alpha_D
+
+
 def broken(x, A, alpha_0, d_1, c_1, f_1):
     return A * x ** -alpha_0 * (1 + (x / d_1) ** (1 / f_1)) ** (-c_1 * f_1)
 
@@ -56,11 +61,14 @@ CASES = {
                    p0=[0.1, 1.0, 0.3]),
     "broken": dict(model="broken", truth=dict(A=3.0, alpha_0=0.3, d_1=3e4, c_1=0.4, f_1=0.5),
                    exps=("alpha_0", "c_1"), p0=[1.0, 0.5, 1e4, 0.5, 1.0]),
+    "kaplan": dict(model="kaplan", truth=dict(alpha_N=0.3, alpha_D=0.5, N_c=1e7, D_c=1e9),
+                   exps=("alpha_N", "alpha_D"), p0=[0.2, 0.2, 1e6, 1e8]),
 }
 CASES["chinchilla+outlier"] = CASES["chinchilla"]
 CASES["offset+1e-100"] = {**CASES["offset"], "truth": {**CASES["offset"]["truth"],
                                                        "E": 0.5e-100, "A": 3e-100}}
 _ORDER = {"chinchilla": ["E", "A", "alpha", "B", "beta"], "offset": ["E", "A", "alpha"],
+          "kaplan": ["alpha_N", "alpha_D", "N_c", "D_c"],
           "broken": ["A", "alpha_0", "d_1", "c_1", "f_1"]}
 
 
@@ -77,12 +85,13 @@ def _data(case, sigma, seeds, rng):
 
 def _clean_data(case, sigma, seeds, rng):
     t = CASES[case]["truth"]
-    if case == "chinchilla":
+    if case in ("chinchilla", "kaplan"):
+        fn = chinchilla if case == "chinchilla" else kaplan
         NN, DD = (a.ravel() for a in np.meshgrid(N5, D5))
         X = np.repeat(np.column_stack([NN, DD]), seeds, axis=0)
-        y = chinchilla(X, **t)
+        y = fn(X, **t)
         far = [np.array([[N5[-1] * k, D5[-1] * k]]) for k in (10, 100)]
-        truth_far = [float(chinchilla(f, **t)[0]) for f in far]
+        truth_far = [float(fn(f, **t)[0]) for f in far]
     else:
         X = np.repeat(X1, seeds)
         fn = offset if case == "offset" else broken
@@ -100,7 +109,7 @@ def _ours(case, X, y, far):
 
 def _baseline(case, X, y, far):
     fn = {"chinchilla": lambda Xf, *p: chinchilla(Xf, *p), "offset": offset,
-          "broken": broken}[case.partition("+")[0]]
+          "broken": broken, "kaplan": lambda Xf, *p: kaplan(Xf, *p)}[case.partition("+")[0]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         p, cov = optimize.curve_fit(fn, X, y, p0=CASES[case]["p0"], maxfev=20000)
@@ -141,7 +150,13 @@ def _run(case, sigma, seeds, repeats, method):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--cases", default=",".join(CASES),
+                        help=f"comma-separated subset of {', '.join(CASES)}")
     args = parser.parse_args()
+    cases = [c.strip() for c in args.cases.split(",")]
+    unknown = sorted(set(cases) - set(CASES))
+    if unknown:
+        parser.error(f"--cases: unknown {unknown}; choose from {list(CASES)}")
     for peer in ("simple_scaling_laws", "chinchilla"):
         found = importlib.util.find_spec(peer) is not None
         print(f"peer {peer}: {'installed (not yet wired in)' if found else 'not installed'}")
@@ -149,7 +164,7 @@ def main() -> None:
               f"{'cover95':>7s} {'err@10x':>8s} {'err@100x':>8s} {'time ms':>8s} {'fail':>4s}"
               f" {'base/ours':>9s}")
     print(header)
-    for case in CASES:
+    for case in cases:
         hostile = "+" in case
         for sigma in (0.01,) if hostile else (0.01, 0.03):
             for seeds in (3,) if hostile else (1, 3):
