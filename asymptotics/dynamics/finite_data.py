@@ -83,6 +83,10 @@ class FiniteDataCurve:
     edges : tuple of float
         ``(s_min, s_max)``, the bulk of the deterministic-equivalent spectrum of ``S`` (DY.18).
     nodes : int
+    train : numpy.ndarray
+        The train error ``(1/D) E||y - X w_t||^2`` including the label noise, from the
+        one-point equivalent (DY.15): ``tr[Omega S h(S)^2] + sigma^2/D tr[h(K)^2]`` (``K`` the
+        Gram matrix); at ``D = inf`` the population loss plus ``sigma^2``.
     """
 
     t: np.ndarray
@@ -97,6 +101,7 @@ class FiniteDataCurve:
     kappa0: float
     edges: tuple
     nodes: int
+    train: np.ndarray
 
     def to_dict(self) -> dict:
         """JSON-ready record (``inf`` stays a float; arrays become lists)."""
@@ -104,7 +109,8 @@ class FiniteDataCurve:
                 "method": self.method, "loss": self.loss.tolist(), "bias": self.bias.tolist(),
                 "variance": self.variance.tolist(),
                 "certified_digits": self.certified_digits.tolist(), "kappa0": self.kappa0,
-                "edges": [float(x) for x in self.edges], "nodes": self.nodes}
+                "edges": [float(x) for x in self.edges], "nodes": self.nodes,
+                "train": self.train.tolist()}
 
 
 def _model(spectrum: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -293,6 +299,9 @@ class _Kernel:
     null: np.ndarray     # kappa0 K(0, n) per node (DY.17); zeros when kappa0 = 0
     null_self: float     # kappa0^2 K(0, 0)
     var: np.ndarray      # (dz / 2 pi i z) kappa df(kappa) / D per node (DY.17)
+    train_bias: np.ndarray   # (dz / 2 pi i z) kappa sum (p/l)/(l+k): tr[Omega G] (DY.15)
+    train_count: np.ndarray  # (dz / 2 pi i z) kappa sum 1/(l+k): tr G (DY.15)
+    unseen: float            # max(D - M, 0) / D: the Gram's null space, where h = 1
 
 
 def _kernel(lam: np.ndarray, p: np.ndarray, D: float, k0: float, z: np.ndarray, w: np.ndarray,
@@ -309,7 +318,9 @@ def _kernel(lam: np.ndarray, p: np.ndarray, D: float, k0: float, z: np.ndarray, 
                                                                 * a_inv))
         null_self = k0 * k0 * float(np.sum(p * a0 * a0) / (1.0 - np.sum(lam**2 * a0 * a0) * inv_d))
     var = w * (lam @ a_inv) * kap * inv_d                             # kappa df(kappa) / D
-    return _Kernel(z, w * kap, K, null, null_self, var)
+    unseen = max(D - lam.size, 0.0) * inv_d if math.isfinite(D) else 1.0
+    return _Kernel(z, w * kap, K, null, null_self, var, w * kap * ((p / lam) @ a_inv),
+                   w * kap * a_inv.sum(axis=0), unseen)
 
 
 def _evaluate(kern: _Kernel, h: np.ndarray, noise: float) -> tuple:
@@ -389,8 +400,9 @@ def finite_data_curve(t: Any, spectrum: PowerLawSpectrum | ArraySpectrum, target
     times = _times_iv(t, method)
     prep = _prepare(spectrum, target, D, eta, method, nodes, times.size)
     loss, bias, variance, digits = _losses(prep, times, noise)
+    train = _train_error(prep.fine, _filters(method, prep.eta, times, prep.z), noise, prep.D)
     return FiniteDataCurve(times, prep.D, prep.eta, noise, method, loss, bias, variance, digits,
-                           prep.kappa0, prep.edges, prep.nodes)
+                           prep.kappa0, prep.edges, prep.nodes, train)
 
 
 @dataclass(frozen=True)
@@ -426,6 +438,15 @@ def _prepare(spectrum: Any, target: Any, D: Any, eta: Any, method: str, nodes: A
     return _Prepared(D, eta, method, nodes, k0, edges, ctr.z,
                      _kernel(lam, p, D, k0, ctr.z, ctr.w, ctr.kappa),
                      _kernel(lam, p, D, k0, ctr.z[ev], 2.0 * ctr.w[ev], ctr.kappa[ev]))
+
+
+def _train_error(kern: _Kernel, h: np.ndarray, noise: float, D: float) -> np.ndarray:
+    """``(1/D) E||y - X w_t||^2 = tr[Omega S h(S)^2] + (sigma^2/D) tr[h(K)^2]`` (``K`` the
+    Gram matrix, whose null space has ``h = 1``), from the one-point equivalent (DY.15)."""
+    fit = (h * h * kern.z[None, :]) @ kern.train_bias                  # phi(s) = s h(s)^2
+    if math.isinf(D):
+        return fit.real + noise
+    return fit.real + noise * (((h * h) @ kern.train_count).real / D + kern.unseen)
 
 
 def _losses(prep: _Prepared, times: np.ndarray, noise: float) -> tuple:

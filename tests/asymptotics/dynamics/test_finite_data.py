@@ -185,3 +185,21 @@ def test_against_the_exact_average_simulator_with_the_one_over_d_correction():
     assert np.all(np.abs(small[0]) <= 0.05)
     band = 3.0 * large[1] + 2.0 * np.abs(small[0]) * 25 / 100
     assert np.all(np.abs(large[0]) <= band + 1e-12), (large, band)
+
+
+@pytest.mark.parametrize("D", [50, 400])
+def test_train_error_limits_and_the_ridge_filter(D):
+    # t = 0: (1/D) E||y||^2 = sum p + sigma^2; t = inf: 0 when the student interpolates
+    # (D < M), sigma^2 (1 - M/D) otherwise; the ridge filter h = r/(z + r) gives the train
+    # error (1 - df1/D)^2 (E + sigma^2) of learning_curve (docs/theory/learning_curves.md)
+    from asymptotics.rf.learning_curves import learning_curve
+    r = finite_data_curve([0, math.inf], SPEC, TGT, D=D, noise=0.3, nodes=96)
+    assert r.train[0] == pytest.approx(float(TGT.powers(SPEC).sum()) + 0.3, rel=1e-12)
+    assert r.train[1] == pytest.approx(max(0.0, 0.3 * (1 - 200 / D)), abs=1e-12)
+    lam, p = SPEC.eigenvalues(), TGT.powers(SPEC)
+    ctr, k0, _ = fd._contour(lam, float(D), 1.0, "flow", 96)
+    kern = fd._kernel(lam, p, float(D), k0, ctr.z, ctr.w, ctr.kappa)
+    h = (0.01 / (ctr.z + 0.01))[None, :]
+    ref = learning_curve([D], [math.inf], SPEC, TGT, ridge=0.01 * D, noise=0.3, dps=15)
+    assert fd._train_error(kern, h, 0.3, float(D))[0] == pytest.approx(
+        float(ref.train_loss[0]), rel=1e-10)
