@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy.interpolate import LinearNDInterpolator
 from scipy.spatial import KDTree
 
+from asymptotics._lib.budget import BudgetExceeded
 from verify.models.mesh import (
     MeshFit,
     fit_mesh,
@@ -135,6 +136,11 @@ def test_bad_configurations_refused():
         fit_mesh("piecewise_constant", nodes, half, np.zeros(3))
     with pytest.raises(ValueError, match="`mesh` must be the PeriodicMesh"):
         MeshFit("piecewise_linear", nodes, np.zeros(25))
+    # a sweep past the time bound is refused before any work (200^3 nodes, 10 repetitions)
+    with pytest.raises(BudgetExceeded, match="`n`"):
+        mesh_resolution_curve("piecewise_linear", 3, [200], seeds=10, seed=0)
+    with pytest.raises(ValueError, match="`d`"):
+        mesh_resolution_curve("piecewise_linear", 4, [3], seeds=1, seed=0)
 
 
 @pytest.mark.slow
