@@ -11,7 +11,8 @@ With ``--x`` (or ``--model``) it fits a scaling law instead (docs/fitting.md (FI
 named columns of a CSV or Parquet table (``--x N,D --y loss --group seed``, read by
 :func:`verify.readers.read_table`), ``--model power|offset|broken|chinchilla|kaplan|rf``,
 both interval routes, the warnings, ``--compute C1,C2`` for the compute-optimal allocation of a
-Chinchilla fit, ``--json``, ``--latex`` (a booktabs table of value ± error) and
+Chinchilla fit, ``--theory B[,A]`` for the theory's allocation exponents beside the
+fit's (docs/fitting.md (FIT.17)), ``--json``, ``--latex`` (a booktabs table of value ± error) and
 ``--figure PATH``.
 
 Exit status: 0 when there is no prediction or it agrees, 1 when it disagrees, 2 for a
@@ -49,6 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="cluster bootstrap route (default auto)")
     law.add_argument("--compute", type=parse_float_list, default=None, metavar="C1,C2",
                      help="compute budgets for the optimal allocation (chinchilla)")
+    law.add_argument("--theory", type=parse_float_list, default=None, metavar="B[,A]",
+                     help="the theory's allocation exponents for spectrum i^-B, target i^-A "
+                          "(default A = B) beside the fit's (chinchilla; sizes read as P, t)")
+    law.add_argument("--student", default="top", choices=("top", "projection", "ensemble"),
+                     help="the student of --theory (default top)")
     law.add_argument("--figure", type=Path, default=None, metavar="PATH",
                      help="write the fit figure (PNG or PDF)")
     parser.add_argument("--predict", type=float, metavar="ALPHA",
@@ -128,6 +134,13 @@ def _law_options_iv(args: argparse.Namespace) -> None:
         check_real("--compute", c, gt=0)
     if args.compute is not None and args.model != "chinchilla":
         raise UsageError("verify fit: --compute needs --model chinchilla")
+    if args.theory is not None:
+        if args.model != "chinchilla":
+            raise UsageError("verify fit: --theory needs --model chinchilla")
+        if len(args.theory) not in (1, 2):
+            raise UsageError(f"verify fit: --theory takes B or B,A; got {args.theory}")
+        for name, value in zip(("--theory B", "--theory A"), args.theory, strict=False):
+            check_real(name, value, gt=1)
 
 
 def _law_latex(fit: Any) -> str:
@@ -146,6 +159,17 @@ def _law_latex(fit: Any) -> str:
                      f"$[{lo:.6g}, {hi:.6g}]$ \\\\")
     lines += ["\\bottomrule", "\\end{tabular}"]
     return "\n".join(lines)
+
+
+def _theory_text(cmp: Any) -> list[str]:
+    x_lo, x_hi = cmp.measured_x_interval
+    y_lo, y_hi = cmp.measured_y_interval
+    return [f"theory (student {cmp.student}, b = {cmp.b:.6g}, a = {cmp.a:.6g}; alpha_P = "
+            f"{cmp.alpha_P:.6g}, alpha_t = {cmp.alpha_t:.6g}; docs/fitting.md (FIT.17)):",
+            f"  P* ~ C^x: predicted x = {cmp.predicted_x:.6g}, measured {cmp.measured_x:.6g} "
+            f"[{x_lo:.6g}, {x_hi:.6g}]",
+            f"  L* - E ~ C^-y: predicted y = {cmp.predicted_y:.6g}, measured "
+            f"{cmp.measured_y:.6g} [{y_lo:.6g}, {y_hi:.6g}]"]
 
 
 def _law_text(fit: Any, path: Path, alloc: Any) -> list[str]:
@@ -174,7 +198,7 @@ def _run_law(args: argparse.Namespace) -> int:
     import numpy as np
 
     from asymptotics._lib.serialize import dumps
-    from verify.fit import compute_optimal, fit_law
+    from verify.fit import compute_optimal, fit_law, theory_allocation
     from verify.readers import read_table
 
     _law_options_iv(args)
@@ -190,6 +214,9 @@ def _run_law(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"verify fit: {args.file}: {exc}") from None
     alloc = None if args.compute is None else compute_optimal(fit, args.compute)
+    theory = None
+    if args.theory is not None:
+        theory = theory_allocation(fit, *args.theory, student=args.student)
     if args.figure is not None:
         from verify.output.fit_figure import fit_figure
         fit_figure(fit, args.figure, allocation=alloc)
@@ -197,11 +224,12 @@ def _run_law(args: argparse.Namespace) -> int:
         print(dumps({"file": str(args.file), "columns": {"x": columns, "y": args.y,
                                                          "group": args.group},
                      "params": fit.params, "intervals": fit.intervals, "fit": fit,
-                     "allocation": alloc, "exit_code": 0}))
+                     "allocation": alloc, "theory_allocation": theory, "exit_code": 0}))
     elif args.latex:
         print(_law_latex(fit))
     else:
-        print("\n".join(_law_text(fit, args.file, alloc)))
+        print("\n".join(_law_text(fit, args.file, alloc)
+                        + ([] if theory is None else _theory_text(theory))))
         if args.figure is not None:
             print(f"figure: {args.figure}")
     return 0

@@ -121,3 +121,23 @@ def test_two_variable_forms_from_the_command_line(capsys, tmp_path, model):
     assert model != "rf" or (tmp_path / "fit.png").stat().st_size > 0
     code, _, err = _run(capsys, path, "--x", "N,D", "--model", model, "--compute", "1e20")
     assert code == 2 and "chinchilla" in err
+
+
+def test_theory_allocation_from_the_command_line(capsys, tmp_path):
+    # the theory's curve L = E + P^-alpha_P + t^-alpha_t for b = 2, a = 2.5 (top student):
+    # alpha_P = a - 1 = 1.5, alpha_t = (a - 1)/b = 0.75, so x = 1/3 and y = 1/2 (DY.8)
+    sizes = np.column_stack([a.ravel() for a in np.meshgrid(np.geomspace(10, 1e3, 6),
+                                                            np.geomspace(10, 1e4, 6))])
+    y = 1e-3 + sizes[:, 0] ** -1.5 + sizes[:, 1] ** -0.75
+    path = tmp_path / "pt.csv"
+    path.write_text("P,t,loss\n" + "".join(f"{a!r},{b!r},{c!r}\n" for (a, b), c in
+                                           zip(sizes.tolist(), y.tolist(), strict=True)))
+    code, out, _ = _run(capsys, path, "--x", "P,t", "--model", "chinchilla", "--json",
+                        "--bootstrap", "none", "--theory", "2,2.5")
+    assert code == 0
+    theory = json.loads(out)["theory_allocation"]
+    assert theory["predicted_x"] == pytest.approx(1 / 3, rel=1e-12)
+    assert theory["measured_x"] == pytest.approx(1 / 3, rel=1e-6)
+    assert theory["measured_y"] == pytest.approx(1 / 2, rel=1e-6)
+    code, _, err = _run(capsys, path, "--x", "P,t", "--model", "power", "--theory", "2")
+    assert code == 2 and "--theory needs --model chinchilla" in err
