@@ -28,8 +28,11 @@ ridgeless loss has no finite fourth moment (inverse Wishart), so a mean's standa
 means nothing. The two sides use independent seeds, because the identity holds in
 distribution, not draw by draw. The curve's exponent (``alpha_D = alpha_K``,
 docs/theory/regimes.md (RG.9)) and its values against the deterministic equivalent are
-checked as in the random-feature scenarios. The breaking of the duality for a non-matched
-target is the pair ``rf-duality-break-D``/``-P`` of :mod:`verify.scenarios.random_features`.
+checked as in the random-feature scenarios. A third named check shows that the comparison
+has the power to see a broken identity: for the target ``p_i = i^-4``, which is not matched to
+``lambda_i = i^-2``, the same ``D = oo`` comparison must *fail* at every point (expected).
+The exponents of that breaking are the pair ``rf-duality-break-D``/``-P`` of
+:mod:`verify.scenarios.random_features`.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ K_SIGMA = 4.0
 # (measured +7.5% at D = 16, 400 seeds) exceeds the (VR.5) tolerance 1/D_min.
 _ALPHA = 2.0
 _GAP = 10                   # |m - n0| >= _GAP: a finite fourth moment at the peak's sides
+_UNMATCHED_A = 4.0          # the duality's counter-example: p_i = i^-4 on lambda_i = i^-2
 
 
 def _geom(lo: int, hi: int, n: int) -> list[int]:
@@ -181,7 +185,7 @@ def _duality_scenario(paper: bool = False) -> Scenario:
         grid = [8, 12, 16, 24, 32, 48, 64]
         d_big = 4 * grid[-1]
         spectrum, target = PowerLawSpectrum(b, size=S), Target.isotropic(1.0)
-        streams = np.random.SeedSequence(suite_streams(seed).lab_seed()).spawn(2 + 2 * len(n0s))
+        streams = np.random.SeedSequence(suite_streams(seed).lab_seed()).spawn(4 + 2 * len(n0s))
         seeds_of = [int(s.generate_state(1)[0]) for s in streams]
         kernel = simulate_sweep(spectrum, target, D=grid, P=None, student="projection",
                                 seeds=seeds, seed=seeds_of[0])
@@ -197,6 +201,21 @@ def _duality_scenario(paper: bool = False) -> Scenario:
                                  "by (RG.12))")]
         series = [FigureSeries(f"L(P = n, D = $\\infty$) (D = {d_big}, (RG.12))", x,
                                pm * factor, ps * factor, color="C2")]
+        # the same comparison for a target not matched to the spectrum (p_i = i^-4 on
+        # lambda_i = i^-2: alpha_D = min(a-1, 2b) = 3, alpha_P = min(a-1, b) = 2, (RG.9)-(RG.10))
+        # must fail: the identity is the isotropic teacher's, and the check has the power to
+        # see its breaking
+        unmatched = Target.power_law(_UNMATCHED_A)
+        k_un = simulate_sweep(spectrum, unmatched, D=grid, P=None, student="projection",
+                              seeds=seeds, seed=seeds_of[2 + 2 * len(n0s)])
+        p_un = simulate_sweep(spectrum, unmatched, D=d_big, P=grid, student="projection",
+                              seeds=seeds, seed=seeds_of[3 + 2 * len(n0s)])
+        um, us = _per_seed(p_un)
+        _, held, text = duality_checks(_per_seed(k_un), (um * factor, us * factor), "", "")
+        checks.append(("duality-breaks-unmatched (expected)", not held,
+                       f"target p_i = i^-{_UNMATCHED_A:g}: L(D = n, P = oo) against "
+                       f"L(P = n, D = oo){text} -> "
+                       + ("the breaking is shown" if not held else "NOT shown")))
         peak = {}
         for k, n0 in enumerate(n0s):
             m = [v for v in (n0 // 4, n0 // 2, n0 - _GAP, n0 + _GAP, 2 * n0, 4 * n0)
