@@ -27,6 +27,7 @@ from scipy.spatial import KDTree
 __all__ = [
     "BRUTE_DIM",
     "ROUTES",
+    "SKLEARN_MIN_N",
     "bootstrap_means",
     "brute_neighbor_distances",
     "distinct_rows",
@@ -97,10 +98,15 @@ _BRUTE_BLOCK = 4_000_000  # entries of one (rows x n) block of squared distances
 
 
 #: Routes of :func:`neighbor_table`: ``"auto"`` picks the kd-tree up to :data:`BRUTE_DIM`
-#: columns and this module's blocked brute force above; ``"sklearn"`` (when scikit-learn is
-#: installed) takes the indices from its brute-force ``NearestNeighbors``, measured slower
-#: than the blocked route on one core (docs/dimension.md §6), so ``"auto"`` does not pick it.
+#: columns; above it scikit-learn's brute-force ``NearestNeighbors`` (``"sklearn"``) for
+#: ``k <= 2`` when scikit-learn is installed and either already imported or ``n >=``
+#: :data:`SKLEARN_MIN_N` (its import costs 1-6 s), else this module's blocked brute force
+#: (``"brute"``), which measured faster for a wide table (docs/dimension.md §6).
+#: All routes return the same table.
 ROUTES = ("auto", "kdtree", "brute", "sklearn")
+
+#: Fewest points for which ``"auto"`` imports scikit-learn for its neighbour search.
+SKLEARN_MIN_N = 20_000
 
 
 def _has_sklearn() -> bool:
@@ -116,6 +122,10 @@ def _route(X: np.ndarray, k: int, route: str) -> str:
         return route
     if X.shape[1] <= BRUTE_DIM or X.shape[0] <= k + 1:
         return "kdtree"
+    import sys
+
+    if k <= 2 and (X.shape[0] >= SKLEARN_MIN_N or "sklearn" in sys.modules) and _has_sklearn():
+        return "sklearn"
     return "brute"
 
 

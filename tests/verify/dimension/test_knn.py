@@ -43,3 +43,18 @@ def test_estimate_shares_the_table_above_brute_dim(monkeypatch):
     b = estimate.estimate_dimension(X)
     assert a.d == b.d and a.ci == b.ci
     np.testing.assert_allclose(list(a.scan.values()), list(b.scan.values()), rtol=1e-12)
+
+
+def test_auto_route_by_dimension_size_and_k(monkeypatch):
+    # kd-tree up to BRUTE_DIM columns; above, scikit-learn for a 2-neighbour table once it
+    # is imported (or n >= SKLEARN_MIN_N), the blocked brute force for a wide table
+    import sklearn.neighbors  # noqa: F401
+
+    X = np.zeros((100, knn.BRUTE_DIM + 1))
+    assert knn._route(np.zeros((100, 3)), 2, "auto") == "kdtree"
+    assert knn._route(X, 2, "auto") == "sklearn"
+    assert knn._route(X, 66, "auto") == "brute"
+    monkeypatch.setattr(knn, "_has_sklearn", lambda: False)
+    assert knn._route(X, 2, "auto") == "brute"
+    with pytest.raises(ImportError, match="route='brute'"):
+        knn.neighbor_table(X[:10] + np.arange(10)[:, None], 2, "sklearn")
