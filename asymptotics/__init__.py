@@ -1,20 +1,20 @@
 """asymptotics: the theory of neural scaling laws, derived with sympy and evaluated with mpmath.
 
 This package never imports :mod:`verify` (the laboratory). The public names below are the
-ones a user needs; each lives in the module named after its concept (see ``docs/``).
+ones a user needs; each lives in the module named after its concept (see ``docs/``). The
+training-time names (:mod:`asymptotics.dynamics`) load on first use (PEP 562), so that
+``import asymptotics`` does not import that subpackage and the scipy some of it needs.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
 from asymptotics.derivation import REGIMES as REGIMES
 from asymptotics.derivation import Derivation as Derivation
-from asymptotics.dynamics.curves import training_curve as training_curve
-from asymptotics.dynamics.curves import training_curve_float as training_curve_float
-from asymptotics.dynamics.laws import bottleneck_exponent as bottleneck_exponent
-from asymptotics.dynamics.laws import compute_optimal as compute_optimal
-from asymptotics.dynamics.laws import time_exponent as time_exponent
 from asymptotics.kernel_spectra import kernel_decay as kernel_decay
 from asymptotics.kernel_spectra import smoothness_bound as smoothness_bound
 from asymptotics.model import ArraySpectrum as ArraySpectrum
@@ -70,3 +70,31 @@ __all__ = [
     "training_curve_float",
     "variance_limited",
 ]
+
+
+#: Public names loaded on first use, and the module that owns each.
+_LAZY = {"training_curve": "asymptotics.dynamics.curves",
+         "training_curve_float": "asymptotics.dynamics.curves",
+         "bottleneck_exponent": "asymptotics.dynamics.laws",
+         "compute_optimal": "asymptotics.dynamics.laws",
+         "time_exponent": "asymptotics.dynamics.laws"}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a training-time name from :mod:`asymptotics.dynamics` on first use (PEP 562)."""
+    try:
+        owner = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'asymptotics' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(owner), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # static analysers see the same names as eager imports
+    from asymptotics.dynamics.curves import training_curve, training_curve_float
+    from asymptotics.dynamics.laws import bottleneck_exponent, compute_optimal, time_exponent
