@@ -152,16 +152,22 @@ class Verdict:
     failed_checks : tuple of str
         ``"name: message"`` of the failed named extra checks only (also in ``reasons``);
         the table prints them as the row's note.
+    expected : tuple of str
+        ``"name: message"`` of the expected discrepancies the measurement showed (a known
+        estimate that the simulation must refute, e.g. the paper's Eq. (5) prefactor); they
+        are not failures, and the table prints them as the row's note labelled
+        "expected discrepancy". One that was *not* shown is a failed check instead.
     """
 
     label: str
     reasons: tuple[str, ...] = ()
     failed_checks: tuple[str, ...] = ()
+    expected: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.label not in VERDICTS:
             raise ValueError(f"`label` must be one of {list(VERDICTS)}; got {self.label!r}")
-        for field in ("reasons", "failed_checks"):
+        for field in ("reasons", "failed_checks", "expected"):
             value = getattr(self, field)
             if isinstance(value, str) or not all(isinstance(r, str) for r in value):
                 raise TypeError(f"`{field}` must be a tuple of strings; got {value!r}")
@@ -190,8 +196,23 @@ class Verdict:
         return cls("skipped", (reason.strip(),))
 
 
+def _named_checks(name: str, checks: object) -> Mapping[str, tuple[bool, str]]:
+    if checks is None:
+        return {}
+    if not isinstance(checks, Mapping):
+        raise TypeError(f"`{name}` must be a mapping name -> (passed, message); got "
+                        f"{type(checks).__name__}")
+    for key, entry in checks.items():
+        if not (isinstance(entry, tuple) and len(entry) == 2
+                and isinstance(entry[0], bool | np.bool_) and isinstance(entry[1], str)):
+            raise TypeError(f"`{name}[{key!r}]` must be a tuple (passed: bool, message: str); "
+                            f"got {entry!r}")
+    return checks
+
+
 def decide_verdict(exponent: ExponentComparison, values: ValueComparison | None = None,
-                   checks: Mapping[str, tuple[bool, str]] | None = None) -> Verdict:
+                   checks: Mapping[str, tuple[bool, str]] | None = None, *,
+                   expected: Mapping[str, tuple[bool, str]] | None = None) -> Verdict:
     """The verdict of a scenario: "agree" only if every part agrees.
 
     Parameters
@@ -203,12 +224,16 @@ def decide_verdict(exponent: ExponentComparison, values: ValueComparison | None 
     checks : mapping name -> (passed, message), optional
         Further named pass/fail checks that the verdict also requires (e.g. where the
         double-descent peak sits); ``message`` says what was found.
+    expected : mapping name -> (shown, message), optional
+        Expected discrepancies: a published estimate the measurement must refute (``shown``
+        true). Shown ones are kept on :attr:`Verdict.expected`, not failures; one not shown
+        fails like a check (the measurement did not show what the theory says it must).
 
     Returns
     -------
     Verdict
         ``"disagree"`` with one reason per failed part, in the order exponent, values,
-        checks (in the mapping's order); else ``"agree"``.
+        checks (in the mapping's order), expected discrepancies not shown; else ``"agree"``.
     """
     if not isinstance(exponent, ExponentComparison):
         raise TypeError(f"`exponent` must be an ExponentComparison; got "
@@ -216,19 +241,12 @@ def decide_verdict(exponent: ExponentComparison, values: ValueComparison | None 
     if values is not None and not isinstance(values, ValueComparison):
         raise TypeError(f"`values` must be a ValueComparison or None; got "
                         f"{type(values).__name__}")
-    if checks is None:
-        checks = {}
-    if not isinstance(checks, Mapping):
-        raise TypeError(f"`checks` must be a mapping name -> (passed, message); got "
-                        f"{type(checks).__name__}")
-    failed_checks = []
-    for name, entry in checks.items():
-        if not (isinstance(entry, tuple) and len(entry) == 2
-                and isinstance(entry[0], bool | np.bool_) and isinstance(entry[1], str)):
-            raise TypeError(f"`checks[{name!r}]` must be a tuple (passed: bool, message: str); "
-                            f"got {entry!r}")
-        if not entry[0]:
-            failed_checks.append(f"{name}: {entry[1]}")
+    checks = _named_checks("checks", checks)
+    expected = _named_checks("expected", expected)
+    failed_checks = [f"{name}: {msg}" for name, (ok, msg) in checks.items() if not ok]
+    failed_checks += [f"{name} (expected discrepancy not shown): {msg}"
+                      for name, (shown, msg) in expected.items() if not shown]
+    shown = tuple(f"{name}: {msg}" for name, (ok, msg) in expected.items() if ok)
     reasons = []
     if not exponent.agrees:
         reasons.append(f"exponent: {exponent.message}")
@@ -236,8 +254,8 @@ def decide_verdict(exponent: ExponentComparison, values: ValueComparison | None 
         reasons.append(f"values: {values.message}")
     reasons += failed_checks
     if reasons:
-        return Verdict("disagree", tuple(reasons), tuple(failed_checks))
-    return Verdict("agree")
+        return Verdict("disagree", tuple(reasons), tuple(failed_checks), shown)
+    return Verdict("agree", expected=shown)
 
 
 def intervals_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:

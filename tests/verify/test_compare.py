@@ -17,6 +17,7 @@ from verify.compare import (
     summarize_verdicts,
 )
 from verify.fit import fit_power_law
+from verify.output.tables import ScenarioRow
 
 X = np.geomspace(10, 1e4, 12)
 BAND_REASON = "test band"
@@ -151,6 +152,26 @@ class TestVerdict:
         assert [r[:len(p)] for r, p in zip(v.reasons, prefixes, strict=True)] == prefixes
         assert v.failed_checks == (() if check_ok else ("peak: peak at P = 7",))
         assert v.message.startswith("disagree: ")
+
+    def test_expected_discrepancy_shown_is_reported_not_failed(self):
+        exp, val = self._parts()
+        v = decide_verdict(exp, val, {"peak": (True, "at D")},
+                           expected={"eq5": (True, "ratio 3.5")})
+        assert v.agrees and v.expected == ("eq5: ratio 3.5",) and v.reasons == ()
+        row = ScenarioRow.from_comparison("s", "r", exp, val, verdict=v)
+        assert row.note == "expected discrepancy: eq5: ratio 3.5"
+
+    def test_expected_discrepancy_not_shown_fails(self):
+        exp, val = self._parts()
+        v = decide_verdict(exp, val, expected={"eq5": (False, "ratio 1.0"),
+                                               "other": (True, "ratio 2")})
+        assert v.label == "disagree" and v.expected == ("other: ratio 2",)
+        assert v.failed_checks == ("eq5 (expected discrepancy not shown): ratio 1.0",)
+        assert v.reasons == v.failed_checks
+        with pytest.raises(TypeError, match=r"`expected\['eq5'\]` must be a tuple"):
+            decide_verdict(exp, val, expected={"eq5": ("yes", "x")})
+        with pytest.raises(TypeError, match="`expected` must be a mapping"):
+            decide_verdict(exp, val, expected=[("eq5", (True, "x"))])
 
     def test_values_none_is_not_compared(self):
         exp, _ = self._parts()

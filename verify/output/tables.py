@@ -100,7 +100,8 @@ class ScenarioRow:
         that :func:`verify.compare.decide_verdict` reached; the row only prints it.
 
         ``note`` defaults to the failed named checks of the verdict (``"; "``-joined) when
-        there are any, else to the band's reason. Without ``verdict`` (the older call) the
+        there are any, else to the expected discrepancies it showed (each prefixed
+        "expected discrepancy:"), else to the band's reason. Without ``verdict`` (the older call) the
         verdict is ``decide_verdict(exponent, values)``.
         """
         if verdict is None:
@@ -109,7 +110,9 @@ class ScenarioRow:
             raise TypeError(f"`verdict` must be a verify.compare.Verdict; got "
                             f"{type(verdict).__name__}")
         if note is None:
-            note = "; ".join(verdict.failed_checks) or exponent.band_reason
+            note = ("; ".join(verdict.failed_checks)
+                    or "; ".join(f"expected discrepancy: {e}" for e in verdict.expected)
+                    or exponent.band_reason)
         return cls(name=name, regime=regime, predicted=exponent.predicted,
                    measured=exponent.measured, ci_lo=exponent.ci[0], ci_hi=exponent.ci[1],
                    band=exponent.band,

@@ -105,6 +105,9 @@ class ComparisonSettings:
     checks : tuple of (name, passed, message)
         Further named pass/fail checks the verdict also requires (e.g. where the
         double-descent peak sits).
+    expected : tuple of (name, shown, message)
+        Expected discrepancies (:func:`verify.compare.decide_verdict`): a published estimate
+        the measurement must refute; shown ones are reported, not failures.
     """
 
     band: float
@@ -114,6 +117,7 @@ class ComparisonSettings:
     rel_tol: float | None = None
     k_sigma: float = 4.0
     checks: tuple[tuple[str, bool, str], ...] = ()
+    expected: tuple[tuple[str, bool, str], ...] = ()
 
     def __post_init__(self) -> None:
         check_real("band", self.band, ge=0)
@@ -123,17 +127,23 @@ class ComparisonSettings:
         check_real("k_sigma", self.k_sigma, gt=0)
         if not isinstance(self.band_reason, str) or not self.band_reason.strip():
             raise ValueError(f"`band_reason` must be a non-empty string; got {self.band_reason!r}")
-        checks = tuple(self.checks)
-        for entry in checks:
-            if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], str)
-                    and isinstance(entry[1], bool | np.bool_) and isinstance(entry[2], str)):
-                raise TypeError(f"`checks` entries must be (name, passed, message); got "
-                                f"{entry!r}")
-        object.__setattr__(self, "checks", tuple((n, bool(ok), msg) for n, ok, msg in checks))
+        for name in ("checks", "expected"):
+            entries = tuple(getattr(self, name))
+            for entry in entries:
+                if not (isinstance(entry, tuple) and len(entry) == 3
+                        and isinstance(entry[0], str) and isinstance(entry[1], bool | np.bool_)
+                        and isinstance(entry[2], str)):
+                    raise TypeError(f"`{name}` entries must be (name, passed, message); got "
+                                    f"{entry!r}")
+            object.__setattr__(self, name, tuple((n, bool(ok), msg) for n, ok, msg in entries))
 
     def check_map(self) -> dict[str, tuple[bool, str]]:
         """The checks as ``{name: (passed, message)}`` (:func:`verify.compare.decide_verdict`)."""
         return {name: (ok, msg) for name, ok, msg in self.checks}
+
+    def expected_map(self) -> dict[str, tuple[bool, str]]:
+        """The expected discrepancies as ``{name: (shown, message)}``."""
+        return {name: (ok, msg) for name, ok, msg in self.expected}
 
 
 #: The figure kinds :mod:`verify.output.plots` draws (:attr:`FigureSpec.kind`).
@@ -478,7 +488,7 @@ def _assess(scenario: Scenario, derivation: Any, m: Measurement, *, seed: int,
     if m.predicted_curve is not None and c.rel_tol is not None:
         values = compare_values(m.predicted_curve[1], curve.mean, curve.stderr,
                                 rel_tol=c.rel_tol, k_sigma=c.k_sigma)
-    verdict = decide_verdict(exponent, values, c.check_map())
+    verdict = decide_verdict(exponent, values, c.check_map(), expected=c.expected_map())
     row = ScenarioRow.from_comparison(scenario.name, scenario.regime, exponent, values,
                                       verdict=verdict)
     prediction = derivation.to_dict() if hasattr(derivation, "to_dict") else {"value": pred}
@@ -486,6 +496,8 @@ def _assess(scenario: Scenario, derivation: Any, m: Measurement, *, seed: int,
     pc = None if m.predicted_curve is None else (tuple(map(float, m.predicted_curve[0])),
                                                  tuple(map(float, m.predicted_curve[1])))
     checks = {name: {"passed": ok, "message": msg} for name, ok, msg in c.checks}
+    checks.update({name: {"passed": ok, "expected_discrepancy": True, "message": msg}
+                   for name, ok, msg in c.expected})
     figure = {} if m.figure is None else {"figure": m.figure.to_data()}
     return ScenarioOutcome(name=scenario.name, regime=scenario.regime, row=row,
                            verdict=verdict, prediction=prediction, curve=curve, fit=fit, exponent=exponent,

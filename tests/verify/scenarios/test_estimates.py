@@ -24,7 +24,7 @@ def test_eq5_checks_pass_only_when_the_discrepancy_is_shown():
     se = 0.01 * tail
     # a simulation equal to the corrected tail sum: that discrepancy is not shown
     (_, shown, msg), (_, printed_shown, _) = es.eq5_checks(D, tail, se, tail, 3.0)
-    assert not shown and "NOT shown" in msg
+    assert not shown and "not shown" in msg
     assert printed_shown                    # 1/3 D^-3 is far from 3 D^-3
     # the deterministic equivalent's prefactor C_4 = 1.522 (docs/limitations.md): both shown
     both = es.eq5_checks(D, 1.522 * D ** -3.0, 1.522 * se, tail, 3.0)
@@ -50,7 +50,9 @@ def test_eq5_quick_agrees_and_shows_both_discrepancies():
     outcome = scenario.run(True, 0)
     assert outcome.agrees, outcome.verdict.message
     checks = outcome.extra["checks"]
-    assert all(c["passed"] for c in checks.values()) and len(checks) == 2
+    assert all(c["passed"] and c["expected_discrepancy"] for c in checks.values())
+    assert len(checks) == 2 and len(outcome.verdict.expected) == 2
+    assert outcome.row.note.startswith("expected discrepancy: eq5-corrected-prefactor: ")
     ratio = outcome.extra["expected_discrepancies"]["measured_over_tail"]
     assert min(ratio) > 3                   # the tail sum underestimates severalfold
     # the same measurement refuses a wrong exponent (the fit and band of this run, exponent 1)
