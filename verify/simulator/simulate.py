@@ -646,8 +646,9 @@ def _tails(cfg: SimulationConfig, losses: np.ndarray, mean: np.ndarray, stderr: 
     rates = _tail_rates(cfg, losses)
     skewed = np.isfinite(rates) & (rates > _TAIL_FACTOR * student)
     heavy = (moments < 4) | skewed
+    gaps = [abs(v - cfg.fixed) for v in cfg.grid]
     reasons = []
-    for k, s, r in zip(moments, skewed, rates, strict=True):
+    for k, s, r, gap in zip(moments, skewed, rates, gaps, strict=True):
         if k < 4:
             reasons.append(
                 f"ridgeless with |D - P| <= {int(2 * k + 1)}: moments of the loss finite only "
@@ -655,8 +656,8 @@ def _tails(cfg: SimulationConfig, losses: np.ndarray, mean: np.ndarray, stderr: 
                 "standard error is unreliable; ci is the median's order-statistic interval")
         elif s:
             reasons.append(
-                f"ridgeless near the peak: the loss is right-skewed (inverse Wishart), so with "
-                f"{n} seeds the mean's |z| > 3 rate is predicted at {r:.3f} (Student: "
+                f"ridgeless with |D - P| = {gap}: the loss is right-skewed (inverse Wishart), "
+                f"so with {n} seeds the mean's |z| > 3 rate is predicted at {r:.3f} (Student: "
                 f"{student:.3f}); ci is the median's order-statistic interval")
         else:
             reasons.append("")
