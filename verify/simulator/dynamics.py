@@ -167,8 +167,9 @@ def _seed_losses(design: Any, draw: Any, k: int, d: float, p: int, eta: float, m
     Bm = Sz @ (Nk.T @ U)                       # P x r
     Cm = U.T @ Nk                              # r x P
     H1 = Bm.T @ Bm                             # docs/theory/dynamics.md (DY.11)
-    X = Cm @ Om @ Cm.T
-    dvec = np.einsum("jp,pq,qj->j", Cm, Om, Bm)
+    CO = Cm @ Om                               # one product for both (BLAS, not einsum)
+    X = CO @ Cm.T
+    dvec = np.sum(CO * Bm.T, axis=1)           # diag(Cm Om Bm)
     Phi = _filters(method, eta, times, mu) / d  # (DY.10) with the 1/D of X^T y / D
     quad = np.sum((Phi @ (X * H1)) * Phi, axis=1)
     noise_term = (rho2 + noise) * (Phi**2 @ np.diag(H1))
