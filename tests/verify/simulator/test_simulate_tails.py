@@ -155,16 +155,16 @@ def test_tail_rates_by_distance_from_the_peak():
 
 @pytest.mark.slow
 def test_tail_rule_on_the_over_parameterized_side():
-    # D < P: the top-40 student of S = 48 equal eigenvalues, isotropic target, so the
-    # hidden power rho^2 = 8/48 acts as label noise and (min-norm, Gaussian design)
-    # E[L] = rho^2 + rho_v^2 (1 - D/P) + rho^2 D/(P - D - 1) with rho_v^2 = 40/48 (the
+    # D < P: the top-36 student of S = 48 equal eigenvalues, isotropic target, so the
+    # hidden power rho^2 = 12/48 acts as label noise and (min-norm, Gaussian design)
+    # E[L] = rho^2 + rho_v^2 (1 - D/P) + rho^2 D/(P - D - 1) with rho_v^2 = 36/48 (the
     # isotropic over-parameterized risk). 2000 groups of 16 seeds at P - D = 32 (unflagged
-    # by the rule: measured 0.0075) and 8 (flagged: measured 0.021).
-    p, groups, n = 40, 2000, 16
-    grid = [8, 32]
+    # by the rule) and 8 (flagged); docs/simulator.md §5 has the measured rates.
+    p, groups, n = 36, 2000, 16
+    grid = [4, 28]
     res = simulate_sweep(ArraySpectrum(np.ones(48)), Target.isotropic(), D=grid, P=p,
                          student="top", seeds=groups * n, seed=5)
-    rho2, rho_v2 = 8 / 48, 40 / 48
+    rho2, rho_v2 = 12 / 48, 36 / 48
     exact = np.array([rho2 + rho_v2 * (1 - D / p) + rho2 * D / (p - D - 1) for D in grid])
     assert np.all(np.abs(res.mean - exact) < 4 * res.stderr), (res.mean, exact)
     flags = simulate_sweep(ArraySpectrum(np.ones(48)), Target.isotropic(), D=grid, P=p,
@@ -173,4 +173,5 @@ def test_tail_rule_on_the_over_parameterized_side():
     L = res.losses.reshape(groups, n, -1)
     z = (L.mean(1) - exact) / (L.std(1, ddof=1) / np.sqrt(n))
     count = np.sum(np.abs(z[:, 0]) > 3)
+    print(np.mean(np.abs(z) > 3, axis=0))
     assert stats.binom.sf(count - 1, groups, 2 * 2 * stats.t.sf(3, n - 1)) > 1e-3, count
