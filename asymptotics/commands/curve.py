@@ -10,7 +10,9 @@ With ``--t`` (comma list of steps, ``inf`` allowed) the command prints the loss 
 training time instead: full-batch gradient descent with step ``--eta`` (``--method flow``:
 gradient flow) from zero on the population loss, ``D = inf`` (``--D`` may be omitted or
 ``inf``), for the kernel limit or the top-``P`` student (asymptotics.dynamics.curves,
-docs/theory/dynamics.md (DY.2)-(DY.4)); one ``--P`` value.
+docs/theory/dynamics.md (DY.2)-(DY.4)); one ``--P`` value. With one finite ``--D`` it is the
+finite-data curve of the kernel limit (asymptotics.dynamics.finite_data, (DY.14)-(DY.18),
+float64 with the quadrature's digits; needs ``--size``; ``--noise`` allowed).
 
 A request is checked before it runs: exponents, ridge and sizes the float64 seed cannot
 represent are refused, and so is mpmath work estimated past the time bound of
@@ -124,9 +126,7 @@ def _run_time(args: argparse.Namespace, spectrum: Any, target: Any) -> int:
     from asymptotics.dynamics.curves import training_curve
 
     if args.D is not None and any(not math.isinf(d) for d in args.D):
-        raise UsageError("curve: --t gives the population loss (D = inf); the finite-D time "
-                         f"axis is not derived (docs/theory/dynamics.md, section 5); got --D "
-                         f"{','.join(f'{d:g}' for d in args.D)}")
+        return _run_finite_time(args, spectrum, target)
     if len(args.P) != 1:
         raise UsageError(f"curve: --t takes one --P value; got {len(args.P)}")
     if args.ridge != 0 or args.noise != 0:
@@ -146,6 +146,35 @@ def _run_time(args: argparse.Namespace, spectrum: Any, target: Any) -> int:
     return 0
 
 
+def _run_finite_time(args: argparse.Namespace, spectrum: Any, target: Any) -> int:
+    from asymptotics._lib.serialize import dumps
+    from asymptotics.dynamics.finite_data import finite_data_curve
+
+    if len(args.D) != 1:
+        raise UsageError(f"curve: --t with a finite --D takes one --D value; got {len(args.D)}")
+    if len(args.P) != 1 or not math.isinf(args.P[0]):
+        raise UsageError("curve: --t with a finite --D is the kernel limit (P = inf); random "
+                         f"features at finite P and D along time are not derived; got --P "
+                         f"{','.join(f'{p:g}' for p in args.P)}")
+    if args.size is None:
+        raise UsageError("curve: --t with a finite --D needs a finite spectrum (--size S): the "
+                         "contour of docs/theory/dynamics.md (DY.16) sums the modes")
+    if args.ridge != 0:
+        raise UsageError("curve: --t trains without ridge (early stopping is the "
+                         "regularizer); drop --ridge")
+    fc = finite_data_curve(args.t, spectrum, target, D=args.D[0], eta=args.eta,
+                           method=args.method, noise=args.noise)
+    if args.json:
+        print(dumps(fc.to_dict()))
+        return 0
+    print(f"{args.method}, eta = {args.eta:g}, D = {fc.D:g}, P = inf (kernel limit), "
+          f"noise = {fc.noise:g}, float64 (digits: the quadrature's)")
+    print(f"{'t':>12}  {'loss':<24} {'digits':>6}  {'train':<24}")
+    for t, v, d, tr in zip(fc.t, fc.loss, fc.certified_digits, fc.train, strict=True):
+        print(f"{t:>12g}  {float(v):<24.{max(int(d), 1)}g} {int(d):>6}  {float(tr):<24.10g}")
+    return 0
+
+
 def _record(lc: Any) -> dict:
     import mpmath
 
@@ -158,5 +187,9 @@ def _record(lc: Any) -> dict:
             "certified_digits": lc.certified_digits[i], "kappa": mpmath.nstr(lc.kappa[i], digits),
             "regime": lc.regime[i], "reason": lc.reasons[i], "asymptote": lc.asymptote_loss[i],
         })
+        for name in ("E0", "train_loss", "target_learnability"):   # docs (LC.22)
+            values = getattr(lc, name, ())
+            if values:
+                points[-1][name] = mpmath.nstr(values[i], digits)
     return {"ridge": lc.ridge, "noise": lc.noise, "student": lc.student, "dps": lc.dps,
             "points": points, "asymptote": lc.asymptote}

@@ -10,6 +10,7 @@ import pytest
 
 from asymptotics.__main__ import main
 from asymptotics.dynamics import training_curve
+from asymptotics.dynamics.finite_data import finite_data_curve
 from asymptotics.model import PowerLawSpectrum, Target
 
 
@@ -33,8 +34,24 @@ def test_json_flow(capsys):
     assert rec["loss_float"] == pytest.approx(list(ref.loss_float), rel=1e-15)
 
 
+def test_finite_d_matches_the_library(capsys):
+    argv = ["curve", "--b", "2", "--size", "200", "--t", "0,10,100,inf", "--D", "50",
+            "--noise", "0.1", "--eta", "0.5"]
+    assert main([*argv, "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    ref = finite_data_curve([0, 10, 100, math.inf], PowerLawSpectrum(2.0, size=200),
+                            Target.isotropic(1.0), D=50, eta=0.5, noise=0.1)
+    assert rec["loss"] == pytest.approx(list(ref.loss), rel=1e-15) and rec["D"] == 50
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "D = 50, P = inf (kernel limit), noise = 0.1" in out and len(out.splitlines()) == 6
+
+
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--t", "1", "--D", "100"], "finite-D time axis is not derived"),
+    (["--t", "1", "--D", "100"], "needs a finite spectrum"),
+    (["--t", "1", "--D", "100,200", "--size", "50"], "takes one --D value"),
+    (["--t", "1", "--D", "100", "--P", "20", "--size", "50"], "kernel limit"),
+    (["--t", "1", "--D", "100", "--size", "50", "--ridge", "0.1"], "drop --ridge"),
     (["--t", "1", "--P", "10,20", "--student", "top"], "one --P value"),
     (["--t", "1", "--noise", "0.1"], "drop --ridge/--noise"),
     (["--t", "1", "--eta", "3"], "`eta` must be < 2 / lambda_max = 2"),
