@@ -228,8 +228,6 @@ def pooled_twonn_from_table(X: np.ndarray, dist: np.ndarray, idx: np.ndarray, fa
     for b in np.unique(label[~ok]):
         block = blocks[b]
         miss = np.flatnonzero(~ok & (label == b))
-        if block.size < 3:
-            continue
         T, _ = KDTree(X[block]).query(X[miss], k=3)
         total += float(np.sum(np.log(T[:, 2]) - np.log(T[:, 1])))
     return float(inverse_of_mean(np.array(total / n)))
