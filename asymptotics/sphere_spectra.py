@@ -27,8 +27,8 @@ from scipy.special import eval_gegenbauer, gammaln, roots_legendre
 from asymptotics._lib.budget import check_seconds
 from asymptotics._lib.validation import check_choice, check_int
 
-__all__ = ["SphereDecay", "network_kernel_of_cosine", "sphere_decay", "sphere_eigenvalues",
-           "sphere_multiplicity"]
+__all__ = ["SphereDecay", "gaussian_rbf_eigenvalues", "network_kernel_of_cosine", "sphere_decay",
+           "sphere_eigenvalues", "sphere_multiplicity"]
 
 _KINDS = ("nngp", "ntk")
 
@@ -125,3 +125,36 @@ def sphere_decay(p: int, kind: str = "nngp") -> SphereDecay:
     return SphereDecay(alpha_K=2 * beta / (p - 1), beta=beta, mu_exponent=2 * beta + p - 1,
                        source="docs/theory/kernel_spectra.md (KS.4)-(KS.6); the depth does not "
                               "change beta (Bietti & Bach 2021)")
+
+
+def gaussian_rbf_eigenvalues(d: int, k_max: int, *, length_scale: float = 1.0,
+                             data_std: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The Mehler spectrum: the Gaussian RBF kernel on Gaussian data in ``R^d``.
+
+    For ``k(x, y) = exp(-|x - y|^2 / (2 l^2))`` and inputs ``N(0, s^2 I_d)`` the operator's
+    eigenfunctions are Hermite functions; in one dimension the eigenvalues are
+    ``sqrt(2a / A) B^k`` with ``a = 1 / (4 s^2)``, ``b = 1 / (2 l^2)``, ``c = sqrt(a^2 + 2ab)``,
+    ``A = a + b + c``, ``B = b / A`` (Rasmussen & Williams 2006, §4.3.1), and in ``d``
+    dimensions the products over the coordinates: the eigenvalue of total degree ``k`` is
+    ``(2a / A)^(d/2) B^k`` on ``C(k + d - 1, d - 1)`` eigenfunctions,
+    docs/real_networks.md (RN.19). The eigenvalues sum to ``k(x, x) = 1``.
+
+    Returns
+    -------
+    (mu, multiplicity) : arrays of length ``k_max + 1``
+        The distinct eigenvalues by degree ``k = 0..k_max`` (descending) and their
+        multiplicities.
+    """
+    d = check_int("d", d, minimum=1)
+    k_max = check_int("k_max", k_max, minimum=0, maximum=100_000)
+    if not (math.isfinite(length_scale) and length_scale > 0):
+        raise ValueError(f"`length_scale` must be finite and > 0; got {length_scale!r}")
+    if not (math.isfinite(data_std) and data_std > 0):
+        raise ValueError(f"`data_std` must be finite and > 0; got {data_std!r}")
+    a, b = 1.0 / (4.0 * data_std**2), 1.0 / (2.0 * length_scale**2)
+    c = math.sqrt(a * a + 2.0 * a * b)
+    big_a = a + b + c
+    k = np.arange(k_max + 1)
+    mu = (2.0 * a / big_a) ** (d / 2.0) * (b / big_a) ** k   # (RN.19)
+    mult = np.round(np.exp(gammaln(k + d) - gammaln(k + 1) - gammaln(d))).astype(np.int64)
+    return mu, mult
