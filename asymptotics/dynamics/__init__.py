@@ -6,7 +6,8 @@ time-limited exponent, the bottleneck over ``(t, D, P)`` and the compute-optimal
 ``C = P t`` as :class:`~asymptotics.derivation.Derivation` objects; :mod:`.sgd` is the exact
 mean-square recursion of one-pass SGD on Gaussian inputs; :mod:`.finite_data` is the loss along
 time at finite ``D`` (kernel limit, two-point deterministic equivalent) and :mod:`.stopping` its
-early-stopping optimum and law.
+early-stopping optimum and law; :mod:`.noise` is the label-noise crossover of kernel ridge
+regression (noiseless and optimal-ridge noisy rates, the crossover size).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from asymptotics.dynamics.laws import DynamicsDerivation as DynamicsDerivation
 from asymptotics.dynamics.laws import bottleneck_exponent as bottleneck_exponent
 from asymptotics.dynamics.laws import compute_optimal as compute_optimal
 from asymptotics.dynamics.laws import time_exponent as time_exponent
+from asymptotics.dynamics.noise import NoiseCrossover as NoiseCrossover
+from asymptotics.dynamics.noise import OptimalRidgeCurve as OptimalRidgeCurve
+from asymptotics.dynamics.noise import crossover_scaling as crossover_scaling
+from asymptotics.dynamics.noise import noise_crossover as noise_crossover
+from asymptotics.dynamics.noise import optimal_ridge_curve as optimal_ridge_curve
 from asymptotics.dynamics.sgd import SGDCurve as SGDCurve
 from asymptotics.dynamics.sgd import sgd_curve as sgd_curve
 from asymptotics.dynamics.sgd import sgd_radius as sgd_radius
@@ -31,6 +37,9 @@ from asymptotics.dynamics.stopping import early_stopping as early_stopping
 from asymptotics.dynamics.stopping import stopping_exponents as stopping_exponents
 
 __all__ = ["ComputeOptimal", "DynamicsDerivation", "EarlyStopping", "FiniteDataCurve",
-           "SGDCurve", "StoppingLaw", "TrainingCurve", "bottleneck_exponent", "compute_optimal",
-           "early_stopping", "finite_data_curve", "sgd_curve", "sgd_radius", "stable_step",
-           "stopping_exponents", "time_exponent", "training_curve", "training_curve_float"]
+           "NoiseCrossover", "OptimalRidgeCurve", "SGDCurve", "StoppingLaw",
+           "TrainingCurve", "bottleneck_exponent", "compute_optimal",
+           "crossover_scaling", "early_stopping", "finite_data_curve",
+           "noise_crossover", "optimal_ridge_curve", "sgd_curve", "sgd_radius",
+           "stable_step", "stopping_exponents", "time_exponent", "training_curve",
+           "training_curve_float"]

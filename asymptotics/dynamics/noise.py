@@ -2,7 +2,7 @@
 
 With label noise of variance ``sigma^2`` the ridge must grow with ``D`` to stop the student
 fitting the noise, and the learning curve bends from the noiseless rate to a slower noisy one
-(Cui, Loureiro, Krzakala & Zdeborova 2021). Everything here follows from the kernel-limit
+(Cui et al. 2021). Everything here follows from the kernel-limit
 deterministic equivalent the toolkit already evaluates (docs/theory/learning_curves.md
 (LC.1)-(LC.2), :func:`asymptotics.rf.learning_curves.learning_curve`):
 
@@ -16,7 +16,7 @@ deterministic equivalent the toolkit already evaluates (docs/theory/learning_cur
   at the minimizing ridge.
 
 References: Cui et al. 2021 (the rates and the crossover; their capacity ``alpha`` is ``b``
-and their source ``r`` is ``(a-1)/(2b)``); Caponnetto & De Vito 2007 (the noisy
+and their source ``r`` is ``(a-1)/(2b)``); Caponnetto et al. 2007 (with De Vito) (the noisy
 optimal-ridge rate ``2 alpha r/(1 + 2 alpha r)``).
 """
 
@@ -218,7 +218,7 @@ def _noise_crossover(aa: sp.Expr, bb: sp.Expr) -> NoiseCrossover:
 
 
 def crossover_scaling(X: Any, b: object, a: object | None = None) -> np.ndarray:
-    """The crossover function ``F(X)`` of (DY.35), ``X = D/D_x``.
+    """The crossover function ``F(X)`` of docs/theory/dynamics.md (DY.35), ``X = D/D_x``.
 
     In the continuum limit of the kernel-limit equivalent (df1 = c1 kappa^(-1/b),
     df2 = c2 kappa^(-1/b), B = A kappa^s exactly), with ``u = kappa/kappa_0 >= 1`` (any
@@ -272,8 +272,8 @@ class OptimalRidgeCurve:
     loss : numpy.ndarray
         ``min_delta E(D, delta)`` in float64.
     loss_mp : tuple or None
-        The loss at ``ridge`` at ``dps`` digits (:func:`asymptotics.rf.learning_curves.
-        learning_curve`), when asked for.
+        The loss at ``ridge`` at ``dps`` digits
+        (:func:`asymptotics.rf.learning_curves.learning_curve`), when asked for.
     certified_digits : tuple or None
     noise : float
     """
@@ -317,7 +317,7 @@ def optimal_ridge_curve(D: Any, spectrum: PowerLawSpectrum | ArraySpectrum, targ
 
     Notes
     -----
-    Per ``D``: a coarse grid of :data:`_GRID` ridges, log-spaced over
+    Per ``D``: a coarse grid of 17 ridges, log-spaced over
     ``[1e-8 D lambda_D, 1e3 tr D]`` (``tr`` the trace: beyond the top the predictor is
     ~0; ``D lambda_D`` is the scale of the ridgeless ``kappa_0 D``, below which the ridge
     no longer acts),

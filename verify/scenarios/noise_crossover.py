@@ -4,8 +4,8 @@ Declares ``SCENARIOS`` (default report), ``QUICK`` (names run by ``--quick``) an
 (``python -m verify --suite paper``); see :mod:`verify.scenarios`.
 
 * ``noise-optimal-ridge-rate``: kernel ridge regression (the kernel-limit student of
-  :func:`verify.simulator.simulate_sweep`, exact teacher and test averages) with label noise
-  ``sigma^2 = 1`` on ``lambda_i = i^-2`` and the isotropic teacher ``p_i = lambda_i``, at the
+  :func:`verify.simulator.simulate.simulate_sweep`, exact teacher and test averages) with
+  label noise ``sigma^2 = 1`` on ``lambda_i = i^-2`` and the isotropic teacher ``p_i = lambda_i``, at the
   optimal ridge, which for this Gaussian prior is ``delta = sigma^2`` at every ``D`` (the
   Bayes posterior mean; (DY.33) gives the same): ``E ~ D^-m/(m+1) = D^-1/2``
   (docs/theory/dynamics.md (DY.32)), far above the crossover ``D_x = pi^2/4`` (DY.34). The

@@ -75,7 +75,7 @@ def test_published_rates_and_refusals():
 
 def test_discrete_curve_approaches_the_continuum_crossover():
     # a = 3, b = 2 (m = 2): the ratio to the scaling form (DY.35) at X = D/D_x = 0.3, 3
-    # was 0.975, 0.997 at sigma^2 = 1e-4 and 0.9998, 0.99997 at 1e-8 (measured):
+    # was 0.980, 0.997 at sigma^2 = 1e-4 and 0.9998, 0.99997 at 1e-8 (measured):
     # the discrete-sum corrections shrink as the crossover moves to more modes
     nc = noise_crossover(2, 3)
     spec, tgt = PowerLawSpectrum(2.0), Target.power_law(3.0)
