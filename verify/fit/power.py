@@ -390,10 +390,13 @@ def _offset_fit(x, y, y_err, initial):
     # inverse, so losses near 1e308 or 1e-300 give the same interval as losses near 1
     units = np.array([1.0, 1.0, float(np.median(s))])
     J = best.jac * units
-    if np.linalg.matrix_rank(J) < 3:
+    # (J^T J)^-1 from the SVD of J itself: forming J^T J squares the condition number, and
+    # its inverse can fail for a J that matrix_rank still calls full rank
+    _, sv, vt = np.linalg.svd(J, full_matrices=False)
+    if sv.size < 3 or sv[-1] <= sv[0] * max(J.shape) * np.finfo(float).eps:
         stderr = np.full(3, math.inf)  # the three parameters are not separately determined
     else:
-        stderr = np.sqrt(np.diag(np.linalg.inv(J.T @ J)) * scale) * units
+        stderr = np.sqrt(np.sum((vt / sv[:, None]) ** 2, axis=0) * scale) * units
     return {"alpha": float(theta[1]), "prefactor": _prefactor(theta[0]), "offset": float(theta[2]),
             "offset_stderr": float(stderr[2]), "stderr": float(stderr[1]), "chi2": chi2,
             # LM stops when the relative step is below xtol: docs/fitting.md (FIT.8)
