@@ -139,11 +139,15 @@ def test_rates_against_log_slopes(b, a):
     assert g == pytest.approx(-float(nc.ridge.exponent), abs=tol)
     np.testing.assert_allclose(r.ridge, nc.optimal_ridge(Dx * X, s2), rtol=10 * tol)
     # the crossover: the bend sits at D_x for every noise level (collapse with -1/m onto
-    # the continuum form (DY.35); the discrete equivalent's gap from it shrinks with D_x)
+    # the continuum form (DY.35); the discrete equivalent's gap from it shrinks with D_x:
+    # the discrete head is a relative O(1/D) and the next bias term O(D^-|a-1-2b|) at
+    # kappa ~ D^-b, so a 100-fold D_x cuts it by 100^min(1, |a-1-2b|); measured 13x at
+    # b = 2.5, a = 6.5, where that is 10x)
+    order = min(1.0, abs(a - 1 - 2 * b))
     gaps = []
     for target in (1e2, 1e4):
         s2b = _noise_for(nc, target)
         Db = nc.crossover_size(s2b) * np.array([0.3, 3.0])
         rb = optimal_ridge_curve(Db, spec, tgt, noise=s2b)
         gaps.append(float(np.max(np.abs(rb.loss / nc.scaled_loss(Db, s2b) - 1))))
-    assert gaps[1] < gaps[0] and gaps[1] < 0.02
+    assert gaps[1] < 2.0 * gaps[0] * 100.0 ** (-order)
