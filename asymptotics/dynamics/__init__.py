@@ -7,7 +7,8 @@ time-limited exponent, the bottleneck over ``(t, D, P)`` and the compute-optimal
 mean-square recursion of one-pass SGD on Gaussian inputs; :mod:`.finite_data` is the loss along
 time at finite ``D`` (kernel limit, two-point deterministic equivalent) and :mod:`.stopping` its
 early-stopping optimum and law; :mod:`.noise` is the label-noise crossover of kernel ridge
-regression (noiseless and optimal-ridge noisy rates, the crossover size).
+regression (noiseless and optimal-ridge noisy rates, the crossover size); :mod:`.onepass` is
+one-pass SGD's loss and compute-optimal split for ``C = 6 P D``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from asymptotics.dynamics.noise import OptimalRidgeCurve as OptimalRidgeCurve
 from asymptotics.dynamics.noise import crossover_scaling as crossover_scaling
 from asymptotics.dynamics.noise import noise_crossover as noise_crossover
 from asymptotics.dynamics.noise import optimal_ridge_curve as optimal_ridge_curve
+from asymptotics.dynamics.onepass import OnePassOptimal as OnePassOptimal
+from asymptotics.dynamics.onepass import one_pass_compute_optimal as one_pass_compute_optimal
+from asymptotics.dynamics.onepass import one_pass_loss as one_pass_loss
 from asymptotics.dynamics.sgd import SGDCurve as SGDCurve
 from asymptotics.dynamics.sgd import sgd_curve as sgd_curve
 from asymptotics.dynamics.sgd import sgd_radius as sgd_radius
@@ -37,9 +41,10 @@ from asymptotics.dynamics.stopping import early_stopping as early_stopping
 from asymptotics.dynamics.stopping import stopping_exponents as stopping_exponents
 
 __all__ = ["ComputeOptimal", "DynamicsDerivation", "EarlyStopping", "FiniteDataCurve",
-           "NoiseCrossover", "OptimalRidgeCurve", "SGDCurve", "StoppingLaw",
-           "TrainingCurve", "bottleneck_exponent", "compute_optimal",
+           "NoiseCrossover", "OnePassOptimal", "OptimalRidgeCurve", "SGDCurve",
+           "StoppingLaw", "TrainingCurve", "bottleneck_exponent", "compute_optimal",
            "crossover_scaling", "early_stopping", "finite_data_curve",
-           "noise_crossover", "optimal_ridge_curve", "sgd_curve", "sgd_radius",
-           "stable_step", "stopping_exponents", "time_exponent", "training_curve",
+           "noise_crossover", "one_pass_compute_optimal", "one_pass_loss",
+           "optimal_ridge_curve", "sgd_curve", "sgd_radius", "stable_step",
+           "stopping_exponents", "time_exponent", "training_curve",
            "training_curve_float"]
