@@ -111,7 +111,7 @@ def _legend(ax: Any, rows: list[dict[str, Any]], axes_markers: bool = True) -> N
         handles.append(Line2D([], [], color="k", marker="x", ms=8, mew=1.8, ls="",
                               label="verdict: disagree"))
     ax.legend(handles=handles + ax.get_legend_handles_labels()[0], fontsize="x-small",
-              loc="upper left")
+              loc="best")   # the points sit on either side of the diagonal
 
 
 def _scatter_figure(rows: list[dict[str, Any]]) -> Figure:
