@@ -219,6 +219,25 @@ _LABELS: tuple[tuple[str, str], ...] = (
     (r"real-(resolution|variance)-([DP])-pool([0-9]+)", r"pooled {2}$\times${2}"),
     (r"real-(resolution|variance)-([DP])-pool([0-9]+)-depth([0-9]+)",
      r"pool {2}, depth {3}"),
+    (r"real-(resolution|variance)-([DP])-pool([0-9]+)-depth([0-9]+)-(erf|ntk)",
+     r"pool {2}, depth {3}, {4}"),
+    (r"real-(resolution|variance)-([DP])-pool([0-9]+)-depth([0-9]+)-rotated",
+     r"pool {2}, depth {3}, rotated"),
+    (r"real-(resolution|variance)-([DP])-n([0-9]+)", r"digits/MNIST, $n{{=}}{2}$"),
+    (r"real-labels-([0-9]+)-([DP])", r"{0} classes"),
+    (r"real-noise-([0-9.]+)-([DP])", r"input noise {0}"),
+    (r"dynamics-(single|ensemble)-P", r"GD, {0} model"),
+    (r"dynamics-sgd-time", r"one-pass SGD"),
+    (r"resolution-P-mesh-linear-T([0-9]+)(-full)?", r"Delaunay, $T^{{{0}}}$"),
+    (r"resolution-P-mesh-constant-T([0-9]+)(-full)?", r"Voronoi, $T^{{{0}}}$"),
+    (r"eq5-tail-sum-D-aK([0-9.]+)", r"Eq.\ (5), $\alpha_K{{=}}{0}$"),
+    (r"duality-finite-size(-full)?", r"duality $D{{\leftrightarrow}}P$"),
+    (r"width-NTK-(relu|erf)-W", r"NTK at init, {0}"),
+    (r"trained-(relu|erf)-([WD])", r"trained, {0}"),
+    (r"finite-data-time-curve", r"GD, finite $D$"),
+    (r"early-stopping-loss", r"early stopping"),
+    (r"noise-optimal-ridge-rate", r"optimal ridge"),
+    (r"noise-crossover-collapse", r"noise crossover"),
 )
 
 #: What each docs label a band reason cites means, for the table notes (docs/verification.md).
@@ -251,7 +270,7 @@ def row_label(name: str) -> str:
     for pattern, template in _LABELS:
         match = re.fullmatch(pattern, name)
         if match:
-            groups = (latex_escape(g.replace("-", " ")) for g in match.groups())
+            groups = (latex_escape((g or "").replace("-", " ")) for g in match.groups())
             return " ".join(template.format(*groups).split())
     return latex_escape(name.replace("-", " "))
 

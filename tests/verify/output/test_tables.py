@@ -153,6 +153,12 @@ class TestRenderers:
         assert data[1].split(" & ")[1:3] == ["$1$", "$1.1$"]
         assert data[0].split(" & ")[1:3] == ["$1$", "--"]
         assert row_label("my_scenario-2") == "my\\_scenario 2"
+        # every scenario of the three suites gets a short label (no slug wraps a column)
+        from verify.scenarios import suite
+        names = {n for s in ("default", "paper") for n in suite(s)}
+        assert {n: row_label(n) for n in names if row_label(n) == n.replace("-", " ")} == {}
+        # an optional group that did not match formats as nothing
+        assert row_label("resolution-P-mesh-constant-T3-full") == "Voronoi, $T^{3}$"
 
     def test_notes_explain_every_column_with_the_docs_labels(self):
         rows = [_row(note="(VR.1) shift +0.07 ...; (VR.2) band 2 rel_tol/ln(range)", shift=0.07),
