@@ -190,11 +190,18 @@ def test_quick_suite_end_to_end(tmp_path):
     err = [line for line in proc.stderr.splitlines() if line.startswith("verify: [")]
     assert len(err) == len(QUICK)                       # one liveness line per scenario
     tex = (out / "table.tex").read_text()
-    # two tabulars (exponents; values and verdicts), each a header, a row per scenario and
-    # a heading per regime
+    # two tables (exponents; values and verdicts), each continued in further parts when
+    # long: a header per tabular, a row per scenario in each table, and every regime a heading
+    lines = [line.rstrip() for line in tex.splitlines() if line.rstrip().endswith(r"\\")]
+    n_tabulars = tex.count(r"\begin{tabular")
+    assert n_tabulars >= 2 and n_tabulars % 2 == 0
+    assert sum(line.startswith("Scenario &") for line in lines) == n_tabulars
+    assert sum(line.startswith(r"\raggedright") for line in lines) == 2 * len(QUICK)
+    headings = {line for line in lines if line.startswith(r"\multicolumn")}
     n_regimes = len({r["regime"] for r in data["rows"]})
-    assert sum(line.rstrip().endswith(r"\\") for line in tex.splitlines()) == \
-        2 * (len(QUICK) + 1 + n_regimes)
+    assert len(headings) == 2 * n_regimes      # 5- and 3-column headings, one set per table
+    assert len(lines) == n_tabulars + 2 * len(QUICK) + sum(
+        line.startswith(r"\multicolumn") for line in lines)
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed; .ci/run installs texlive")
     doc = tmp_path / "doc.tex"
